@@ -1,0 +1,32 @@
+{
+    "name": "Sales Coordination",
+    "summary": "A home in Odoo for Sales Coordinators and Sales Administrators: "
+    "role workspaces, order-accuracy checks, follow-ups, support requests, "
+    "meetings and KPIs",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/sales-coordination/sales_coordination",
+    "author": "Sales Coordination developers",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["sale_management", "sale_crm", "sale_stock"],
+    "data": [
+        "security/sales_coordination_groups.xml",
+        "security/ir.model.access.csv",
+        "security/sales_coordination_security.xml",
+        "views/res_partner_views.xml",
+        "views/crm_team_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_partner_data_quality_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/res_users_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "sales_coordination/static/tests/tours/**/*",
+        ],
+    },
+}

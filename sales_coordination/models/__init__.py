@@ -1,0 +1,3 @@
+from . import crm_team
+from . import res_partner
+from . import sale_order

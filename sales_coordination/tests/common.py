@@ -1,0 +1,101 @@
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SalesCoordinationCase(TransactionCase):
+    """Shared fixtures: one user per role, a team, a customer company with a
+    contact and a branch, and a product sold by the case of 12."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        cls.company = cls.env.company
+        cls.coordinator = new_test_user(
+            cls.env,
+            login="sc_coordinator",
+            name="Cora Coordinator",
+            groups="base.group_user,sales_coordination.group_coordinator",
+        )
+        cls.administrator = new_test_user(
+            cls.env,
+            login="sc_administrator",
+            name="Adam Administrator",
+            groups="base.group_user,sales_coordination.group_administrator",
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="sc_manager",
+            name="Mona Manager",
+            groups="base.group_user,sales_coordination.group_manager",
+        )
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="sc_salesperson",
+            name="Sam Salesperson",
+            groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        cls.team_coordinator = new_test_user(
+            cls.env,
+            login="sc_team_coordinator",
+            name="Tess Team-Coordinator",
+            groups="base.group_user,sales_coordination.group_coordinator",
+        )
+        cls.team_administrator = new_test_user(
+            cls.env,
+            login="sc_team_administrator",
+            name="Ted Team-Administrator",
+            groups="base.group_user,sales_coordination.group_administrator",
+        )
+        cls.team = cls.env["crm.team"].create(
+            {
+                "name": "Pet Shops North",
+                "coordinator_id": cls.team_coordinator.id,
+                "administrator_id": cls.team_administrator.id,
+            }
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Happy Paws Pet Shop",
+                "is_company": True,
+                "street": "12 Kennel Road",
+                "city": "Ghent",
+                "country_id": cls.env.ref("base.be").id,
+                "sales_coordinator_id": cls.coordinator.id,
+                "sales_administrator_id": cls.administrator.id,
+            }
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Anna Buyer", "parent_id": cls.customer.id, "type": "contact"}
+        )
+        cls.branch = cls.env["res.partner"].create(
+            {
+                "name": "Happy Paws Bruges",
+                "parent_id": cls.customer.id,
+                "type": "delivery",
+                "street": "3 Canal Street",
+                "city": "Bruges",
+                "country_id": cls.env.ref("base.be").id,
+            }
+        )
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Dry Dog Food Adult 15 kg",
+                "type": "consu",
+                "list_price": 42.0,
+                "sale_ok": True,
+            }
+        )
+
+    @classmethod
+    def _create_order(cls, partner=None, team=None, **values):
+        vals = {
+            "partner_id": (partner or cls.customer).id,
+            "order_line": [
+                (0, 0, {"product_id": cls.product.id, "product_uom_qty": 12})
+            ],
+        }
+        if team is not None:
+            vals["team_id"] = team.id
+        vals.update(values)
+        return cls.env["sale.order"].create(vals)

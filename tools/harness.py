@@ -1,0 +1,527 @@
+"""Run the demo or the whole test suite of sales_coordination.
+
+Called by ``bin/run`` and ``bin/test`` (see README.md). Standard library only:
+it must work on a machine that has Odoo 18 and PostgreSQL and nothing of ours.
+
+Environment variables (all optional):
+
+- ``PGHOST`` / ``PGPORT`` / ``PGUSER`` / ``PGPASSWORD``: PostgreSQL connection
+  (default 127.0.0.1:5432, current user, no password);
+- ``SC_DB``: database used by ``bin/run`` (default ``sales_coordination``);
+- ``SC_HTTP_PORT``: port of ``bin/run`` (default 8069);
+- ``SC_TEST_DB``: prefix of the throw-away test databases (default ``sc_test``);
+- ``ODOO_ADDONS_PATH``: extra addons directories, comma-separated.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDON = "sales_coordination"
+LOG_DIR = ROOT / ".logs"
+DEMO_LOGINS = [
+    ("Sales Coordinator", "coordinator", "coordinator"),
+    ("Sales Administrator", "administrator", "administrator"),
+    ("Coordination Manager", "manager", "manager"),
+    ("Odoo administrator", "admin", "admin"),
+]
+
+
+class HarnessError(Exception):
+    """A problem the user has to fix; printed as one line."""
+
+
+# --------------------------------------------------------------------------
+# Preconditions
+# --------------------------------------------------------------------------
+
+
+def pg_params():
+    return {
+        "host": os.environ.get("PGHOST", "127.0.0.1"),
+        "port": os.environ.get("PGPORT", "5432"),
+        "user": os.environ.get("PGUSER") or _current_user(),
+        "password": os.environ.get("PGPASSWORD", ""),
+    }
+
+
+def _current_user():
+    import getpass
+
+    return getpass.getuser()
+
+
+def check_odoo():
+    code = "import odoo.release as r; print(r.version)"
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
+    version = proc.stdout.strip()
+    if proc.returncode != 0:
+        raise HarnessError(
+            "Odoo is missing: `python3 -c 'import odoo'` fails. Install Odoo 18.0 "
+            "into this python3 (see README, Requirements) and run this again."
+        )
+    if not version.startswith("18.0"):
+        raise HarnessError(
+            f"Odoo {version} found, but sales_coordination needs Odoo 18.0: "
+            "install Odoo 18.0 into this python3 and run this again."
+        )
+    return version
+
+
+def check_postgres():
+    params = pg_params()
+    code = (
+        "import psycopg2, sys\n"
+        "c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3],"
+        " password=sys.argv[4], dbname='postgres', connect_timeout=5)\n"
+        "print(c.server_version)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *params.values()],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no answer"])[-1]
+        raise HarnessError(
+            f"PostgreSQL is not reachable at {params['host']}:{params['port']} as "
+            f"{params['user']} ({last}): start it, or set PGHOST/PGPORT/PGUSER."
+        )
+    version = int(proc.stdout.strip())
+    if version < 130000:
+        raise HarnessError(
+            f"PostgreSQL {version // 10000} found; sales_coordination needs "
+            "PostgreSQL 13 or later."
+        )
+    return version
+
+
+def ensure_python_deps(dev=True):
+    req = ROOT / ("requirements-dev.txt" if dev else "requirements.txt")
+    cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    cmd += ["-r", str(req)]
+    print(f"• installing Python dependencies from {req.name} …", flush=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise HarnessError(
+            f"pip could not install {req.name}: see the output above, fix the "
+            "network or the package index, and run this again."
+        )
+
+
+def find_chromium():
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def ensure_chromium():
+    path = find_chromium()
+    if path:
+        return path
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        print("• installing Chromium from the Debian packages …", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for cmd in ([apt, "update", "-qq"], [apt, "install", "-y", "-qq", "chromium"]):
+            subprocess.run(cmd, env=env, capture_output=True, check=False)
+        path = find_chromium()
+        if path:
+            return path
+    raise HarnessError(
+        "Chromium is missing and could not be installed: run "
+        "`sudo apt-get install chromium` and run this again (tours need it)."
+    )
+
+
+def addons_path():
+    import importlib.util
+
+    spec = importlib.util.find_spec("odoo")
+    odoo_dir = Path(spec.origin).parent
+    paths = [odoo_dir / "addons", odoo_dir.parent / "addons"]
+    extra = [Path(p) for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
+    result = [p for p in [*extra, *paths] if p.is_dir()]
+    result.append(ROOT)
+    return ",".join(str(p) for p in dict.fromkeys(result))
+
+
+def odoo_cmd(db, *args):
+    params = pg_params()
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "--database",
+        db,
+        "--db_host",
+        params["host"],
+        "--db_port",
+        params["port"],
+        "--db_user",
+        params["user"],
+        "--addons-path",
+        addons_path(),
+        "--db-filter",
+        f"^{re.escape(db)}$",
+    ]
+    if params["password"]:
+        cmd += ["--db_password", params["password"]]
+    return cmd + list(args)
+
+
+def psql(sql, db="postgres"):
+    """Run one statement through psycopg2 (shipped with Odoo); return rows."""
+    code = (
+        "import json, psycopg2, sys\n"
+        "c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3],"
+        " password=sys.argv[4], dbname=sys.argv[5])\n"
+        "c.autocommit = True\n"
+        "cr = c.cursor(); cr.execute(sys.argv[6])\n"
+        "print(json.dumps(cr.fetchall() if cr.description else []))\n"
+    )
+    params = pg_params()
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *params.values(), db, sql],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise HarnessError(f"SQL failed on {db}: {proc.stderr.strip().splitlines()[-1]}")
+    import json
+
+    return json.loads(proc.stdout)
+
+
+def drop_db(db):
+    psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    filestore = Path.home() / ".local/share/Odoo/filestore" / db
+    shutil.rmtree(filestore, ignore_errors=True)
+
+
+def db_exists(db):
+    return bool(psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'"))
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --------------------------------------------------------------------------
+# bin/run
+# --------------------------------------------------------------------------
+
+
+def cmd_run(args):
+    check_odoo()
+    check_postgres()
+    ensure_python_deps(dev=False)
+    db = os.environ.get("SC_DB", "sales_coordination")
+    port = int(os.environ.get("SC_HTTP_PORT", "8069"))
+    installed = False
+    if db_exists(db):
+        rows = psql(
+            f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db
+        )
+        installed = bool(rows) and rows[0][0] == "installed"
+    step = "-u" if installed else "-i"
+    print(
+        f"• {'updating' if installed else 'installing'} {ADDON} "
+        f"{'in' if installed else 'with demo data into'} database {db!r} …",
+        flush=True,
+    )
+    t0 = time.time()
+    init = subprocess.run(
+        odoo_cmd(db, step, ADDON, "--stop-after-init", "--log-level=warn"),
+        check=False,
+    )
+    if init.returncode != 0:
+        raise HarnessError(f"installing {ADDON} into {db!r} failed: see the log above.")
+    print(f"• ready in {time.time() - t0:.0f} s", flush=True)
+    server = subprocess.Popen(
+        odoo_cmd(
+            db,
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(port),
+            "--log-level=warn",
+        )
+    )
+    url = f"http://127.0.0.1:{port}"
+    if not wait_http(url, server, timeout=120):
+        server.terminate()
+        raise HarnessError(
+            f"Odoo did not answer on {url}: is the port taken? Set SC_HTTP_PORT."
+        )
+    print(f"\nSales Coordination is running on {url}/odoo (database {db!r})")
+    print("Demo logins (login / password):")
+    for role, login, password in DEMO_LOGINS:
+        print(f"  {role:<22} {login} / {password}")
+    print("Press Ctrl+C to stop.\n", flush=True)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
+        return 0
+
+
+def wait_http(url, proc=None, timeout=60):
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url + "/web/webclient/version_info", data=b"{}", timeout=5):  # noqa: E501
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+# --------------------------------------------------------------------------
+# bin/test
+# --------------------------------------------------------------------------
+
+RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
+PYTEST_RE = re.compile(r"=+ (.*) in [\d.]+s")
+
+
+class Tally:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.lines = []
+
+    def add(self, step, passed, failed, detail=""):
+        self.passed += passed
+        self.failed += failed
+        status = "ok" if not failed else "FAILED"
+        self.lines.append(f"  {step:<44} {passed:>4} passed {failed:>3} failed  {status} {detail}")
+        print(f"• {step}: {passed} passed, {failed} failed {detail}", flush=True)
+
+
+def run_logged(cmd, log_name, env=None, cwd=ROOT):
+    LOG_DIR.mkdir(exist_ok=True)
+    log_path = LOG_DIR / log_name
+    t0 = time.time()
+    with open(log_path, "w") as log:
+        proc = subprocess.run(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd, check=False
+        )
+    return proc.returncode, log_path.read_text(errors="replace"), time.time() - t0
+
+
+def step_odoo_tests(tally, db):
+    """Install with demo data and --test-enable: at_install, post_install, tours."""
+    drop_db(db)
+    rc, log, secs = run_logged(
+        odoo_cmd(
+            db,
+            "-i",
+            ADDON,
+            "--test-enable",
+            "--test-tags",
+            f"/{ADDON}",
+            "--stop-after-init",
+            "--http-port",
+            str(free_port()),
+            "--http-interface",
+            "127.0.0.1",
+            "--log-level=info",
+        ),
+        "odoo-tests.log",
+    )
+    matches = RESULT_RE.findall(log)
+    skipped = re.findall(r"skipped (.*?) : (.*)", log)
+    problems = []
+    if not matches:
+        problems.append("no test result line (install failed?)")
+        failed, errors, total = 0, 0, 0
+    else:
+        failed, errors, total = (int(x) for x in matches[-1])
+    if total == 0:
+        problems.append("no test ran")
+    if skipped:
+        problems += [f"skipped {name}: {why}" for name, why in skipped]
+    if rc != 0 and not (failed or errors):
+        problems.append(f"odoo exited with {rc}")
+    for line in re.findall(r"^.* (?:ERROR|CRITICAL) .*$", log, re.M)[:20]:
+        print("    " + line[:300])
+    for problem in problems:
+        print("    " + problem)
+    passed = total - failed - errors - len(skipped)
+    tally.add(
+        "Odoo runner (install with demo, --test-enable)",
+        max(passed, 0),
+        failed + errors + len(skipped) + (1 if problems and not skipped else 0),
+        f"({secs:.0f} s, log .logs/odoo-tests.log)",
+    )
+
+
+def step_nodemo_install(tally, db):
+    drop_db(db)
+    rc, log, secs = run_logged(
+        odoo_cmd(db, "-i", ADDON, "--without-demo=all", "--stop-after-init", "--no-http"),
+        "odoo-nodemo.log",
+    )
+    ok = rc == 0 and " ERROR " not in log and " CRITICAL " not in log
+    if ok:
+        state = psql(f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db)
+        demo = psql(
+            "SELECT count(*) FROM ir_model_data "
+            f"WHERE module = '{ADDON}' AND name LIKE '%%\\_demo'",
+            db,
+        )
+        ok = state == [["installed"]] and demo == [[0]]
+    tally.add(
+        "install without demo data",
+        int(ok),
+        int(not ok),
+        f"({secs:.0f} s, log .logs/odoo-nodemo.log)",
+    )
+    drop_db(db)
+
+
+def odoo_rc_file(db):
+    params = pg_params()
+    conf = Path(tempfile.mkstemp(prefix="sc-odoo-", suffix=".conf")[1])
+    conf.write_text(
+        "[options]\n"
+        f"db_host = {params['host']}\n"
+        f"db_port = {params['port']}\n"
+        f"db_user = {params['user']}\n"
+        f"db_password = {params['password'] or 'False'}\n"
+        f"addons_path = {addons_path()}\n"
+        f"db_name = {db}\n"
+    )
+    return conf
+
+
+def parse_pytest(log):
+    counts = {"passed": 0, "failed": 0, "error": 0, "errors": 0, "skipped": 0}
+    summary = PYTEST_RE.findall(log)
+    if summary:
+        for num, word in re.findall(r"(\d+) (\w+)", summary[-1]):
+            if word in counts:
+                counts[word] += int(num)
+    return counts
+
+
+def step_pytest(tally, label, args, log_name, env=None):
+    rc, log, secs = run_logged(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rfEs", *args],
+        log_name,
+        env=env,
+    )
+    counts = parse_pytest(log)
+    failed = counts["failed"] + counts["error"] + counts["errors"] + counts["skipped"]
+    if rc not in (0,) and not failed:
+        failed = 1
+    if counts["passed"] == 0 and not failed:
+        failed = 1  # a step that ran no test is a failure, not a pass
+    if failed:
+        tail = log.strip().splitlines()[-30:]
+        print("\n".join("    " + line for line in tail))
+    tally.add(label, counts["passed"], failed, f"({secs:.0f} s, log .logs/{log_name})")
+
+
+def step_lint(tally):
+    targets = [ADDON, "tests", "tools", "bench", "client"]
+    targets = [t for t in targets if (ROOT / t).exists()]
+    rc, log, _secs = run_logged(
+        [sys.executable, "-m", "ruff", "check", *targets], "ruff.log"
+    )
+    if rc:
+        print(log[-3000:])
+    tally.add("ruff", int(rc == 0), int(rc != 0), "(log .logs/ruff.log)")
+    rc, log, _secs = run_logged(
+        [sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
+        "pylint.log",
+    )
+    if rc:
+        print(log[-3000:])
+    tally.add("pylint-odoo", int(rc == 0), int(rc != 0), "(log .logs/pylint.log)")
+
+
+def cmd_test(args):
+    t0 = time.time()
+    check_odoo()
+    check_postgres()
+    ensure_python_deps(dev=True)
+    chromium = ensure_chromium()
+    print(f"• Chromium: {chromium}", flush=True)
+    prefix = os.environ.get("SC_TEST_DB", "sc_test")
+    tally = Tally()
+    db = f"{prefix}_main"
+    if not args.skip_odoo:
+        step_odoo_tests(tally, db)
+        step_nodemo_install(tally, f"{prefix}_nodemo")
+    conf = odoo_rc_file(db)
+    env = dict(os.environ, SC_ODOO_ADDONS_PATH=addons_path())
+    step_pytest(
+        tally,
+        "pytest-odoo (unit tests, existing database)",
+        [
+            f"--odoo-database={db}",
+            f"--odoo-config={conf}",
+            "-k",
+            "not Tour",
+            f"{ADDON}/tests",
+        ],
+        "pytest-odoo.log",
+        env=env,
+    )
+    conf.unlink()
+    step_pytest(
+        tally,
+        "end-to-end over RPC (tests/)",
+        ["tests", "-x" if args.fail_fast else "-q"],
+        "pytest-e2e.log",
+        env=env,
+    )
+    step_lint(tally)
+    print("\nSummary:")
+    print("\n".join(tally.lines))
+    print(f"  total time {time.time() - t0:.0f} s\n")
+    print(f"{tally.passed} passed, {tally.failed} failed")
+    return 1 if tally.failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="install the demo and start Odoo on :8069")
+    test = sub.add_parser("test", help="run the whole test suite")
+    test.add_argument("--skip-odoo", action="store_true", help=argparse.SUPPRESS)
+    test.add_argument("--fail-fast", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    try:
+        return cmd_run(args) if args.command == "run" else cmd_test(args)
+    except HarnessError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
