@@ -122,7 +122,12 @@ def ensure_python_deps(dev=True):
 
 
 def find_chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+    for name in (
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ):
         path = shutil.which(name)
         if path:
             return path
@@ -202,7 +207,9 @@ def psql(sql, db="postgres"):
         check=False,
     )
     if proc.returncode != 0:
-        raise HarnessError(f"SQL failed on {db}: {proc.stderr.strip().splitlines()[-1]}")
+        raise HarnessError(
+            f"SQL failed on {db}: {proc.stderr.strip().splitlines()[-1]}"
+        )
     import json
 
     return json.loads(proc.stdout)
@@ -237,9 +244,7 @@ def cmd_run(args):
     port = int(os.environ.get("SC_HTTP_PORT", "8069"))
     installed = False
     if db_exists(db):
-        rows = psql(
-            f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db
-        )
+        rows = psql(f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db)
         installed = bool(rows) and rows[0][0] == "installed"
     step = "-u" if installed else "-i"
     print(
@@ -292,7 +297,9 @@ def wait_http(url, proc=None, timeout=60):
         if proc is not None and proc.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(url + "/web/webclient/version_info", data=b"{}", timeout=5):  # noqa: E501
+            with urllib.request.urlopen(
+                url + "/web/webclient/version_info", data=b"{}", timeout=5
+            ):
                 return True
         except OSError:
             time.sleep(0.5)
@@ -317,7 +324,9 @@ class Tally:
         self.passed += passed
         self.failed += failed
         status = "ok" if not failed else "FAILED"
-        self.lines.append(f"  {step:<44} {passed:>4} passed {failed:>3} failed  {status} {detail}")
+        self.lines.append(
+            f"  {step:<44} {passed:>4} passed {failed:>3} failed  {status} {detail}"
+        )
         print(f"• {step}: {passed} passed, {failed} failed {detail}", flush=True)
 
 
@@ -366,7 +375,7 @@ def step_odoo_tests(tally, db):
         problems += [f"skipped {name}: {why}" for name, why in skipped]
     if rc != 0 and not (failed or errors):
         problems.append(f"odoo exited with {rc}")
-    for line in re.findall(r"^.* (?:ERROR|CRITICAL) .*$", log, re.M)[:20]:
+    for line in re.findall(r"^.* (?:ERROR|CRITICAL) .*$", log, re.MULTILINE)[:20]:
         print("    " + line[:300])
     for problem in problems:
         print("    " + problem)
@@ -382,7 +391,9 @@ def step_odoo_tests(tally, db):
 def step_nodemo_install(tally, db):
     drop_db(db)
     rc, log, secs = run_logged(
-        odoo_cmd(db, "-i", ADDON, "--without-demo=all", "--stop-after-init", "--no-http"),
+        odoo_cmd(
+            db, "-i", ADDON, "--without-demo=all", "--stop-after-init", "--no-http"
+        ),
         "odoo-nodemo.log",
     )
     ok = rc == 0 and " ERROR " not in log and " CRITICAL " not in log

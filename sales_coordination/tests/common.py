@@ -1,5 +1,6 @@
-from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 
 class SalesCoordinationCase(TransactionCase):

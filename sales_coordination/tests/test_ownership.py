@@ -74,7 +74,9 @@ class TestOwnership(SalesCoordinationCase):
         )
         self.assertEqual(groups, [(self.coordinator, self.administrator, 1)])
         partners = self.env["res.partner"]._read_group(
-            [("id", "child_of", self.customer.id)], ["sales_coordinator_id"], ["__count"]
+            [("id", "child_of", self.customer.id)],
+            ["sales_coordinator_id"],
+            ["__count"],
         )
         self.assertEqual(partners, [(self.coordinator, 3)])
         teams = self.env["crm.team"].search(

@@ -38,9 +38,7 @@ class TestRolesMenus(SalesCoordinationCase):
     def _workspaces_seen_by(self, user):
         visible = self._visible(user)
         return {
-            role
-            for role, xmlid in WORKSPACES.items()
-            if self.env.ref(xmlid) in visible
+            role for role, xmlid in WORKSPACES.items() if self.env.ref(xmlid) in visible
         }
 
     def test_group_implications(self):

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -11,14 +12,13 @@ class TestUiTour(HttpCase):
         )
         if not coordinator:
             # Without demo data, make the same person so the tour still runs.
+            group = self.env.ref("sales_coordination.group_coordinator")
             coordinator = self.env["res.users"].create(
                 {
                     "name": "Chloé Martin",
                     "login": "coordinator",
                     "password": "coordinator",
-                    "groups_id": [
-                        (6, 0, [self.env.ref("sales_coordination.group_coordinator").id])
-                    ],
+                    "groups_id": [Command.set(group.ids)],
                 }
             )
         self.assertTrue(coordinator.has_group("sales_coordination.group_coordinator"))
