@@ -368,7 +368,8 @@ class SalesCoordinationDemo(models.AbstractModel):
         (after it if negative); never in the future when ``past``."""
         day = (now - timedelta(days=days_ago)).date()
         moment = datetime.combine(day, time(hour, 0))
-        return min(moment, now - timedelta(minutes=5)) if past else moment
+        latest = (now - timedelta(minutes=5)).replace(second=0, microsecond=0)
+        return min(moment, latest) if past else moment
 
     @api.model
     def _demo_can_invoice(self, company):
@@ -520,7 +521,7 @@ class SalesCoordinationDemo(models.AbstractModel):
             past=False,
         )
         if order.state in ("draft", "sent"):
-            order.action_confirm()
+            self._demo_confirm(order)
             order.write({"date_order": confirmed})
             pickings = order.picking_ids.filtered(
                 lambda p: p.state not in ("done", "cancel")
@@ -535,6 +536,11 @@ class SalesCoordinationDemo(models.AbstractModel):
         days_late = 1 + days_ago // 45  # invoicing got faster over the months
         invoice_date = min(shipped + timedelta(days=days_late), now).date()
         self._demo_invoice(order, story.invoice, invoice_date, now)
+
+    @api.model
+    def _demo_confirm(self, order):
+        """Confirm a story order (the hook for checks that run at confirmation)."""
+        order.action_confirm()
 
     @api.model
     def _demo_deliver(self, order, delivery, promised, now):
