@@ -401,10 +401,18 @@ class SalesCoordinationDemo(models.AbstractModel):
         products = self.env["product.product"].browse(
             [self._demo_product(key).id for key in demand]
         )
+        # Once stocked, a product keeps its inventory move even when the
+        # story has sold its last unit.
         stocked = set(
-            Quant.search(
-                [("location_id", "=", location.id), ("product_id", "in", products.ids)]
-            ).product_id.ids
+            self.env["stock.move"]
+            .search(
+                [
+                    ("product_id", "in", products.ids),
+                    ("location_dest_id", "=", location.id),
+                    ("is_inventory", "=", True),
+                ]
+            )
+            .product_id.ids
         )
         quants = Quant
         for key, qty in demand.items():
