@@ -465,7 +465,13 @@ def step_lint(tally):
     )
     if rc:
         print(log[-3000:])
-    tally.add("ruff", int(rc == 0), int(rc != 0), "(log .logs/ruff.log)")
+    rc_fmt, log_fmt, _secs = run_logged(
+        [sys.executable, "-m", "ruff", "format", "--check", *targets], "ruff-format.log"
+    )
+    if rc_fmt:
+        print(log_fmt[-3000:])
+    ok = rc == 0 and rc_fmt == 0
+    tally.add("ruff (check and format)", int(ok), int(not ok), "(log .logs/ruff.log)")
     rc, log, _secs = run_logged(
         [sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
         "pylint.log",
