@@ -82,8 +82,12 @@ def check_postgres():
     params = pg_params()
     code = (
         "import psycopg2, sys\n"
-        "c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3],"
-        " password=sys.argv[4], dbname='postgres', connect_timeout=5)\n"
+        "try:\n"
+        "    c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2],"
+        " user=sys.argv[3], password=sys.argv[4], dbname='postgres',"
+        " connect_timeout=5)\n"
+        "except Exception as e:\n"
+        "    sys.exit(str(e).strip().splitlines()[0])\n"
         "print(c.server_version)\n"
     )
     proc = subprocess.run(
