@@ -485,6 +485,36 @@ def step_lint(tally):
     tally.add("pylint-odoo", int(rc == 0), int(rc != 0), "(log .logs/pylint.log)")
 
 
+def step_packaging(tally):
+    """`pip install ./sales_coordination` must yield odoo-addon-sales_coordination."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, log, secs = run_logged(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "-q",
+                "--no-deps",
+                "-w",
+                tmp,
+                str(ROOT / ADDON),
+            ],
+            "packaging.log",
+        )
+        wheels = [p.name for p in Path(tmp).glob("*.whl")]
+    ok = rc == 0 and len(wheels) == 1
+    ok = ok and wheels[0].startswith("odoo_addon_sales_coordination-18.0.")
+    if not ok:
+        print(log[-2000:])
+    tally.add(
+        "whool packaging (odoo-addon-sales_coordination)",
+        int(ok),
+        int(not ok),
+        f"({', '.join(wheels) or 'no wheel'}, {secs:.0f} s)",
+    )
+
+
 def cmd_test(args):
     t0 = time.time()
     check_odoo()
@@ -522,6 +552,7 @@ def cmd_test(args):
         env=env,
     )
     step_lint(tally)
+    step_packaging(tally)
     print("\nSummary:")
     print("\n".join(tally.lines))
     print(f"  total time {time.time() - t0:.0f} s\n")
