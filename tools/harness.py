@@ -274,6 +274,12 @@ def cmd_run(args):
             "--log-level=warn",
         )
     )
+    import signal
+
+    def _stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     url = f"http://127.0.0.1:{port}"
     if not wait_http(url, server, timeout=120):
         server.terminate()
@@ -294,6 +300,8 @@ def cmd_run(args):
 
 
 def wait_http(url, proc=None, timeout=60):
+    """Wait until the server answers anything at all on ``url``."""
+    import urllib.error
     import urllib.request
 
     deadline = time.time() + timeout
@@ -301,10 +309,10 @@ def wait_http(url, proc=None, timeout=60):
         if proc is not None and proc.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(
-                url + "/web/webclient/version_info", data=b"{}", timeout=5
-            ):
+            with urllib.request.urlopen(url + "/web/login", timeout=5):
                 return True
+        except urllib.error.HTTPError:
+            return True  # the server answered, even if with an error page
         except OSError:
             time.sleep(0.5)
     return False
