@@ -336,8 +336,6 @@ class SalesCoordinationDemo(models.AbstractModel):
             demo._demo_play_order(story, order, now, can_invoice)
         demo._demo_backdate_partners(orders)
         demo._demo_backdate_crm()
-        # The story changed groups, stock and invoices behind the caches' back.
-        self.env.registry.clear_cache()
         # Next chapters plug in here, e.g. demo._demo_meeting_outcomes() and
         # demo._demo_support_requests().
 
