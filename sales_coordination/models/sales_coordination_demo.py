@@ -68,7 +68,7 @@ BASKETS = {
     ],
     "vet": [
         ("puppy_lamb_7kg", 10),
-        ("senior_gf_15kg", 8),
+        ("senior_gf_15kg", 10),
         ("cat_pate_chicken", 48),
         ("dental_chews", 48),
         ("cat_sterilised_2kg", 24),
@@ -133,10 +133,12 @@ CUSTOMER_TEAMS = {
 # one unit more, so backorders wait and new quotations cannot all be served.
 SHORT_PRODUCTS = ("uvb_bulb", "litter_crystal", "heat_mat", "aquarium_heater")
 
-# The story, oldest first, one order a line: key, customer, delivery branch
-# ("-": the customer itself), created N days ago, basket, scale, customer PO
-# number ("-": none) and what happened to it. What happened is "draft", "sent"
-# or "cancel" for a quotation, and otherwise "<delivery>" or
+# The story, one order a line: key, customer, delivery branch ("-": the
+# customer itself), created N days ago, basket, scale, customer reference and
+# what happened to it. The reference is the customer's PO number, "-" for a
+# customer without POs (the order then carries its initials and date, as typed
+# by the sales office), or "none" when it was forgotten. What happened is
+# "draft", "sent" or "cancel" for a quotation, and otherwise "<delivery>" or
 # "<delivery>+<invoice>":
 # - delivery: "pending" (nothing shipped yet), "ontime", "late", "partial"
 #   (part shipped on time, the backorder still open), "partial_late" (the
@@ -158,7 +160,7 @@ s009 snip_sparkle     -          143 groomer        1 -          ontime+paid
 s010 petnest          modesto    140 chain_mix      2 PN-24263   ontime+paid
 s011 paws_claws       -          136 shop_cat       1 PC-1187    late+paid
 s012 marin_vet        -          131 vet            1 -          ontime+paid
-s013 happy_tails      -          127 shop_cat       1 -          ontime+paid
+s013 happy_tails      -          127 shop_cat       1 none       ontime+paid
 s014 coastal_critters -          124 shop_dog       1 -          ontime+paid
 s015 happy_tails      -          122 treats         1 -          cancel
 --- four months ago: Reptile Republic won ---
@@ -175,7 +177,7 @@ s024 furry_friends    -           86 shop_dog       2 -          ontime+paid
 s025 petnest          fresno      83 chain_mix      3 PN-24511   partial_late+paid
 s026 happy_tails      -           80 shop_dog       2 -          ontime+paid
 s027 snip_sparkle     -           76 groomer        2 -          late+paid
-s028 marin_vet        -           73 vet            1 -          ontime+paid
+s028 marin_vet        -           73 vet            1 none       ontime+paid
 s029 reptile_republic -           70 terrarium      1 -          ontime+paid
 s030 golden_gate_vet  -           66 vet            3 GG-PO-2256 ontime+paid
 s031 coastal_critters -           63 aquarium       1 -          cancel
@@ -187,7 +189,7 @@ s035 bayview_vet      -           51 vet            2 BVC-3472   late+paid
 s036 aqua_planet      santa_rosa  48 aqua_chain     2 AP-1033    ontime+paid
 s037 happy_tails      -           45 shop_cat       2 -          ontime+paid
 s038 snip_sparkle     -           42 groomer        2 -          ontime+overdue
-s039 furry_friends    -           39 shop_cat       2 -          ontime+paid
+s039 furry_friends    -           39 shop_cat       2 none       ontime+paid
 s040 golden_gate_vet  -           36 vet            3 GG-PO-2291 ontime+open
 s041 marin_vet        -           33 vet            2 -          late+open
 s042 bark_avenue      -           31 accessories    2 -          ontime+paid
@@ -220,7 +222,7 @@ q08 golden_gate_vet   -            2 vet            3 GG-PO-2291 draft
 q09 snip_sparkle      -            1 groomer        4 -          draft
 q10 aquarium_corner   -            2 aquarium       1 -          draft
 q11 paws_claws        -            1 odd_quantities 1 PC-1402    draft
-q12 fluffy_cuts       -            4 groomer        1 -          draft
+q12 fluffy_cuts       -            4 groomer        1 none       draft
 """
 
 StoryOrder = namedtuple(
@@ -244,7 +246,7 @@ def _parse_story(text):
                 days_ago=int(days_ago),
                 basket=basket,
                 scale=int(scale),
-                po=None if po == "-" else po,
+                po=po,
                 delivery=delivery,
                 invoice=invoice or None,
             )
@@ -330,10 +332,14 @@ class SalesCoordinationDemo(models.AbstractModel):
             return
         now = fields.Datetime.now()
         demo._demo_stock(warehouse, now)
-        orders = demo._demo_orders(now)
         can_invoice = demo._demo_can_invoice(company)
-        for story, order in orders:
+        # Day by day: each order exists only once its day has come, so that
+        # checks at confirmation see the past, not the future.
+        orders = []
+        for story in sorted(STORY_ORDERS, key=lambda story: -story.days_ago):
+            order = demo._demo_order(story, now)
             demo._demo_play_order(story, order, now, can_invoice)
+            orders.append((story, order))
         demo._demo_backdate_partners(orders)
         demo._demo_backdate_crm()
         # Next chapters plug in here, e.g. demo._demo_meeting_outcomes() and
@@ -449,29 +455,35 @@ class SalesCoordinationDemo(models.AbstractModel):
     # --- chapter: quotations and orders ---
 
     @api.model
-    def _demo_orders(self, now):
-        """Create the story's orders (once), oldest first. Returns
-        ``[(StoryOrder, sale.order)]``."""
-        orders = []
-        created = {}
-        for story in STORY_ORDERS:
-            xmlid = f"sale_order_story_{story.key}_demo"
-            order = self._demo_ref(xmlid)
-            if not order:
-                order = self._demo_create_order(story, now)
-                self.env["ir.model.data"].create(
-                    {
-                        "module": MODULE,
-                        "name": xmlid,
-                        "model": "sale.order",
-                        "res_id": order.id,
-                        "noupdate": True,
-                    }
-                )
-                created[order.id] = order.date_order
-            orders.append((story, order))
-        self._demo_backdate("sale_order", created)
-        return orders
+    def _demo_order(self, story, now):
+        """The story's order ``story``, created on its day if not there yet."""
+        xmlid = f"sale_order_story_{story.key}_demo"
+        order = self._demo_ref(xmlid)
+        if order:
+            return order
+        order = self._demo_create_order(story, now)
+        self.env["ir.model.data"].create(
+            {
+                "module": MODULE,
+                "name": xmlid,
+                "model": "sale.order",
+                "res_id": order.id,
+                "noupdate": True,
+            }
+        )
+        self._demo_backdate("sale_order", {order.id: order.date_order})
+        return order
+
+    @api.model
+    def _demo_reference(self, story, partner, date_order):
+        if story.po == "none":
+            return False
+        if story.po == "-":
+            initials = "".join(
+                word[0] for word in partner.name.split() if word.isalpha()
+            )
+            return f"{initials.upper()}-{date_order:%m%d}"
+        return story.po
 
     @api.model
     def _demo_create_order(self, story, now):
@@ -495,7 +507,7 @@ class SalesCoordinationDemo(models.AbstractModel):
             "partner_id": partner.id,
             "partner_invoice_id": partner.id,
             "partner_shipping_id": shipping.id,
-            "client_order_ref": story.po or False,
+            "client_order_ref": self._demo_reference(story, partner, date_order),
             "date_order": date_order,
             "validity_date": (date_order + timedelta(days=30)).date(),
             "team_id": self._demo_team(story.customer).id,
@@ -505,7 +517,7 @@ class SalesCoordinationDemo(models.AbstractModel):
         if details.get("opportunity"):
             lead = self._demo_ref(f"crm_lead_{details['opportunity']}_demo")
             values["opportunity_id"] = lead.id if lead else False
-        if story.po:
+        if story.po not in ("-", "none"):
             # Customers who send a PO also give the date they need the goods.
             values["commitment_date"] = date_order + timedelta(
                 days=CONFIRM_AFTER_DAYS + PROMISED_AFTER_DAYS
