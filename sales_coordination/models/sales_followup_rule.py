@@ -287,18 +287,21 @@ class SalesFollowupRule(models.Model):
 
     def _run_batches(self, today, batch_size=None, max_batches=None, commit=False):
         """Walk the candidates of every rule in ``self`` by increasing id and
-        plan their follow-ups, one batch at a time.
+        plan their follow-ups, one batch at a time. With ``max_batches`` (the
+        cron), progress is reported after every batch, and committed when
+        ``commit`` is set.
 
         :return: (activities created, candidates processed, candidates left)
         """
         created = done = batches = 0
-        counts = {}
-        if commit:
-            counts = {rule.id: rule._count_candidates(today) for rule in self}
+        cron = bool(max_batches)
+        counts = (
+            {rule.id: rule._count_candidates(today) for rule in self} if cron else {}
+        )
         for rule in self:
             after_id = 0
             while True:
-                if max_batches and batches >= max_batches:
+                if cron and batches >= max_batches:
                     return created, done, rule._remaining(today, after_id, counts)
                 records = rule._find_candidates(
                     today, limit=batch_size, after_id=after_id
@@ -309,9 +312,10 @@ class SalesFollowupRule(models.Model):
                 created += rule._plan_followups(records, today)
                 done += len(records)
                 batches += 1
-                if commit:
+                if cron:
                     remaining = rule._remaining(today, after_id, counts)
                     self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                if commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 if not batch_size:
                     break
@@ -346,6 +350,8 @@ class SalesFollowupRule(models.Model):
         trigger's own condition, the rule's company and teams, and no open (or
         recently done) follow-up of this rule on the record."""
         self.ensure_one()
+        # The finders read the tables directly: write pending changes first.
+        self.env.flush_all()
         model, table, condition = getattr(self, f"_find_candidates_{self.trigger}")(
             today
         )
@@ -588,6 +594,7 @@ class SalesFollowupRule(models.Model):
         self.ensure_one()
         if not targets:
             return set()
+        self.env.flush_all()
         by_model = {}
         for target in targets:
             by_model.setdefault(target._name, []).append(target.id)
@@ -751,6 +758,7 @@ class SalesFollowupRule(models.Model):
             return 0
         escalated = 0
         while True:
+            self.env.flush_all()
             self.env.cr.execute(
                 SQL(
                     """SELECT act.id FROM mail_activity act
