@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+import psycopg2
 from freezegun import freeze_time
 
 from odoo import Command, fields
@@ -322,7 +323,7 @@ class TestFollowupEngine(FollowupCase):
         activity = self._followups(order)
         with (
             mute_logger("odoo.sql_db"),
-            self.assertRaises(Exception),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
             self.cr.savepoint(),
         ):
             activity.copy()
