@@ -47,4 +47,12 @@ class MailActivity(models.Model):
                 "WHERE followup_rule_id IS NOT NULL AND active"
             )
         )
+        # The rule finders look up open and done follow-ups per record.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS mail_activity_followup_rule_res_idx "
+                "ON mail_activity (followup_rule_id, res_id) "
+                "WHERE followup_rule_id IS NOT NULL"
+            )
+        )
         return res
