@@ -10,7 +10,7 @@ class MailActivity(models.Model):
     followup_rule_id = fields.Many2one(
         comodel_name="sales.followup.rule",
         string="Follow-up Rule",
-        index="btree_not_null",
+        # indexed by mail_activity_followup_rule_res_idx (see init)
         ondelete="set null",
         readonly=True,
         help="The rule that planned this follow-up.",

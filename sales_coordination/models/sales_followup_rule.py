@@ -365,15 +365,19 @@ class SalesFollowupRule(models.Model):
         if self.trigger != "meeting_done":
             # Done follow-ups are kept (keep_done): plan again only once
             # delay_days have passed since the last one was done.
+            # A correlated probe of the (followup_rule_id, res_id) index per
+            # row, written so the planner cannot turn it into an anti-join:
+            # right after a run inserted thousands of follow-ups the table
+            # statistics are stale, and an anti-join planned on them is
+            # quadratic. (``|| ''`` keeps it off the res_model index.)
             conditions.append(
                 SQL(
-                    """NOT EXISTS (
-                        SELECT 1 FROM mail_activity act
+                    """(SELECT 1 FROM mail_activity act
                          WHERE act.followup_rule_id = %(rule)s
-                           AND act.res_model = %(model)s
                            AND act.res_id = rec.id
+                           AND act.res_model || '' = %(model)s
                            AND (act.active OR act.date_done > %(since)s)
-                    )""",
+                         LIMIT 1) IS NULL""",
                     rule=self.id,
                     model=model,
                     since=today - timedelta(days=self.delay_days),
@@ -449,10 +453,11 @@ class SalesFollowupRule(models.Model):
                    AND NOT EXISTS (SELECT 1 FROM crm_stage stage
                                     WHERE stage.id = rec.stage_id AND stage.is_won)
                    AND COALESCE(rec.date_last_stage_update, rec.create_date) < %(limit)s
-                   AND NOT EXISTS (SELECT 1 FROM mail_activity lact
-                                    WHERE lact.res_model = 'crm.lead'
-                                      AND lact.res_id = rec.id
-                                      AND (lact.active OR lact.date_done >= %(day)s))
+                   AND (SELECT 1 FROM mail_activity lact
+                         WHERE lact.res_id = rec.id
+                           AND lact.res_model || '' = 'crm.lead'
+                           AND (lact.active OR lact.date_done >= %(day)s)
+                         LIMIT 1) IS NULL
                    AND NOT EXISTS (SELECT 1 FROM mail_message msg
                                     WHERE msg.model = 'crm.lead'
                                       AND msg.res_id = rec.id
