@@ -484,7 +484,7 @@ class SalesFollowupRule(models.Model):
             "calendar_event",
             SQL(
                 """rec.coordination_outcome = 'held' AND rec.active
-                   AND NOT rec.coordination_followup_done
+                   AND NOT COALESCE(rec.coordination_followup_done, FALSE)
                    AND rec.stop < %(limit)s
                    AND EXISTS (
                        SELECT 1 FROM calendar_event ev

@@ -4,3 +4,5 @@ from . import test_multi_company
 from . import test_ui_tour
 from . import test_followup_rule
 from . import test_followup_cron
+from . import test_support_request
+from . import test_calendar_event
