@@ -6,3 +6,4 @@ from . import test_followup_rule
 from . import test_followup_cron
 from . import test_support_request
 from . import test_calendar_event
+from . import test_followup_ui
