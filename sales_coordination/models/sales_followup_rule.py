@@ -667,7 +667,10 @@ class SalesFollowupRule(models.Model):
             names.update(
                 {(model, record.id): record.display_name for record in records}
             )
-        model_ids = {model: self.env["ir.model"]._get_id(model) for model, __ in names}
+        model_ids = {
+            model: self.env["ir.model"]._get_id(model)
+            for model in {record._name for record, __ in rows}
+        }
         cr.execute(
             SQL(
                 """
