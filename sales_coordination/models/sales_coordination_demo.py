@@ -273,8 +273,7 @@ STORY_DETAILS = {
 }
 
 # The outcome of each demo meeting (calendar_event_<key>_demo) in the story:
-# planned | held | no_show | rescheduled | cancelled. A chapter that gives
-# meetings an outcome applies these.
+# planned | held | no_show | rescheduled | cancelled.
 MEETING_OUTCOMES = {
     "reptile_intro": "held",
     "reptile_listing": "held",
@@ -299,6 +298,9 @@ MEETING_OUTCOMES = {
     "petnest_opening_order": "planned",
     "aqua_planet_terrarium": "planned",
 }
+
+# Rescheduled meetings and the meeting that replaced them.
+RESCHEDULED_TO = {"pet_pantry_review": "pet_pantry_review2"}
 
 # Days between a quotation and its confirmation, between the confirmation and
 # the promised delivery, and how late a late delivery is.
@@ -342,8 +344,8 @@ class SalesCoordinationDemo(models.AbstractModel):
             orders.append((story, order))
         demo._demo_backdate_partners(orders)
         demo._demo_backdate_crm()
-        # Next chapters plug in here, e.g. demo._demo_meeting_outcomes() and
-        # demo._demo_support_requests().
+        demo._demo_meeting_outcomes()
+        # Next chapters plug in here, e.g. demo._demo_support_requests().
 
     # --- master data helpers ---
 
@@ -648,6 +650,21 @@ class SalesCoordinationDemo(models.AbstractModel):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"payment_date": paid_on})._create_payments()
+
+    # --- chapter: meetings ---
+
+    @api.model
+    def _demo_meeting_outcomes(self):
+        """Record what happened to the meetings of the story."""
+        for key, outcome in MEETING_OUTCOMES.items():
+            event = self._demo_ref(f"calendar_event_{key}_demo")
+            if not event or event.coordination_outcome != "planned":
+                continue
+            values = {"coordination_outcome": outcome}
+            if key in RESCHEDULED_TO:
+                new_event = self._demo_ref(f"calendar_event_{RESCHEDULED_TO[key]}_demo")
+                values["rescheduled_event_id"] = new_event.id
+            event.write(values)
 
     # --- chapter: history (creation dates) ---
 
