@@ -19,10 +19,17 @@
         "views/crm_team_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_data_quality_views.xml",
+        "data/sale_accuracy_rule_data.xml",
+        "views/sale_accuracy_rule_views.xml",
+        "views/sale_accuracy_issue_views.xml",
+        "wizard/sale_accuracy_confirm_wizard_views.xml",
+        "views/sale_order_accuracy_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/res_company_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
