@@ -2,3 +2,6 @@ from . import test_ownership
 from . import test_roles_menus
 from . import test_multi_company
 from . import test_ui_tour
+from . import test_accuracy_rules
+from . import test_accuracy_flow
+from . import test_accuracy_rollback
