@@ -144,7 +144,7 @@ class TestAccuracyFlow(AccuracyCase):
         wizard = (
             self.env["sale.accuracy.confirm.wizard"]
             .with_user(self.administrator)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         self.assertEqual(wizard.issue_ids, order.accuracy_open_issue_ids)
@@ -162,7 +162,7 @@ class TestAccuracyFlow(AccuracyCase):
         wizard_form = Form(
             self.env["sale.accuracy.confirm.wizard"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertTrue(wizard_form.can_override)
         wizard_form.reason = "Customer collects at our dock"

@@ -165,6 +165,27 @@ class TestAccuracyRules(AccuracyCase):
             product, warehouse.lot_stock_id, 10
         )
         self.assertEqual(self._check(order), set())
+        # Another confirmed order takes 4 of them before our delivery date.
+        other = self._clean_order(
+            lines=[{"product_id": product.id, "product_uom_qty": 4}]
+        )
+        other.action_confirm()
+        self.assertEqual(self._check(order), {"stock_availability"})
+        self.assertIn("is 6.0", order.accuracy_open_issue_ids.message)
+        # A receipt planned before the delivery date covers it again.
+        receipt = self.env["stock.move"].create(
+            {
+                "name": "Receipt of cat litter",
+                "product_id": product.id,
+                "product_uom_qty": 4,
+                "product_uom": product.uom_id.id,
+                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": warehouse.lot_stock_id.id,
+                "date": order.date_order,
+            }
+        )
+        receipt._action_confirm()
+        self.assertEqual(self._check(order), set())
         # Two lines of the same product add up.
         order.order_line = [
             Command.create({"product_id": product.id, "product_uom_qty": 1})
