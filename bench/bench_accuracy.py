@@ -173,6 +173,7 @@ def timed_confirm(env, orders, skip_checks):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     args = parse_args()
     registry = setup_odoo(args)
     with registry.cursor() as cr:
