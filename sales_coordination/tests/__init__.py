@@ -5,3 +5,4 @@ from . import test_ui_tour
 from . import test_accuracy_rules
 from . import test_accuracy_flow
 from . import test_accuracy_rollback
+from . import test_accuracy_ui
