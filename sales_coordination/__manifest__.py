@@ -27,6 +27,12 @@
         "views/sales_support_request_views.xml",
         "views/calendar_event_views.xml",
         "views/crm_lead_views.xml",
+        "data/sale_accuracy_rule_data.xml",
+        "views/sale_accuracy_rule_views.xml",
+        "views/sale_accuracy_issue_views.xml",
+        "wizard/sale_accuracy_confirm_wizard_views.xml",
+        "views/sale_order_accuracy_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -7,3 +7,7 @@ from . import test_followup_cron
 from . import test_support_request
 from . import test_calendar_event
 from . import test_followup_ui
+from . import test_accuracy_rules
+from . import test_accuracy_flow
+from . import test_accuracy_rollback
+from . import test_accuracy_ui
