@@ -545,9 +545,8 @@ def cmd_test(args):
         "pytest-odoo (unit tests, existing database)",
         [
             f"--odoo-database={db}",
+            "--odoo-http",
             f"--odoo-config={conf}",
-            "-k",
-            "not Tour",
             f"{ADDON}/tests",
         ],
         "pytest-odoo.log",
