@@ -19,6 +19,8 @@
         "views/crm_team_views.xml",
         "views/sale_order_views.xml",
         "views/res_partner_data_quality_views.xml",
+        "views/sales_coordination_kpi_target_views.xml",
+        "views/sales_coordination_kpi_dashboard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -52,3 +52,14 @@ class SaleOrder(models.Model):
                 or order.team_id.administrator_id
                 or order.administrator_id
             )
+
+    # === FIELDS: KPI TIMESTAMPS ===
+
+    invoice_posted_date = fields.Datetime(
+        string="First Invoice Posted On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the first customer invoice of this order was posted; "
+        "the end of the invoice processing time.",
+    )
