@@ -21,6 +21,7 @@
         "views/res_partner_data_quality_views.xml",
         "views/sales_coordination_kpi_target_views.xml",
         "views/sales_coordination_kpi_dashboard_views.xml",
+        "report/sales_coordination_fulfillment_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [
