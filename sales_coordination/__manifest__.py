@@ -22,10 +22,17 @@
         "views/sales_coordination_kpi_target_views.xml",
         "views/sales_coordination_kpi_dashboard_views.xml",
         "report/sales_coordination_fulfillment_report_views.xml",
+        "data/sale_accuracy_rule_data.xml",
+        "views/sale_accuracy_rule_views.xml",
+        "views/sale_accuracy_issue_views.xml",
+        "wizard/sale_accuracy_confirm_wizard_views.xml",
+        "views/sale_order_accuracy_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
+        "demo/res_company_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

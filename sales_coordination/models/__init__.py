@@ -6,3 +6,8 @@ from . import sales_coordination_kpi
 from . import sales_coordination_kpi_target
 from . import sales_coordination_kpi_dashboard
 from . import sales_coordination_kpi_dashboard_line
+from . import sale_accuracy_rule
+from . import sale_accuracy_issue
+from . import sale_order_line
+from . import res_company
+from . import res_config_settings

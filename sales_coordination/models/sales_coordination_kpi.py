@@ -321,22 +321,30 @@ class SalesCoordinationKpi(models.AbstractModel):
     @api.model
     def _kpi_accuracy(self, start, end, team_ids, user_ids):
         """data_entry_accuracy_rate: orders first checked in the period whose
-        check found no issue of category ``data``."""
+        first check found no issue of category ``data``."""
         key = "data_entry_accuracy_rate"
         if not (
-            self._kpi_has_fields("sale.order", "accuracy_checked_date")
-            and self._kpi_has_fields("sale.accuracy.issue", "order_id", "category")
+            self._kpi_has_fields("sale.order", "accuracy_first_checked_date")
+            and self._kpi_has_fields(
+                "sale.accuracy.issue", "order_id", "category", "date_found"
+            )
             and self._kpi_readable("sale.order")
             and self._kpi_readable("sale.accuracy.issue")
         ):
             return {key: None}
         domain = [
-            ("accuracy_checked_date", ">=", start),
-            ("accuracy_checked_date", "<", end),
+            ("accuracy_first_checked_date", ">=", start),
+            ("accuracy_first_checked_date", "<", end),
         ] + self._kpi_order_filters(team_ids, user_ids)
         query = self._kpi_query("sale.order", domain)
         issues = self._kpi_query("sale.accuracy.issue", [("category", "=", "data")])
-        issues.add_where(SQL("sale_accuracy_issue.order_id = sale_order.id"))
+        # Found by that first check (not by later ones).
+        issues.add_where(
+            SQL(
+                "sale_accuracy_issue.order_id = sale_order.id AND "
+                "sale_accuracy_issue.date_found <= sale_order.accuracy_first_checked_date"
+            )
+        )
         checked, clean = self._kpi_fetch(
             query,
             SQL("count(*)"),
