@@ -293,7 +293,7 @@ def fill(env, log):
                (%s::int[])[1 + g %% cardinality(%s::int[])], 'busy', 'public',
                true, %s + g %% %s, 'crm.lead', %s + g %% %s, s, s, 1, 1
                {
-            ", (ARRAY['held', 'held', 'held', 'missed', 'delayed', 'planned'])"
+            ", (ARRAY['held', 'held', 'held', 'no_show', 'rescheduled', 'planned'])"
             "[1 + g %% 6]"
             if has_outcome
             else ""
@@ -332,9 +332,12 @@ def complete(env):
         cr.execute(
             """
             UPDATE calendar_event
-               SET coordination_outcome = (ARRAY['held', 'held', 'held', 'missed',
-                                                 'delayed', 'planned'])[1 + id % 6]
-             WHERE name LIKE 'Bench meeting %' AND coordination_outcome IS NULL
+               SET coordination_outcome = (ARRAY['held', 'held', 'held', 'no_show',
+                                                 'rescheduled', 'planned'])[1 + id % 6]
+             WHERE name LIKE 'Bench meeting %'
+               AND NOT EXISTS(SELECT 1 FROM calendar_event e
+                               WHERE e.name LIKE 'Bench meeting %'
+                                 AND e.coordination_outcome = 'held')
             """
         )
         changed |= bool(cr.rowcount)
@@ -370,6 +373,9 @@ def fill_support_requests(env, teams, users, company_id):
         "requested_by_id": "(%(users)s::int[])[1 + g %% cardinality(%(users)s::int[])]",
         "company_id": "%(company)s",
         "description": "'Please send the price list'",
+        "request_date": "c",
+        "request_type": "'proposal'",
+        "priority": "'0'",
         "create_date": "c",
         "write_date": "c",
         "create_uid": "1",

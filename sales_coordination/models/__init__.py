@@ -11,3 +11,8 @@ from . import sale_accuracy_issue
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
+from . import sales_followup_rule
+from . import mail_activity
+from . import sales_support_request
+from . import calendar_event
+from . import crm_lead

@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.sql import create_index, table_exists
+from odoo.tools.sql import create_index
 
 # The public contract: the keys of get_kpis, in display order.
 KPI_KEYS = [
@@ -75,13 +75,14 @@ class SalesCoordinationKpi(models.AbstractModel):
             "calendar_event",
             ["start"],
         )
-        if table_exists(cr, "sales_support_request"):
-            create_index(
-                cr,
-                "sales_support_request_sc_kpi_create_date_index",
-                "sales_support_request",
-                ["create_date"],
-            )
+        if self._kpi_has_fields("sales.support.request", "request_date", "done_date"):
+            for column in ("request_date", "done_date"):
+                create_index(
+                    cr,
+                    f"sales_support_request_sc_kpi_{column}_index",
+                    "sales_support_request",
+                    [column],
+                )
 
     # === PUBLIC API ===
 
@@ -342,7 +343,8 @@ class SalesCoordinationKpi(models.AbstractModel):
         issues.add_where(
             SQL(
                 "sale_accuracy_issue.order_id = sale_order.id AND "
-                "sale_accuracy_issue.date_found <= sale_order.accuracy_first_checked_date"
+                "sale_accuracy_issue.date_found "
+                "<= sale_order.accuracy_first_checked_date"
             )
         )
         checked, clean = self._kpi_fetch(
@@ -463,14 +465,20 @@ class SalesCoordinationKpi(models.AbstractModel):
             and self._kpi_readable(model)
         ):
             return dict.fromkeys(keys)
+        # Requests are created at their request date (create_date else).
+        created = (
+            "request_date"
+            if "request_date" in self.env[model]._fields
+            else ("create_date")
+        )
         domain = [
             "|",
             "&",
             ("done_date", ">=", start),
             ("done_date", "<", end),
             "&",
-            ("create_date", ">=", start),
-            ("create_date", "<", end),
+            (created, ">=", start),
+            (created, "<", end),
         ]
         if team_ids is not None:
             domain.append(("team_id", "in", team_ids))
@@ -490,8 +498,9 @@ class SalesCoordinationKpi(models.AbstractModel):
             SQL(
                 "avg(%(t)s.response_hours) FILTER (WHERE "
                 "%(t)s.first_response_date IS NOT NULL "
-                "AND %(t)s.create_date >= %(start)s AND %(t)s.create_date < %(end)s)",
+                "AND %(created)s >= %(start)s AND %(created)s < %(end)s)",
                 t=table,
+                created=SQL.identifier(self.env[model]._table, created),
                 start=start,
                 end=end,
             ),
