@@ -75,14 +75,6 @@ class SalesCoordinationKpi(models.AbstractModel):
             "calendar_event",
             ["start"],
         )
-        if self._kpi_has_fields("sales.support.request", "request_date", "done_date"):
-            for column in ("request_date", "done_date"):
-                create_index(
-                    cr,
-                    f"sales_support_request_sc_kpi_{column}_index",
-                    "sales_support_request",
-                    [column],
-                )
 
     # === PUBLIC API ===
 
