@@ -5,3 +5,4 @@ from . import test_ui_tour
 from . import test_kpi
 from . import test_followup_rule
 from . import test_followup_cron
+from . import test_kpi_coordination
