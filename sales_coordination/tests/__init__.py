@@ -6,3 +6,5 @@ from . import test_kpi
 from . import test_followup_rule
 from . import test_followup_cron
 from . import test_kpi_coordination
+from . import test_kpi_dashboard
+from . import test_kpi_tour
