@@ -1,8 +1,10 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("sales_coordination_kpi_dashboard", {
     url: "/odoo",
     steps: () => [
+        stepUtils.showAppsMenuItem(),
         {
             content: "Open the Coordination app",
             trigger: '.o_app[data-menu-xmlid="sales_coordination.menu_root"]',
@@ -34,6 +36,15 @@ registry.category("web_tour.tours").add("sales_coordination_kpi_dashboard", {
         {
             content: "The table is still there for the quarter",
             trigger: ".o_field_one2many[name=line_ids] .o_data_row:contains(Fulfillment Rate)",
+        },
+        {
+            content: "Refresh: the dashboard is saved and computed again",
+            trigger: "button[name=action_refresh]",
+            run: "click",
+        },
+        {
+            content: "The saved dashboard shows the quarter's KPIs",
+            trigger: "body:not(:has(.o_form_dirty)) .o_field_one2many[name=line_ids] .o_data_row:contains(New Clients)",
         },
     ],
 });
