@@ -353,6 +353,10 @@ class SaleOrder(models.Model):
                     "order_id": order.id,
                     "line_id": line.id if line else False,
                     "rule_id": rule.id,
+                    # stored related values, given to spare an UPDATE
+                    "rule_code": rule.code,
+                    "company_id": order.company_id.id,
+                    "partner_id": order.partner_id.id,
                     "severity": rule.severity,
                     "category": rule.category,
                     "message": message,
@@ -432,14 +436,23 @@ class SaleOrder(models.Model):
         timeout instead of hanging the worker. It never raises: the user's
         error is the UserError.
         """
-        ids = tuple(i for i in self.ids if isinstance(i, int))
-        if not ids:
+        new_ids = {i for i in self.ids if isinstance(i, int)}
+        if not new_ids:
+            return
+        # One hook per transaction, however many blocked attempts it makes.
+        pending = self.env.cr.postrollback.data.setdefault(
+            "sales_coordination.accuracy_order_ids", set()
+        )
+        first = not pending
+        pending.update(new_ids)
+        if not first:
             return
         registry = self.env.registry
         uid = self.env.uid
         context = dict(self.env.context)
 
         def record_findings():
+            ids = tuple(sorted(pending))
             try:
                 with registry.cursor() as cr:
                     if not registry.in_test_mode():
