@@ -319,12 +319,10 @@ class SalesCoordinationKpi(models.AbstractModel):
         first check found no issue of category ``data``."""
         key = "data_entry_accuracy_rate"
         if not (
-            self._kpi_has_fields("sale.order", "accuracy_first_checked_date")
-            and self._kpi_has_fields(
-                "sale.accuracy.issue", "order_id", "category", "date_found"
+            self._kpi_has_fields(
+                "sale.order", "accuracy_first_checked_date", "data_entry_right"
             )
             and self._kpi_readable("sale.order")
-            and self._kpi_readable("sale.accuracy.issue")
         ):
             return {key: None}
         domain = [
@@ -332,19 +330,10 @@ class SalesCoordinationKpi(models.AbstractModel):
             ("accuracy_first_checked_date", "<", end),
         ] + self._kpi_order_filters(team_ids, user_ids)
         query = self._kpi_query("sale.order", domain)
-        issues = self._kpi_query("sale.accuracy.issue", [("category", "=", "data")])
-        # Found by that first check (not by later ones).
-        issues.add_where(
-            SQL(
-                "sale_accuracy_issue.order_id = sale_order.id AND "
-                "sale_accuracy_issue.date_found "
-                "<= sale_order.accuracy_first_checked_date"
-            )
-        )
         checked, clean = self._kpi_fetch(
             query,
             SQL("count(*)"),
-            SQL("count(*) FILTER (WHERE NOT EXISTS(%s))", issues.select(SQL("1"))),
+            SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
         )
         return {key: _rate(clean, checked)}
 
