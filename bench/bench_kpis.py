@@ -632,9 +632,21 @@ def main():
                 ),
                 args.repeat,
             )
+            # For transparency: sale.report with JIT off too (get_kpis turns
+            # JIT off for its own queries; sale.report runs as shipped).
+            cr.execute("SET jit = off")
+            report_nojit = median_time(
+                lambda domain=domain: report._read_group(
+                    domain, [], ["price_subtotal:sum"]
+                ),
+                args.repeat,
+            )
+            cr.execute("RESET jit")
             print(
                 f"{label:<8}{kpi_time:>11.3f}s{report_time:>13.3f}s"
                 f"{kpi_time / report_time:>8.2f}"
+                f"   (sale.report with jit=off: {report_nojit:.3f}s, "
+                f"ratio {kpi_time / report_nojit:.2f})"
             )
             print(f"   get_kpis: {result}")
             print(f"   sale.report untaxed total: {total[0][0]:,.2f}")

@@ -99,6 +99,12 @@ class SalesCoordinationKpi(models.AbstractModel):
         team_ids = self._kpi_check_ids("crm.team", team_ids, "team_ids")
         user_ids = self._kpi_check_ids("res.users", user_ids, "user_ids")
         self.env.flush_all()
+        # These are short aggregates: PostgreSQL's JIT compilation would cost
+        # more than it saves (seconds at a million orders). Off for them only.
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit')")
+        jit = cr.fetchone()[0]
+        cr.execute("SET LOCAL jit = off")
         result = dict.fromkeys(KPI_KEYS)
         for family in (
             self._kpi_orders,
@@ -111,6 +117,8 @@ class SalesCoordinationKpi(models.AbstractModel):
             self._kpi_followups,
         ):
             result.update(family(start, end, team_ids, user_ids))
+        # On error the transaction ends, and SET LOCAL with it.
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
         return result
 
     # === VALIDATION ===
