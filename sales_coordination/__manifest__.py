@@ -44,6 +44,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/res_company_demo.xml",
+        "demo/sales_coordination_kpi_target_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
