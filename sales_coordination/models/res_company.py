@@ -7,8 +7,9 @@ class ResCompany(models.Model):
     accuracy_mode = fields.Selection(
         selection=[("observe", "Observe"), ("enforce", "Enforce")],
         string="Order Accuracy Mode",
+        # not required: companies created while this addon is not loaded
+        # (e.g. during an upgrade) simply observe
         default="observe",
-        required=True,
         help="Observe: the checks run and record issues but never block. "
         "Enforce: orders with open blocking issues cannot be confirmed unless a "
         "Coordination Manager overrides them.",

@@ -64,8 +64,9 @@ class SaleOrder(models.Model):
             ("overridden", "Overridden"),
         ],
         string="Accuracy",
+        # not required: code that creates orders while this addon is not
+        # loaded (e.g. during an upgrade of sale) must not hit NOT NULL
         default="unchecked",
-        required=True,
         readonly=True,
         copy=False,
         index=True,
