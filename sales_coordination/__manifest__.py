@@ -45,6 +45,13 @@
         "demo/res_users_demo.xml",
         "demo/res_company_demo.xml",
         "demo/sales_coordination_kpi_target_demo.xml",
+        "demo/crm_team_demo.xml",
+        "demo/product_demo.xml",
+        "demo/product_pricelist_demo.xml",
+        "demo/res_partner_demo.xml",
+        "demo/crm_lead_demo.xml",
+        "demo/calendar_event_demo.xml",
+        "demo/sales_coordination_story_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

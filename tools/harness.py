@@ -31,6 +31,8 @@ DEMO_LOGINS = [
     ("Sales Coordinator", "coordinator", "coordinator"),
     ("Sales Administrator", "administrator", "administrator"),
     ("Coordination Manager", "manager", "manager"),
+    ("Sales Coordinator", "coordinator2", "coordinator2"),
+    ("Salesperson", "salesperson", "salesperson"),
     ("Odoo administrator", "admin", "admin"),
 ]
 

@@ -11,6 +11,7 @@ from . import sale_accuracy_issue
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
+from . import sales_coordination_demo
 from . import sales_followup_rule
 from . import mail_activity
 from . import sales_support_request
