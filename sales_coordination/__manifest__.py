@@ -52,6 +52,7 @@
         "demo/crm_lead_demo.xml",
         "demo/calendar_event_demo.xml",
         "demo/sales_coordination_story_demo.xml",
+        "demo/res_company_accuracy_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
