@@ -78,7 +78,7 @@ class SalesCoordinationKpi(models.AbstractModel):
     # === PUBLIC API ===
 
     @api.model
-    def get_kpis(self, date_from, date_to, team_ids=None, user_ids=None):
+    def get_kpis(self, date_from=None, date_to=None, team_ids=None, user_ids=None):
         """Return the coordination KPIs of a period as a JSON-friendly dict.
 
         :param date_from: first day of the period, ``'YYYY-MM-DD'`` (inclusive)

@@ -365,6 +365,13 @@ class TestKpiArguments(KpiCase):
             ):
                 self.kpi.get_kpis(date_from, date_to)
 
+    def test_missing_dates(self):
+        """Called over RPC without its dates, it says which one is missing."""
+        with self.assertRaisesRegex(UserError, "date_from"):
+            self.kpi.get_kpis()
+        with self.assertRaisesRegex(UserError, "date_to"):
+            self.kpi.get_kpis("2026-03-01")
+
     def test_bad_ids(self):
         for filters in [
             {"team_ids": self.team.id},
