@@ -636,10 +636,18 @@ class SalesCoordinationDemo(models.AbstractModel):
                 values["invoice_date_due"] = invoice_date
             invoice.write(values)
             invoice.action_post()
-            self._demo_backdate(
-                "account_move",
-                {invoice.id: datetime.combine(invoice_date, time(15, 0))},
+            posted_at = datetime.combine(invoice_date, time(15, 0))
+            self._demo_backdate("account_move", {invoice.id: posted_at})
+            # The invoice-processing KPI counts from confirmation to posting:
+            # the story posts today what it dates in the past.
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE sale_order SET invoice_posted_date = %s WHERE id = %s",
+                    posted_at,
+                    order.id,
+                )
             )
+            order.invalidate_recordset(["invoice_posted_date"])
         if not invoice or fate != "paid" or invoice.payment_state != "not_paid":
             return
         term_days = max(
