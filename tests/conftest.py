@@ -477,3 +477,53 @@ def new_order(odoo, partner_id, lines, **vals):
     return odoo.env["sale.order"].create(
         {"partner_id": partner_id, "order_line": order_lines, **vals}
     )
+
+
+def unique(prefix):
+    return f"{prefix} {secrets.token_hex(3)}"
+
+
+def new_customer(admin, name=None, complete=True, **vals):
+    """A customer company with its own name (so orders of different tests never
+    look like duplicates), a full address unless ``complete`` is False, and the
+    demo coordinator and administrator as owners."""
+    users = admin.env["res.users"]
+    values = {
+        "name": name or unique("E2E Pet Store"),
+        "is_company": True,
+        "sales_coordinator_id": users.search([("login", "=", "coordinator")])[0],
+        "sales_administrator_id": users.search([("login", "=", "administrator")])[0],
+    }
+    if complete:
+        values.update(
+            street="1 Kibble Lane",
+            city="Ghent",
+            country_id=xmlid(admin, "base.be"),
+        )
+    values.update(vals)
+    return admin.env["res.partner"].create(values)
+
+
+def new_product(admin, price=10.0, **vals):
+    return admin.env["product.product"].create(
+        {
+            "name": unique("E2E Dog Food 12 kg"),
+            "type": "consu",
+            "sale_ok": True,
+            "list_price": price,
+            **vals,
+        }
+    )
+
+
+def clean_order_vals(admin):
+    """Order values that pass the data rules: a PO number and a payment term."""
+    terms = admin.env["account.payment.term"].search([], limit=1)
+    return {
+        "client_order_ref": unique("PO"),
+        "payment_term_id": terms[0] if terms else False,
+    }
+
+
+def db_connect(odoo_server):
+    return pg_connect(odoo_server.db)
