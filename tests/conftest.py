@@ -416,6 +416,7 @@ def make_user(admin, login, groups, company_id=None, name=None):
         "name": name or login.replace("_", " ").title(),
         "login": login,
         "password": login,
+        "email": f"{login}@example.com",
         "groups_id": [(6, 0, group_ids)],
     }
     if company_id:

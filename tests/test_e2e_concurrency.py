@@ -137,7 +137,7 @@ def test_four_clients_run_followups_at_once(admin, connect):
         admin.env["sale.order"].action_quotation_sent(orders)
         managers = [connect("manager", "manager") for _i in range(4)]
         results = run_at_once(
-            managers, lambda odoo: odoo.env["sales.followup.rule"].run_followups()
+            managers, lambda odoo: odoo.env["sales.followup.rule"].run_followups([])
         )
     finally:
         for rule in rules:
