@@ -34,7 +34,7 @@ def run_at_once(clients, action):
         barrier.wait()
         try:
             results[index] = (action(client), None)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:  # noqa: BLE001 - collected, asserted below
             results[index] = (None, exc)
 
     threads = [
