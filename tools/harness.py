@@ -82,8 +82,12 @@ def check_postgres():
     params = pg_params()
     code = (
         "import psycopg2, sys\n"
-        "c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2], user=sys.argv[3],"
-        " password=sys.argv[4], dbname='postgres', connect_timeout=5)\n"
+        "try:\n"
+        "    c = psycopg2.connect(host=sys.argv[1], port=sys.argv[2],"
+        " user=sys.argv[3], password=sys.argv[4], dbname='postgres',"
+        " connect_timeout=5)\n"
+        "except Exception as e:\n"
+        "    sys.exit(str(e).strip().splitlines()[0])\n"
         "print(c.server_version)\n"
     )
     proc = subprocess.run(
@@ -270,6 +274,12 @@ def cmd_run(args):
             "--log-level=warn",
         )
     )
+    import signal
+
+    def _stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
     url = f"http://127.0.0.1:{port}"
     if not wait_http(url, server, timeout=120):
         server.terminate()
@@ -290,6 +300,8 @@ def cmd_run(args):
 
 
 def wait_http(url, proc=None, timeout=60):
+    """Wait until the server answers anything at all on ``url``."""
+    import urllib.error
     import urllib.request
 
     deadline = time.time() + timeout
@@ -297,10 +309,10 @@ def wait_http(url, proc=None, timeout=60):
         if proc is not None and proc.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(
-                url + "/web/webclient/version_info", data=b"{}", timeout=5
-            ):
+            with urllib.request.urlopen(url + "/web/login", timeout=5):
                 return True
+        except urllib.error.HTTPError:
+            return True  # the server answered, even if with an error page
         except OSError:
             time.sleep(0.5)
     return False
@@ -465,7 +477,13 @@ def step_lint(tally):
     )
     if rc:
         print(log[-3000:])
-    tally.add("ruff", int(rc == 0), int(rc != 0), "(log .logs/ruff.log)")
+    rc_fmt, log_fmt, _secs = run_logged(
+        [sys.executable, "-m", "ruff", "format", "--check", *targets], "ruff-format.log"
+    )
+    if rc_fmt:
+        print(log_fmt[-3000:])
+    ok = rc == 0 and rc_fmt == 0
+    tally.add("ruff (check and format)", int(ok), int(not ok), "(log .logs/ruff.log)")
     rc, log, _secs = run_logged(
         [sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
         "pylint.log",
@@ -473,6 +491,36 @@ def step_lint(tally):
     if rc:
         print(log[-3000:])
     tally.add("pylint-odoo", int(rc == 0), int(rc != 0), "(log .logs/pylint.log)")
+
+
+def step_packaging(tally):
+    """`pip install ./sales_coordination` must yield odoo-addon-sales_coordination."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, log, secs = run_logged(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "-q",
+                "--no-deps",
+                "-w",
+                tmp,
+                str(ROOT / ADDON),
+            ],
+            "packaging.log",
+        )
+        wheels = [p.name for p in Path(tmp).glob("*.whl")]
+    ok = rc == 0 and len(wheels) == 1
+    ok = ok and wheels[0].startswith("odoo_addon_sales_coordination-18.0.")
+    if not ok:
+        print(log[-2000:])
+    tally.add(
+        "whool packaging (odoo-addon-sales_coordination)",
+        int(ok),
+        int(not ok),
+        f"({', '.join(wheels) or 'no wheel'}, {secs:.0f} s)",
+    )
 
 
 def cmd_test(args):
@@ -512,6 +560,7 @@ def cmd_test(args):
         env=env,
     )
     step_lint(tally)
+    step_packaging(tally)
     print("\nSummary:")
     print("\n".join(tally.lines))
     print(f"  total time {time.time() - t0:.0f} s\n")

@@ -32,8 +32,15 @@ class TestRolesMenus(SalesCoordinationCase):
     """Each role sees its own workspace, and only that."""
 
     def _visible(self, user):
+        """Menus the user can reach: visible, and every ancestor visible too."""
         Menu = self.env["ir.ui.menu"].with_user(user)
-        return Menu.browse(Menu._visible_menu_ids())
+        visible_ids = Menu._visible_menu_ids()
+        menus = self.env["ir.ui.menu"].browse(visible_ids)
+        return menus.filtered(
+            lambda m: all(
+                int(pid) in visible_ids for pid in m.parent_path.split("/") if pid
+            )
+        )
 
     def _workspaces_seen_by(self, user):
         visible = self._visible(user)

@@ -1,8 +1,10 @@
 import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("sales_coordination_coordinator_workspace", {
     url: "/odoo",
     steps: () => [
+        stepUtils.showAppsMenuItem(),
         {
             content: "Open the Coordination app",
             trigger: '.o_app[data-menu-xmlid="sales_coordination.menu_root"]',
