@@ -1,0 +1,1 @@
+from . import sales_coordination_fulfillment_report

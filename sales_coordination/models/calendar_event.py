@@ -1,0 +1,170 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class CalendarEvent(models.Model):
+    _inherit = "calendar.event"
+
+    # === FIELDS ===
+
+    coordination_outcome = fields.Selection(
+        selection=[
+            ("planned", "Planned"),
+            ("held", "Held"),
+            ("no_show", "No Show"),
+            ("rescheduled", "Rescheduled"),
+            ("cancelled", "Cancelled"),
+        ],
+        string="Outcome",
+        default="planned",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+        help="What happened to the meeting. Held meetings linked to an "
+        "opportunity or an order get a follow-up.",
+    )
+    sale_order_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="Sales Order",
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    rescheduled_event_id = fields.Many2one(
+        comodel_name="calendar.event",
+        string="Rescheduled To",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        readonly=True,
+    )
+    coordination_followup_done = fields.Boolean(
+        string="Follow-up Planned",
+        copy=False,
+        readonly=True,
+        help="Set once the follow-up rules handled this held meeting.",
+    )
+
+    # === ACTION METHODS ===
+
+    def action_outcome_held(self):
+        """Record that the meeting took place. It must have started."""
+        self._check_outcome_change()
+        now = fields.Datetime.now()
+        future = self.filtered(lambda e: e.start and e.start > now)
+        if future:
+            raise UserError(
+                self.env._(
+                    "Meeting %(name)s has not started yet: it cannot be held.",
+                    name=future[0].display_name,
+                )
+            )
+        self.coordination_outcome = "held"
+        return True
+
+    def action_outcome_no_show(self):
+        self._check_outcome_change()
+        self.coordination_outcome = "no_show"
+        return True
+
+    def action_outcome_cancelled(self):
+        self._check_outcome_change()
+        self.coordination_outcome = "cancelled"
+        return True
+
+    def action_outcome_reset(self):
+        """Back to planned, e.g. after a wrong click."""
+        followed = self.filtered("coordination_followup_done")
+        if followed:
+            raise UserError(
+                self.env._(
+                    "Meeting %(name)s already has its follow-up: its outcome "
+                    "can no longer change.",
+                    name=followed[0].display_name,
+                )
+            )
+        self.write({"coordination_outcome": "planned", "rescheduled_event_id": False})
+        return True
+
+    def action_outcome_rescheduled(self, start=None):
+        """Mark the meeting rescheduled and create the new one, linked to it.
+
+        :param start: start of the new meeting (datetime or string); one week
+            later by default
+        :return: an action opening the new meeting
+        """
+        self.ensure_one()
+        self._check_outcome_change()
+        if start:
+            try:
+                start = fields.Datetime.to_datetime(start)
+            except (TypeError, ValueError) as error:
+                raise UserError(
+                    self.env._("%(start)s is not a valid date and time.", start=start)
+                ) from error
+        new_start = start or self.start + timedelta(days=7)
+        duration = (self.stop - self.start) if self.stop else timedelta(hours=1)
+        new_event = self.copy(
+            {"start": new_start, "stop": new_start + duration, "allday": self.allday}
+        )
+        self.write(
+            {
+                "coordination_outcome": "rescheduled",
+                "rescheduled_event_id": new_event.id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "res_id": new_event.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_open_rescheduled(self):
+        self.ensure_one()
+        if not self.rescheduled_event_id:
+            raise UserError(
+                self.env._(
+                    "Meeting %(name)s was not rescheduled.", name=self.display_name
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "res_id": self.rescheduled_event_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    # === BUSINESS METHODS ===
+
+    def _check_outcome_change(self):
+        if not self:
+            raise UserError(self.env._("Select the meetings to record an outcome for."))
+        done = self.filtered(lambda e: e.coordination_outcome != "planned")
+        if done:
+            raise UserError(
+                self.env._(
+                    "Meeting %(name)s already has the outcome %(outcome)s; "
+                    "reset it first.",
+                    name=done[0].display_name,
+                    outcome=dict(
+                        self._fields["coordination_outcome"]._description_selection(
+                            self.env
+                        )
+                    )[done[0].coordination_outcome],
+                )
+            )
+        self.check_access("write")
+
+    @api.model
+    def _coordination_meeting_domain(self):
+        """Upcoming meetings and past ones still without an outcome."""
+        return [
+            "|",
+            ("start", ">=", fields.Datetime.now()),
+            ("coordination_outcome", "=", "planned"),
+        ]

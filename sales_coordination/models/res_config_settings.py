@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    accuracy_mode = fields.Selection(
+        related="company_id.accuracy_mode",
+        readonly=False,
+    )

@@ -1,0 +1,60 @@
+from odoo import api, fields, models
+
+# Changing these on a line of an overridden order voids the override.
+LINE_RESET_FIELDS = frozenset(
+    {"product_id", "product_uom_qty", "product_uom", "price_unit", "discount"}
+)
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    accuracy_issue_level = fields.Selection(
+        selection=[("warning", "Warning"), ("blocking", "Blocking")],
+        string="Accuracy",
+        compute="_compute_accuracy_issue",
+        help="Most severe open accuracy issue of this line.",
+    )
+    accuracy_issue_message = fields.Text(
+        string="Accuracy Issues", compute="_compute_accuracy_issue"
+    )
+
+    # === COMPUTE METHODS ===
+
+    @api.depends(
+        "order_id.accuracy_open_issue_ids.line_id",
+        "order_id.accuracy_open_issue_ids.severity",
+        "order_id.accuracy_open_issue_ids.message",
+    )
+    def _compute_accuracy_issue(self):
+        for line in self:
+            issues = line.order_id.accuracy_open_issue_ids.filtered(
+                lambda i, line=line: i.line_id == line
+            )
+            if not issues:
+                line.accuracy_issue_level = False
+            elif "blocking" in issues.mapped("severity"):
+                line.accuracy_issue_level = "blocking"
+            else:
+                line.accuracy_issue_level = "warning"
+            line.accuracy_issue_message = "\n".join(issues.mapped("message")) or False
+
+    # === CRUD METHODS ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.order_id._accuracy_reset_override()
+        return lines
+
+    def write(self, vals):
+        res = super().write(vals)
+        if LINE_RESET_FIELDS.intersection(vals):
+            self.order_id._accuracy_reset_override()
+        return res
+
+    def unlink(self):
+        orders = self.order_id
+        res = super().unlink()
+        orders.exists()._accuracy_reset_override()
+        return res

@@ -1,0 +1,830 @@
+import logging
+import threading
+from datetime import datetime, time, timedelta
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+_logger = logging.getLogger(__name__)
+
+# How each document model reaches its owners: the fields read by the assignee
+# chain, when the model has them.
+OWNER_FIELDS = {
+    "sale.order": {
+        "coordinator": "coordinator_id",
+        "administrator": "administrator_id",
+        "salesperson": "user_id",
+    },
+    "account.move": {"salesperson": "invoice_user_id"},
+    "crm.lead": {"salesperson": "user_id"},
+}
+DEFAULT_OWNER_FIELDS = {
+    "coordinator": "coordinator_id",
+    "administrator": "administrator_id",
+    "salesperson": "user_id",
+}
+
+# The activity type each built-in trigger plans by default.
+TRIGGER_ACTIVITY_TYPES = {
+    "quote_no_reply": "sales_coordination.mail_activity_type_quote_followup",
+    "order_late": "sales_coordination.mail_activity_type_delivery_update",
+    "invoice_overdue": "sales_coordination.mail_activity_type_payment_followup",
+    "lead_idle": "sales_coordination.mail_activity_type_lead_followup",
+    "meeting_done": "sales_coordination.mail_activity_type_meeting_followup",
+}
+
+
+class SalesFollowupRule(models.Model):
+    _name = "sales.followup.rule"
+    _description = "Follow-up Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    # === FIELDS ===
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        index=True,
+        help="Leave empty to apply the rule in every company.",
+    )
+    team_ids = fields.Many2many(
+        comodel_name="crm.team",
+        string="Sales Teams",
+        check_company=True,
+        help="Only follow up records of these teams. Leave empty for all teams.",
+    )
+    trigger = fields.Selection(
+        selection=[
+            ("quote_no_reply", "Quotation sent, no reply"),
+            ("order_late", "Order delivery late"),
+            ("invoice_overdue", "Invoice overdue"),
+            ("lead_idle", "Opportunity idle"),
+            ("meeting_done", "Meeting held"),
+            ("domain", "Records matching a domain"),
+        ],
+        required=True,
+        default="quote_no_reply",
+    )
+    delay_days = fields.Integer(
+        string="Delay (days)",
+        default=3,
+        help="Days after the triggering date (quotation sent, delivery "
+        "scheduled, invoice due, last stage change, meeting held) before a "
+        "follow-up is planned.",
+    )
+    activity_type_id = fields.Many2one(
+        comodel_name="mail.activity.type",
+        string="Activity Type",
+        required=True,
+        ondelete="restrict",
+    )
+    assign_to = fields.Selection(
+        selection=[
+            ("coordinator", "Coordinator"),
+            ("administrator", "Administrator"),
+            ("salesperson", "Salesperson"),
+            ("team_leader", "Team Leader"),
+        ],
+        required=True,
+        default="coordinator",
+    )
+    deadline_days = fields.Integer(
+        string="Deadline (days)",
+        default=1,
+        help="Days the assignee has to do the follow-up.",
+    )
+    escalate_after_days = fields.Integer(
+        string="Escalate after (days)",
+        default=3,
+        help="Escalate a follow-up to the Coordination Managers once it is "
+        "overdue by this many days. 0 never escalates.",
+    )
+    fallback_user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Fallback User",
+        domain="[('share', '=', False)]",
+        help="Assignee when the record has no owner for this rule.",
+    )
+    model_id = fields.Many2one(
+        comodel_name="ir.model",
+        string="Model",
+        ondelete="cascade",
+        domain="[('is_mail_activity', '=', True), ('transient', '=', False)]",
+        help="For the 'domain' trigger: the model whose records are followed up.",
+    )
+    model_name = fields.Char(related="model_id.model", string="Model Name")
+    domain = fields.Char(
+        default="[]",
+        help="For the 'domain' trigger: the records to follow up.",
+    )
+    activity_count = fields.Integer(
+        string="Open Follow-ups", compute="_compute_activity_count"
+    )
+
+    # === SQL CONSTRAINTS ===
+
+    _sql_constraints = [  # noqa: RUF012
+        (
+            "delays_positive",
+            (
+                "CHECK(delay_days >= 0 AND deadline_days >= 0 "
+                "AND escalate_after_days >= 0)"
+            ),
+            "Delays, deadlines and escalation days cannot be negative.",
+        ),
+    ]
+
+    # === COMPUTE METHODS ===
+
+    def _compute_activity_count(self):
+        groups = (
+            self.env["mail.activity"]
+            .sudo()
+            ._read_group(
+                [("followup_rule_id", "in", self.ids)],
+                ["followup_rule_id"],
+                ["__count"],
+            )
+        )
+        counts = {rule.id: count for rule, count in groups}
+        for rule in self:
+            rule.activity_count = counts.get(rule.id, 0)
+
+    # === CONSTRAINT AND ONCHANGE METHODS ===
+
+    @api.constrains("trigger", "model_id", "domain")
+    def _check_domain(self):
+        for rule in self.filtered(lambda r: r.trigger == "domain"):
+            rule._get_domain()
+
+    @api.constrains("trigger", "activity_type_id", "model_id")
+    def _check_activity_type_model(self):
+        for rule in self:
+            type_model = rule.activity_type_id.res_model
+            models_ = rule._target_models()
+            if type_model and models_ and type_model not in models_:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s plans activities on %(models)s, but the "
+                        "activity type %(type)s is for %(model)s.",
+                        rule=rule.name,
+                        models=", ".join(models_),
+                        type=rule.activity_type_id.name,
+                        model=type_model,
+                    )
+                )
+
+    @api.onchange("trigger")
+    def _onchange_trigger(self):
+        xmlid = TRIGGER_ACTIVITY_TYPES.get(self.trigger)
+        if xmlid:
+            self.activity_type_id = self.env.ref(xmlid, raise_if_not_found=False)
+
+    # === ACTION METHODS ===
+
+    def action_view_activities(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_coordination.mail_activity_action_followup_all"
+        )
+        action["domain"] = [("followup_rule_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def action_run_now(self):
+        created = self.run_followups()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s follow-ups planned.", count=created),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    # === BUSINESS METHODS: PUBLIC ===
+
+    def run_followups(self):
+        """Plan the follow-ups of the given rules (all active rules of the
+        user's companies when called without ids) and escalate overdue ones.
+
+        Public (RPC) entry point for Coordination Managers. Runs in the
+        caller's transaction; the daily cron runs the same logic in batches.
+
+        :return: the number of follow-up activities created
+        :rtype: int
+        """
+        if not (
+            self.env.su or self.env.user.has_group("sales_coordination.group_manager")
+        ):
+            raise AccessError(
+                self.env._("Only Coordination Managers can run the follow-up rules.")
+            )
+        if self:
+            missing = self - self.exists()
+            if missing:
+                raise MissingError(
+                    self.env._(
+                        "Follow-up rules %(ids)s do not exist or were deleted.",
+                        ids=", ".join(str(i) for i in missing.ids),
+                    )
+                )
+            self.check_access("read")
+            rules = self.filtered("active")
+        else:
+            rules = self.search([])
+        today = fields.Date.context_today(self)
+        created, __, __ = rules._run_batches(today)
+        rules._escalate_overdue(today)
+        return created
+
+    # === BUSINESS METHODS: CRON ===
+
+    @api.model
+    def _cron_run_followups(self, batch_size=1000, max_batches=20):
+        """Batched run for the daily cron.
+
+        Each call processes at most ``max_batches`` batches of ``batch_size``
+        candidates, commits after each batch (outside tests), and reports its
+        progress through ``ir.cron._notify_progress``. When candidates
+        remain, Odoo's cron runner calls it again straight away; as every
+        planned record drops out of the candidates, each call picks up where
+        the previous one stopped. Overdue follow-ups are escalated once all
+        candidates are done.
+        """
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        today = fields.Date.context_today(self)
+        rules = self.search([])
+        created, done, remaining = rules._run_batches(
+            today,
+            batch_size=batch_size,
+            max_batches=max_batches,
+            commit=auto_commit,
+        )
+        if not remaining:
+            rules._escalate_overdue(today, batch_size=batch_size, commit=auto_commit)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        _logger.info(
+            "Follow-up rules: %s candidates processed, %s follow-ups created, "
+            "%s candidates remaining",
+            done,
+            created,
+            remaining,
+        )
+        return created
+
+    # === BUSINESS METHODS: ENGINE ===
+
+    def _run_batches(self, today, batch_size=None, max_batches=None, commit=False):
+        """Walk the candidates of every rule in ``self`` by increasing id and
+        plan their follow-ups, one batch at a time. With ``max_batches`` (the
+        cron), progress is reported after every batch, and committed when
+        ``commit`` is set.
+
+        :return: (activities created, candidates processed, candidates left)
+        """
+        created = done = batches = 0
+        cron = bool(max_batches)
+        counts = (
+            {rule.id: rule._count_candidates(today) for rule in self} if cron else {}
+        )
+        for rule in self:
+            after_id = 0
+            while True:
+                if cron and batches >= max_batches:
+                    return created, done, rule._remaining(today, after_id, counts)
+                records = rule._find_candidates(
+                    today, limit=batch_size, after_id=after_id
+                )
+                if not records:
+                    break
+                after_id = max(records.ids)
+                created += rule._plan_followups(records, today)
+                done += len(records)
+                batches += 1
+                if cron:
+                    remaining = rule._remaining(today, after_id, counts)
+                    self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                if not batch_size:
+                    break
+            counts.pop(rule.id, None)
+        return created, done, 0
+
+    def _remaining(self, today, after_id, counts):
+        """Candidates left for this rule after ``after_id``, plus those of the
+        rules not walked yet (``counts``, taken when the run started)."""
+        self.ensure_one()
+        later = sum(count for rule_id, count in counts.items() if rule_id != self.id)
+        return self._count_candidates(today, after_id=after_id) + later
+
+    def _find_candidates(self, today, limit=None, after_id=0):
+        """The records this rule should follow up today, in one query."""
+        self.ensure_one()
+        model, query = self._candidates_query(today, after_id)
+        query = SQL(
+            "%s ORDER BY rec.id %s", query, SQL("LIMIT %s", limit) if limit else SQL()
+        )
+        self.env.cr.execute(query)
+        return self.env[model].browse(row[0] for row in self.env.cr.fetchall())
+
+    def _count_candidates(self, today, after_id=0):
+        self.ensure_one()
+        __, query = self._candidates_query(today, after_id)
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) AS candidates", query))
+        return self.env.cr.fetchone()[0]
+
+    def _candidates_query(self, today, after_id=0):
+        """``SELECT rec.id FROM <table> rec WHERE ...`` for this rule: the
+        trigger's own condition, the rule's company and teams, and no open (or
+        recently done) follow-up of this rule on the record."""
+        self.ensure_one()
+        # The finders read the tables directly: write pending changes first.
+        self.env.flush_all()
+        model, table, condition = getattr(self, f"_find_candidates_{self.trigger}")(
+            today
+        )
+        Model = self.env[model]
+        conditions = [condition, SQL("rec.id > %s", after_id or 0)]
+        if self.company_id and "company_id" in Model._fields:
+            conditions.append(SQL("rec.company_id = %s", self.company_id.id))
+        if self.team_ids and "team_id" in Model._fields:
+            conditions.append(SQL("rec.team_id IN %s", tuple(self.team_ids.ids)))
+        if self.trigger != "meeting_done":
+            # Done follow-ups are kept (keep_done): plan again only once
+            # delay_days have passed since the last one was done.
+            conditions.append(
+                SQL(
+                    """NOT EXISTS (
+                        SELECT 1 FROM mail_activity act
+                         WHERE act.followup_rule_id = %(rule)s
+                           AND act.res_model = %(model)s
+                           AND act.res_id = rec.id
+                           AND (act.active OR act.date_done > %(since)s)
+                    )""",
+                    rule=self.id,
+                    model=model,
+                    since=today - timedelta(days=self.delay_days),
+                )
+            )
+        query = SQL(
+            "SELECT rec.id FROM %s rec WHERE %s",
+            SQL.identifier(table),
+            SQL(" AND ").join(conditions),
+        )
+        return model, query
+
+    def _day_after(self, today):
+        """Timestamps strictly before this (UTC) moment are at least
+        ``delay_days`` days old today."""
+        self.ensure_one()
+        return datetime.combine(today - timedelta(days=self.delay_days - 1), time.min)
+
+    # === CANDIDATE FINDERS, one per trigger ===
+    # Each returns (model, table, SQL condition on alias "rec").
+
+    def _find_candidates_quote_no_reply(self, today):
+        return (
+            "sale.order",
+            "sale_order",
+            SQL(
+                "rec.state = 'sent' "
+                "AND COALESCE(rec.quotation_sent_date, rec.date_order) < %s",
+                self._day_after(today),
+            ),
+        )
+
+    def _find_candidates_order_late(self, today):
+        limit = self._day_after(today)
+        return (
+            "sale.order",
+            "sale_order",
+            SQL(
+                """rec.state = 'sale' AND EXISTS (
+                    SELECT 1 FROM stock_picking pick
+                      JOIN stock_picking_type ptype
+                        ON ptype.id = pick.picking_type_id
+                     WHERE pick.sale_id = rec.id
+                       AND ptype.code = 'outgoing'
+                       AND pick.state NOT IN ('done', 'cancel')
+                       AND (pick.scheduled_date < %(limit)s
+                            OR rec.commitment_date < %(limit)s)
+                )""",
+                limit=limit,
+            ),
+        )
+
+    def _find_candidates_invoice_overdue(self, today):
+        return (
+            "account.move",
+            "account_move",
+            SQL(
+                "rec.move_type = 'out_invoice' AND rec.state = 'posted' "
+                "AND rec.payment_state IN ('not_paid', 'partial') "
+                "AND rec.invoice_date_due <= %s",
+                today - timedelta(days=self.delay_days),
+            ),
+        )
+
+    def _find_candidates_lead_idle(self, today):
+        limit = self._day_after(today)
+        return (
+            "crm.lead",
+            "crm_lead",
+            SQL(
+                """rec.type = 'opportunity' AND rec.active
+                   AND COALESCE(rec.probability, 0) < 100
+                   AND NOT EXISTS (SELECT 1 FROM crm_stage stage
+                                    WHERE stage.id = rec.stage_id AND stage.is_won)
+                   AND COALESCE(rec.date_last_stage_update, rec.create_date) < %(limit)s
+                   AND NOT EXISTS (SELECT 1 FROM mail_activity lact
+                                    WHERE lact.res_model = 'crm.lead'
+                                      AND lact.res_id = rec.id
+                                      AND (lact.active OR lact.date_done >= %(day)s))
+                   AND NOT EXISTS (SELECT 1 FROM mail_message msg
+                                    WHERE msg.model = 'crm.lead'
+                                      AND msg.res_id = rec.id
+                                      AND msg.message_type IN ('comment', 'email')
+                                      AND msg.date >= %(limit)s)""",
+                limit=limit,
+                day=limit.date(),
+            ),
+        )
+
+    def _find_candidates_meeting_done(self, today):
+        teams = SQL("TRUE")
+        if self.team_ids:
+            teams = SQL(
+                "COALESCE(so.team_id, lead.team_id) IN %s", tuple(self.team_ids.ids)
+            )
+        company = SQL("TRUE")
+        if self.company_id:
+            company = SQL(
+                "COALESCE(so.company_id, lead.company_id) = %s", self.company_id.id
+            )
+        return (
+            "calendar.event",
+            "calendar_event",
+            SQL(
+                """rec.coordination_outcome = 'held' AND rec.active
+                   AND NOT rec.coordination_followup_done
+                   AND rec.stop < %(limit)s
+                   AND EXISTS (
+                       SELECT 1 FROM calendar_event ev
+                         LEFT JOIN sale_order so ON so.id = ev.sale_order_id
+                         LEFT JOIN crm_lead lead ON lead.id = ev.opportunity_id
+                        WHERE ev.id = rec.id
+                          AND (so.id IS NOT NULL OR lead.id IS NOT NULL)
+                          AND %(teams)s AND %(company)s
+                   )""",
+                limit=self._day_after(today),
+                teams=teams,
+                company=company,
+            ),
+        )
+
+    def _find_candidates_domain(self, today):
+        Model = self.env[self.model_id.model].sudo().with_context(active_test=True)
+        query = Model._search(self._get_domain())
+        return (
+            Model._name,
+            Model._table,
+            SQL("rec.id IN (%s)", query.subselect()),
+        )
+
+    def _get_domain(self):
+        """The rule's domain, evaluated and checked against its model."""
+        self.ensure_one()
+        if not self.model_id:
+            raise ValidationError(
+                self.env._("Rule %(rule)s needs a model to follow up.", rule=self.name)
+            )
+        Model = self.env[self.model_id.model]
+        if "activity_ids" not in Model._fields or not hasattr(
+            Model, "message_subscribe"
+        ):
+            raise ValidationError(
+                self.env._(
+                    "Model %(model)s cannot hold activities.",
+                    model=self.model_id.model,
+                )
+            )
+        try:
+            domain = safe_eval(
+                self.domain or "[]",
+                {
+                    "datetime": datetime,
+                    "timedelta": timedelta,
+                    "context_today": lambda: fields.Date.context_today(self),
+                    "uid": self.env.uid,
+                },
+            )
+            if not isinstance(domain, list | tuple):
+                raise TypeError("not a list")
+            domain = expression.normalize_domain(list(domain))
+            Model.sudo()._search(domain)
+        except Exception as error:
+            raise ValidationError(
+                self.env._(
+                    "The domain of rule %(rule)s is not valid for %(model)s: %(error)s",
+                    rule=self.name,
+                    model=self.model_id.model,
+                    error=error,
+                )
+            ) from error
+        return domain
+
+    def _target_models(self):
+        """Models the rule's activities are planned on."""
+        self.ensure_one()
+        if self.trigger == "domain":
+            return [self.model_id.model] if self.model_id else []
+        if self.trigger == "meeting_done":
+            return ["sale.order", "crm.lead"]
+        return [
+            {
+                "quote_no_reply": "sale.order",
+                "order_late": "sale.order",
+                "invoice_overdue": "account.move",
+                "lead_idle": "crm.lead",
+            }[self.trigger]
+        ]
+
+    # === BUSINESS METHODS: PLANNING ===
+
+    def _plan_followups(self, records, today):
+        """Plan one follow-up per record (already filtered by the finder).
+
+        :return: the number of activities created
+        """
+        self.ensure_one()
+        records = records.sudo()
+        if self.trigger == "meeting_done":
+            targets = {
+                event: event.sale_order_id or event.opportunity_id for event in records
+            }
+            # One open follow-up per (rule, lead or order): meetings whose
+            # target already has one are covered by it.
+            open_keys = self._open_followup_keys(list(targets.values()))
+            targets = {
+                event: target
+                for event, target in targets.items()
+                if (target._name, target.id) not in open_keys
+            }
+            unique = {}
+            for target in targets.values():
+                unique.setdefault((target._name, target.id), target)
+            created = self._create_followups(list(unique.values()), today)
+            records.write({"coordination_followup_done": True})
+            return created
+        return self._create_followups(list(records), today)
+
+    def _open_followup_keys(self, targets):
+        self.ensure_one()
+        if not targets:
+            return set()
+        self.env.flush_all()
+        by_model = {}
+        for target in targets:
+            by_model.setdefault(target._name, []).append(target.id)
+        conditions = SQL(" OR ").join(
+            SQL("(res_model = %s AND res_id IN %s)", model, tuple(ids))
+            for model, ids in by_model.items()
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT res_model, res_id FROM mail_activity "
+                "WHERE followup_rule_id = %s AND active AND (%s)",
+                self.id,
+                conditions,
+            )
+        )
+        return set(self.env.cr.fetchall())
+
+    def _create_followups(self, targets, today):
+        """Create the follow-up activities on ``targets`` (a list of records,
+        possibly of several models). Records without any valid assignee are
+        skipped and logged."""
+        self.ensure_one()
+        if not targets:
+            return 0
+        assignees = self._resolve_assignees(targets)
+        deadline = today + timedelta(days=self.deadline_days)
+        model_ids = {
+            model: self.env["ir.model"]._get_id(model)
+            for model in {t._name for t in targets}
+        }
+        vals_list = []
+        for target in targets:
+            user = assignees.get((target._name, target.id))
+            if not user:
+                _logger.warning(
+                    "Follow-up rule %s: no assignee for %s,%s",
+                    self.id,
+                    target._name,
+                    target.id,
+                )
+                continue
+            vals_list.append(
+                {
+                    "res_model_id": model_ids[target._name],
+                    "res_id": target.id,
+                    "activity_type_id": self.activity_type_id.id,
+                    "summary": self.activity_type_id.summary or self.name,
+                    "date_deadline": deadline,
+                    "user_id": user.id,
+                    "followup_rule_id": self.id,
+                    "automated": True,
+                }
+            )
+        return len(self._create_activities(vals_list))
+
+    def _create_activities(self, vals_list):
+        """Create activities as superuser without e-mail notifications (the
+        assignee sees them in the activity menu); a concurrent run that
+        planned some of them first only drops those."""
+        Activity = (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True, tracking_disable=True)
+        )
+        if not vals_list:
+            return Activity
+        try:
+            with self.env.cr.savepoint():
+                return Activity.create(vals_list)
+        except psycopg2.errors.UniqueViolation:
+            existing = self._open_followup_keys(
+                [
+                    self.env[
+                        self.env["ir.model"].browse(v["res_model_id"]).model
+                    ].browse(v["res_id"])
+                    for v in vals_list
+                ]
+            )
+            vals_list = [
+                vals
+                for vals in vals_list
+                if (
+                    self.env["ir.model"].browse(vals["res_model_id"]).model,
+                    vals["res_id"],
+                )
+                not in existing
+            ]
+            return Activity.create(vals_list) if vals_list else Activity
+
+    def _resolve_assignees(self, targets):
+        """Assignee per (model, id) through the chain: the record's (or its
+        customer's) coordinator or administrator per ``assign_to``, the
+        team's, the salesperson, then the rule's fallback user or the team
+        leader. Users that are inactive, portal or not allowed in the
+        record's company are skipped."""
+        self.ensure_one()
+        role = self.assign_to
+        result = {}
+        for target in targets:
+            fields_map = OWNER_FIELDS.get(target._name, DEFAULT_OWNER_FIELDS)
+            partner = (
+                target.partner_id.commercial_partner_id
+                if "partner_id" in target._fields
+                and target._fields["partner_id"].comodel_name == "res.partner"
+                else self.env["res.partner"]
+            )
+            team = (
+                target.team_id
+                if "team_id" in target._fields
+                and target._fields["team_id"].comodel_name == "crm.team"
+                else self.env["crm.team"]
+            )
+            company = (
+                target.company_id
+                if "company_id" in target._fields
+                and target._fields["company_id"].comodel_name == "res.company"
+                else self.company_id
+            )
+
+            def owner(key, target=target, fields_map=fields_map):
+                name = fields_map.get(key)
+                if name and name in target._fields:
+                    return target[name]
+                return self.env["res.users"]
+
+            chain = []
+            if role in ("coordinator", "administrator"):
+                partner_field = f"sales_{role}_id"
+                chain += [
+                    owner(role),
+                    partner[partner_field] if partner else None,
+                    team[f"{role}_id"] if team else None,
+                ]
+            if role != "team_leader":
+                chain.append(owner("salesperson"))
+            if role == "team_leader":
+                chain.append(team.user_id if team else None)
+            chain.append(self.fallback_user_id)
+            chain.append(team.user_id if team else None)
+            for user in chain:
+                if (
+                    user
+                    and user.active
+                    and not user.share
+                    and (not company or company in user.company_ids)
+                ):
+                    result[(target._name, target.id)] = user
+                    break
+        return result
+
+    # === BUSINESS METHODS: ESCALATION ===
+
+    def _escalate_overdue(self, today, batch_size=None, commit=False):
+        """Escalate, once, the open follow-ups of ``self`` overdue by
+        ``escalate_after_days``: one activity per Coordination Manager of the
+        company, naming the original assignee.
+
+        :return: the number of follow-ups escalated
+        """
+        if not self:
+            return 0
+        escalated = 0
+        while True:
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """SELECT act.id FROM mail_activity act
+                         JOIN sales_followup_rule rule ON rule.id = act.followup_rule_id
+                        WHERE rule.id IN %(rules)s
+                          AND act.active AND NOT COALESCE(act.followup_escalated, FALSE)
+                          AND rule.escalate_after_days > 0
+                          AND act.date_deadline + rule.escalate_after_days <= %(today)s
+                        ORDER BY act.id %(limit)s""",
+                    rules=tuple(self.ids),
+                    today=today,
+                    limit=SQL("LIMIT %s", batch_size) if batch_size else SQL(),
+                )
+            )
+            activities = (
+                self.env["mail.activity"]
+                .sudo()
+                .browse(row[0] for row in self.env.cr.fetchall())
+            )
+            if not activities:
+                return escalated
+            self._escalate(activities, today)
+            escalated += len(activities)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if not batch_size:
+                return escalated
+
+    @api.model
+    def _escalate(self, activities, today):
+        managers_group = self.env.ref("sales_coordination.group_manager")
+        managers = managers_group.sudo().users.filtered(
+            lambda u: u.active and not u.share
+        )
+        vals_list = []
+        for activity in activities:
+            rule = activity.followup_rule_id
+            record = self.env[activity.res_model].sudo().browse(activity.res_id)
+            company = (
+                record.company_id
+                if "company_id" in record._fields
+                and record._fields["company_id"].comodel_name == "res.company"
+                else rule.company_id
+            ) or activity.user_id.company_id
+            for manager in managers.filtered(lambda u, c=company: c in u.company_ids):
+                vals_list.append(
+                    {
+                        "res_model_id": activity.res_model_id.id,
+                        "res_id": activity.res_id,
+                        "activity_type_id": activity.activity_type_id.id,
+                        "summary": self.env._(
+                            "Escalated: %(summary)s (assigned to %(user)s)",
+                            summary=activity.summary or rule.name,
+                            user=activity.user_id.name,
+                        ),
+                        "note": self.env._(
+                            "Follow-up of %(user)s due on %(deadline)s is overdue.",
+                            user=activity.user_id.name,
+                            deadline=activity.date_deadline,
+                        ),
+                        "date_deadline": today,
+                        "user_id": manager.id,
+                        "followup_escalation_of_id": activity.id,
+                        "automated": True,
+                    }
+                )
+        activities.write({"followup_escalated": True})
+        self._create_activities(vals_list)
+        return True

@@ -1,0 +1,276 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SalesSupportRequest(models.Model):
+    _name = "sales.support.request"
+    _description = "Sales Support Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
+    _order = "priority desc, deadline, id desc"
+    _check_company_auto = True
+
+    # === FIELDS ===
+
+    name = fields.Char(string="Subject", required=True, tracking=True)
+    request_type = fields.Selection(
+        selection=[
+            ("proposal", "Proposal"),
+            ("order_processing", "Order Processing"),
+            ("meeting_scheduling", "Meeting Scheduling"),
+            ("document", "Document"),
+            ("shipment_update", "Shipment Update"),
+            ("other", "Other"),
+        ],
+        string="Type",
+        required=True,
+        default="other",
+        tracking=True,
+    )
+    description = fields.Html()
+    requested_by_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Requested By",
+        required=True,
+        default=lambda self: self.env.user,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    assigned_to_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Assigned To",
+        compute="_compute_assigned_to_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        domain="[('share', '=', False)]",
+        help="Defaults to the customer's coordinator, else the team's.",
+    )
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="btree_not_null",
+        check_company=True,
+    )
+    order_id = fields.Many2one(
+        comodel_name="sale.order",
+        string="Order",
+        index="btree_not_null",
+        check_company=True,
+    )
+    lead_id = fields.Many2one(
+        comodel_name="crm.lead",
+        string="Opportunity",
+        index="btree_not_null",
+        check_company=True,
+    )
+    team_id = fields.Many2one(
+        comodel_name="crm.team",
+        string="Sales Team",
+        compute="_compute_team_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        string="Company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    priority = fields.Selection(
+        selection=[("0", "Normal"), ("1", "High"), ("2", "Urgent")],
+        default="0",
+        tracking=True,
+    )
+    deadline = fields.Date(tracking=True)
+    state = fields.Selection(
+        selection=[
+            ("new", "New"),
+            ("in_progress", "In Progress"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="new",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+    request_date = fields.Datetime(
+        string="Requested On",
+        default=fields.Datetime.now,
+        required=True,
+        index=True,
+        readonly=True,
+        copy=False,
+    )
+    first_response_date = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="The assignee's first action: start, a chatter message or done.",
+    )
+    done_date = fields.Datetime(readonly=True, copy=False, index="btree_not_null")
+    response_hours = fields.Float(
+        compute="_compute_response_hours",
+        store=True,
+        aggregator="avg",
+        help="Hours from the request to the first response.",
+    )
+    resolution_hours = fields.Float(
+        compute="_compute_resolution_hours",
+        store=True,
+        aggregator="avg",
+        help="Hours from the request to done.",
+    )
+
+    # === COMPUTE METHODS ===
+
+    @api.depends("partner_id", "team_id")
+    def _compute_assigned_to_id(self):
+        for request in self:
+            if request.assigned_to_id:
+                continue
+            request.assigned_to_id = (
+                request.partner_id.commercial_partner_id.sales_coordinator_id
+                or request.team_id.coordinator_id
+            )
+
+    @api.depends("order_id", "lead_id")
+    def _compute_partner_id(self):
+        for request in self:
+            request.partner_id = (
+                request.order_id.partner_id
+                or request.lead_id.partner_id
+                or request.partner_id
+            )
+
+    @api.depends("order_id", "lead_id")
+    def _compute_team_id(self):
+        for request in self:
+            request.team_id = (
+                request.order_id.team_id or request.lead_id.team_id or request.team_id
+            )
+
+    @api.depends("request_date", "first_response_date")
+    def _compute_response_hours(self):
+        for request in self:
+            request.response_hours = request._hours_since_request(
+                request.first_response_date
+            )
+
+    @api.depends("request_date", "done_date")
+    def _compute_resolution_hours(self):
+        for request in self:
+            request.resolution_hours = request._hours_since_request(request.done_date)
+
+    # === CRUD METHODS ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        requests = super().create(vals_list)
+        for request in requests.filtered("assigned_to_id"):
+            request._notify_assignee()
+        return requests
+
+    def write(self, vals):
+        new_assignee = vals.get("assigned_to_id")
+        changed = (
+            self.filtered(lambda r: r.assigned_to_id.id != new_assignee)
+            if new_assignee
+            else self.browse()
+        )
+        res = super().write(vals)
+        for request in changed:
+            request._notify_assignee()
+        return res
+
+    # === ACTION METHODS ===
+
+    def action_start(self):
+        self._check_state("new", self.env._("start"))
+        self.filtered(lambda r: not r.assigned_to_id).assigned_to_id = self.env.user
+        self._mark_first_response()
+        self.write({"state": "in_progress"})
+        return True
+
+    def action_done(self):
+        self._check_state(("new", "in_progress"), self.env._("mark as done"))
+        self._mark_first_response()
+        self.write({"state": "done", "done_date": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        self._check_state(("new", "in_progress"), self.env._("cancel"))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reopen(self):
+        self._check_state(("done", "cancelled"), self.env._("reopen"))
+        self.write({"state": "in_progress", "done_date": False})
+        return True
+
+    # === BUSINESS METHODS ===
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if kwargs.get("message_type", "notification") == "comment":
+            self.filtered(
+                lambda r: r.assigned_to_id == self.env.user
+            )._mark_first_response()
+        return message
+
+    def _check_state(self, allowed, verb):
+        if not self:
+            raise UserError(self.env._("Select the requests to %(verb)s.", verb=verb))
+        allowed = (allowed,) if isinstance(allowed, str) else allowed
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        wrong = self.filtered(lambda r: r.state not in allowed)
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Cannot %(verb)s request %(name)s: it is %(state)s.",
+                    verb=verb,
+                    name=wrong[0].display_name,
+                    state=labels[wrong[0].state],
+                )
+            )
+
+    def _mark_first_response(self):
+        """The first response is set once, at the assignee's first action."""
+        todo = self.filtered(
+            lambda r: not r.first_response_date and r.assigned_to_id == self.env.user
+        )
+        if todo:
+            todo.write({"first_response_date": fields.Datetime.now()})
+
+    def _hours_since_request(self, moment):
+        self.ensure_one()
+        if not moment or not self.request_date:
+            return 0.0
+        return round((moment - self.request_date).total_seconds() / 3600.0, 2)
+
+    def _notify_assignee(self):
+        """Follow and notify the assignee."""
+        self.ensure_one()
+        partner = self.assigned_to_id.partner_id
+        self.message_subscribe(partner_ids=partner.ids)
+        if self.assigned_to_id != self.env.user:
+            self.message_notify(
+                partner_ids=partner.ids,
+                subject=self.env._("Support request: %(name)s", name=self.name),
+                body=self.env._(
+                    "%(user)s asks you: %(name)s",
+                    user=self.requested_by_id.name,
+                    name=self.name,
+                ),
+                model_description=self._description,
+            )

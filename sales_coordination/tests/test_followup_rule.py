@@ -1,0 +1,551 @@
+from datetime import datetime, timedelta
+
+import psycopg2
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import SalesCoordinationCase
+
+SENT_AT = datetime(2026, 3, 2, 10, 0)  # a Monday
+
+
+class FollowupCase(SalesCoordinationCase):
+    """Follow-up rules limited to the fixture's team, so Odoo's demo records
+    never interfere; the shipped rules are archived."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["sales.followup.rule"].search([]).active = False
+        cls.Rule = cls.env["sales.followup.rule"]
+        cls.quote_type = cls.env.ref(
+            "sales_coordination.mail_activity_type_quote_followup"
+        )
+        cls.team_leader = new_test_user(
+            cls.env,
+            login="sc_team_leader",
+            name="Lea Leader",
+            groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        cls.fallback = new_test_user(
+            cls.env,
+            login="sc_fallback",
+            name="Fred Fallback",
+            groups="base.group_user,sales_coordination.group_coordinator",
+        )
+        cls.team.user_id = cls.team_leader
+        cls.quote_rule = cls._create_rule(
+            name="Quote follow-up",
+            trigger="quote_no_reply",
+            delay_days=3,
+            activity_type_id=cls.quote_type.id,
+        )
+
+    @classmethod
+    def _create_rule(cls, **values):
+        vals = {
+            "team_ids": [Command.set(cls.team.ids)],
+            "deadline_days": 1,
+            "escalate_after_days": 2,
+        }
+        vals.update(values)
+        return cls.env["sales.followup.rule"].create(vals)
+
+    @classmethod
+    def _sent_quote(cls, sent_at=SENT_AT, team=None, **values):
+        with freeze_time(sent_at):
+            order = cls._create_order(team=team or cls.team, **values)
+            order.write({"state": "sent"})
+        return order
+
+    def _followups(self, records, rule=None, active_test=True):
+        Activity = self.env["mail.activity"].with_context(active_test=active_test)
+        return Activity.search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("followup_rule_id", "=", (rule or self.quote_rule).id),
+            ]
+        )
+
+    def _run(self, when, rules=None):
+        with freeze_time(when):
+            return (rules or self.Rule).with_user(self.manager).run_followups()
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupTriggers(FollowupCase):
+    """Each trigger fires on the day it should, not a day earlier."""
+
+    def test_quote_no_reply_fires_after_delay(self):
+        order = self._sent_quote()
+        self.assertEqual(order.quotation_sent_date, SENT_AT)
+        self.assertEqual(self._run(SENT_AT + timedelta(days=2, hours=13)), 0)
+        self.assertFalse(self._followups(order))
+        self.assertEqual(self._run(SENT_AT + timedelta(days=3)), 1)
+        activity = self._followups(order)
+        self.assertEqual(activity.activity_type_id, self.quote_type)
+        self.assertEqual(activity.user_id, self.coordinator)
+        self.assertEqual(activity.date_deadline, fields.Date.to_date("2026-03-06"))
+        self.assertEqual(activity.summary, self.quote_type.summary)
+        self.assertTrue(activity.automated)
+
+    def test_quote_not_followed_when_confirmed_cancelled_or_draft(self):
+        confirmed = self._sent_quote()
+        confirmed.action_confirm()
+        cancelled = self._sent_quote()
+        cancelled.with_context(disable_cancel_warning=True).action_cancel()
+        draft = self._create_order(team=self.team)
+        self._run(SENT_AT + timedelta(days=10))
+        self.assertFalse(self._followups(confirmed | cancelled | draft))
+
+    def test_quote_without_sent_date_uses_order_date(self):
+        with freeze_time(SENT_AT):
+            order = self._create_order(team=self.team)
+        order.flush_recordset()
+        # A quotation marked sent before this module: no sent date.
+        self.env.cr.execute(
+            "UPDATE sale_order SET state = 'sent', quotation_sent_date = NULL "
+            "WHERE id = %s",
+            [order.id],
+        )
+        order.invalidate_recordset()
+        self._run(SENT_AT + timedelta(days=2))
+        self.assertFalse(self._followups(order))
+        self._run(SENT_AT + timedelta(days=3))
+        self.assertTrue(self._followups(order))
+
+    def test_order_late(self):
+        rule = self._create_rule(
+            name="Late",
+            trigger="order_late",
+            delay_days=1,
+            activity_type_id=self.env.ref(
+                "sales_coordination.mail_activity_type_delivery_update"
+            ).id,
+        )
+        with freeze_time(SENT_AT):
+            order = self._create_order(team=self.team)
+            order.action_confirm()
+        picking = order.picking_ids
+        self.assertEqual(picking.picking_type_id.code, "outgoing")
+        picking.scheduled_date = datetime(2026, 3, 5, 15, 0)
+        self._run(datetime(2026, 3, 5, 23, 0), rule)
+        self.assertFalse(self._followups(order, rule))
+        self._run(datetime(2026, 3, 6, 8, 0), rule)
+        self.assertEqual(len(self._followups(order, rule)), 1)
+
+    def test_order_late_by_commitment_date(self):
+        rule = self._create_rule(
+            name="Late",
+            trigger="order_late",
+            delay_days=1,
+            activity_type_id=self.env.ref(
+                "sales_coordination.mail_activity_type_delivery_update"
+            ).id,
+        )
+        with freeze_time(SENT_AT):
+            order = self._create_order(team=self.team)
+            order.action_confirm()
+        order.commitment_date = datetime(2026, 3, 10, 9, 0)
+        order.picking_ids.scheduled_date = datetime(2026, 4, 1)
+        self._run(datetime(2026, 3, 10, 20, 0), rule)
+        self.assertFalse(self._followups(order, rule))
+        self._run(datetime(2026, 3, 11, 8, 0), rule)
+        self.assertTrue(self._followups(order, rule))
+
+    def test_order_delivered_is_not_late(self):
+        rule = self._create_rule(
+            name="Late",
+            trigger="order_late",
+            delay_days=1,
+            activity_type_id=self.env.ref(
+                "sales_coordination.mail_activity_type_delivery_update"
+            ).id,
+        )
+        with freeze_time(SENT_AT):
+            order = self._create_order(team=self.team)
+            order.action_confirm()
+        order.picking_ids.action_cancel()
+        self._run(SENT_AT + timedelta(days=30), rule)
+        self.assertFalse(self._followups(order, rule))
+
+    def _invoice(self, due, **values):
+        vals = {
+            "move_type": "out_invoice",
+            "partner_id": self.customer.id,
+            "invoice_date": due,
+            "invoice_date_due": due,
+            "team_id": self.team.id,
+            "invoice_line_ids": [
+                Command.create(
+                    {"product_id": self.product.id, "quantity": 1, "price_unit": 100}
+                )
+            ],
+        }
+        vals.update(values)
+        move = self.env["account.move"].create(vals)
+        move.action_post()
+        return move
+
+    def test_invoice_overdue(self):
+        rule = self._create_rule(
+            name="Overdue",
+            trigger="invoice_overdue",
+            delay_days=7,
+            assign_to="administrator",
+            activity_type_id=self.env.ref(
+                "sales_coordination.mail_activity_type_payment_followup"
+            ).id,
+        )
+        with freeze_time("2026-03-01"):
+            invoice = self._invoice(fields.Date.to_date("2026-03-01"))
+            draft = invoice.copy()
+        self.assertEqual(invoice.invoice_date_due, fields.Date.to_date("2026-03-01"))
+        self._run("2026-03-07", rule)
+        self.assertFalse(self._followups(invoice, rule))
+        self._run("2026-03-08", rule)
+        activity = self._followups(invoice | draft, rule)
+        self.assertEqual(activity.res_id, invoice.id)
+        self.assertEqual(activity.user_id, self.administrator)
+
+    def _opportunity(self, when, **values):
+        with freeze_time(when):
+            lead = self.env["crm.lead"].create(
+                dict(
+                    {
+                        "name": "Kibble listing",
+                        "type": "opportunity",
+                        "partner_id": self.customer.id,
+                        "team_id": self.team.id,
+                        "user_id": self.salesperson.id,
+                    },
+                    **values,
+                )
+            )
+            # Odoo stamps the creation with the database clock.
+            lead.date_last_stage_update = fields.Datetime.now()
+            return lead
+
+    def test_lead_idle(self):
+        rule = self._create_rule(
+            name="Idle",
+            trigger="lead_idle",
+            delay_days=14,
+            assign_to="salesperson",
+            activity_type_id=self.env.ref(
+                "sales_coordination.mail_activity_type_lead_followup"
+            ).id,
+        )
+        lead = self._opportunity(SENT_AT)
+        busy = self._opportunity(SENT_AT)
+        busy.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.salesperson.id
+        )
+        talked = self._opportunity(SENT_AT)
+        with freeze_time(SENT_AT + timedelta(days=10)):
+            talked.message_post(body="Called them", message_type="comment")
+        self._run(SENT_AT + timedelta(days=13, hours=12), rule)
+        self.assertFalse(self._followups(lead, rule))
+        self._run(SENT_AT + timedelta(days=14), rule)
+        self.assertEqual(self._followups(lead | busy | talked, rule).res_id, lead.id)
+        self.assertEqual(self._followups(lead, rule).user_id, self.salesperson)
+
+    def test_lead_stage_change_resets_idle_clock(self):
+        rule = self._create_rule(
+            name="Idle",
+            trigger="lead_idle",
+            delay_days=14,
+            activity_type_id=self.env.ref(
+                "sales_coordination.mail_activity_type_lead_followup"
+            ).id,
+        )
+        lead = self._opportunity(SENT_AT)
+        stage = self.env["crm.stage"].search(
+            [("is_won", "=", False), ("id", "!=", lead.stage_id.id)], limit=1
+        )
+        with freeze_time(SENT_AT + timedelta(days=10)):
+            lead.stage_id = stage
+            lead.date_last_stage_update = fields.Datetime.now()
+        self._run(SENT_AT + timedelta(days=20), rule)
+        self.assertFalse(self._followups(lead, rule))
+        self._run(SENT_AT + timedelta(days=24), rule)
+        self.assertTrue(self._followups(lead, rule))
+
+    def test_domain_trigger(self):
+        rule = self._create_rule(
+            name="Big quotes",
+            trigger="domain",
+            model_id=self.env["ir.model"]._get_id("sale.order"),
+            domain="[('state', '=', 'draft'), ('amount_untaxed', '>', 1000)]",
+            delay_days=0,
+            activity_type_id=self.env.ref(
+                "sales_coordination.mail_activity_type_document_request"
+            ).id,
+        )
+        big = self._create_order(team=self.team)
+        big.order_line.product_uom_qty = 100
+        small = self._create_order(team=self.team)
+        self.assertEqual(self._run(SENT_AT, rule), 1)
+        self.assertEqual(self._followups(big | small, rule).res_id, big.id)
+
+
+@tagged("post_install", "-at_install")
+class TestFollowupEngine(FollowupCase):
+    """Idempotence, assignees, escalation, companies, and the public API."""
+
+    def test_idempotent(self):
+        orders = self._sent_quote() | self._sent_quote()
+        when = SENT_AT + timedelta(days=4)
+        self.assertEqual(self._run(when), 2)
+        self.assertEqual(self._run(when), 0)
+        self.assertEqual(self._run(when + timedelta(days=1)), 0)
+        self.assertEqual(len(self._followups(orders)), 2)
+
+    def test_done_followup_replanned_only_after_delay(self):
+        order = self._sent_quote()
+        self._run(SENT_AT + timedelta(days=3))
+        with freeze_time(SENT_AT + timedelta(days=4)):
+            self._followups(order).action_done()
+            self.env.flush_all()
+        done = self._followups(order, active_test=False)
+        self.assertTrue(done, "follow-up types keep their done activities")
+        self.assertEqual(self._run(SENT_AT + timedelta(days=6)), 0)
+        self.assertEqual(self._run(SENT_AT + timedelta(days=7)), 1)
+
+    def test_open_followup_unique_per_rule_and_record(self):
+        order = self._sent_quote()
+        self._run(SENT_AT + timedelta(days=3))
+        activity = self._followups(order)
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.cr.savepoint(),
+        ):
+            activity.copy()
+        # A concurrent run that lost the race creates nothing more.
+        with mute_logger("odoo.sql_db"):
+            created = self.quote_rule._create_followups(
+                list(order), fields.Date.to_date("2026-03-05")
+            )
+        self.assertEqual(created, 0)
+        self.assertEqual(len(self._followups(order)), 1)
+
+    def test_assignee_chain(self):
+        nobody = self.env["res.users"]
+        bare_team = self.env["crm.team"].create(
+            {"name": "No Coordinator", "user_id": self.team_leader.id}
+        )
+        self.quote_rule.team_ids |= bare_team
+        order_owner = new_test_user(
+            self.env,
+            login="sc_order_owner",
+            groups="base.group_user,sales_coordination.group_coordinator",
+        )
+        lonely = self.env["res.partner"].create({"name": "No Owner Pets"})
+        own = self._sent_quote()
+        own.coordinator_id = order_owner
+        from_partner = self._sent_quote()
+        from_partner.coordinator_id = nobody
+        from_team = self._sent_quote(partner=lonely, user_id=False)
+        from_team.coordinator_id = nobody
+        salesperson = self._sent_quote(
+            partner=lonely, team=bare_team, user_id=self.salesperson.id
+        )
+        fallback = self._sent_quote(partner=lonely, team=bare_team, user_id=False)
+        self.assertFalse(salesperson.coordinator_id | fallback.coordinator_id)
+        self._run(SENT_AT + timedelta(days=3))
+        expected = {
+            own: order_owner,
+            from_partner: self.coordinator,
+            from_team: self.team_coordinator,
+            salesperson: self.salesperson,
+            fallback: self.team_leader,
+        }
+        for order, user in expected.items():
+            with self.subTest(order=order.name):
+                self.assertEqual(self._followups(order).user_id, user)
+        self.quote_rule.fallback_user_id = self.fallback
+        self._followups(fallback).unlink()
+        self._run(SENT_AT + timedelta(days=3))
+        self.assertEqual(self._followups(fallback).user_id, self.fallback)
+
+    def test_archived_or_portal_owner_skipped(self):
+        order = self._sent_quote()
+        self.coordinator.active = False
+        self._run(SENT_AT + timedelta(days=3))
+        self.assertEqual(self._followups(order).user_id, self.team_coordinator)
+
+    def test_assign_to_administrator_and_team_leader(self):
+        order = self._sent_quote()
+        self.quote_rule.assign_to = "administrator"
+        self._run(SENT_AT + timedelta(days=3))
+        self.assertEqual(self._followups(order).user_id, self.administrator)
+        leader_rule = self._create_rule(
+            name="Leader",
+            trigger="quote_no_reply",
+            delay_days=3,
+            assign_to="team_leader",
+            activity_type_id=self.quote_type.id,
+        )
+        self._run(SENT_AT + timedelta(days=3), leader_rule)
+        self.assertEqual(self._followups(order, leader_rule).user_id, self.team_leader)
+
+    def test_escalation_once_to_managers(self):
+        order = self._sent_quote()
+        self._run(SENT_AT + timedelta(days=3))  # due 03-06, escalate 03-08
+        followup = self._followups(order)
+        self._run(datetime(2026, 3, 7, 23, 0))
+        self.assertFalse(followup.followup_escalated)
+        self._run(datetime(2026, 3, 8, 8, 0))
+        self.assertTrue(followup.followup_escalated)
+        escalations = self.env["mail.activity"].search(
+            [("followup_escalation_of_id", "=", followup.id)]
+        )
+        self.assertIn(self.manager, escalations.user_id)
+        self.assertFalse(
+            escalations.user_id - self.env.ref("sales_coordination.group_manager").users
+        )
+        self.assertIn(self.coordinator.name, escalations[0].summary)
+        self.assertEqual(escalations.followup_user_id, self.coordinator)
+        self._run(datetime(2026, 3, 9, 8, 0))
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("followup_escalation_of_id", "=", followup.id)]
+            ),
+            len(escalations),
+        )
+
+    def test_multi_company(self):
+        other = self.env["res.company"].create({"name": "Pet Supplies NL"})
+        other_team = self.env["crm.team"].create(
+            {"name": "NL Team", "company_id": other.id}
+        )
+        other_fallback = new_test_user(
+            self.env,
+            login="sc_nl_fallback",
+            groups="base.group_user,sales_coordination.group_coordinator",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        rule = self.Rule.create(
+            {
+                "name": "NL quotes",
+                "company_id": other.id,
+                "trigger": "quote_no_reply",
+                "delay_days": 3,
+                "activity_type_id": self.quote_type.id,
+                "fallback_user_id": other_fallback.id,
+            }
+        )
+        with freeze_time(SENT_AT):
+            nl_order = (
+                self.env["sale.order"]
+                .with_company(other)
+                .create(
+                    {
+                        "partner_id": self.customer.id,
+                        "company_id": other.id,
+                        "team_id": other_team.id,
+                        "user_id": self.salesperson.id,
+                        "order_line": [
+                            Command.create(
+                                {"product_id": self.product.id, "product_uom_qty": 1}
+                            )
+                        ],
+                    }
+                )
+            )
+            nl_order.write({"state": "sent"})
+        be_order = self._sent_quote()
+        self.manager.company_ids |= other
+        self._run(SENT_AT + timedelta(days=3), rule)
+        self.assertFalse(self._followups(be_order, rule))
+        # The customer's coordinator and the salesperson only work for the
+        # first company: the fallback user of the other company gets it.
+        self.assertEqual(self._followups(nl_order, rule).user_id, other_fallback)
+
+    def test_run_followups_access_and_bad_input(self):
+        self._sent_quote()
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(self.coordinator).run_followups()
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(self.salesperson).run_followups()
+        with self.assertRaises(MissingError):
+            self.Rule.browse(987654321).with_user(self.manager).run_followups()
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(self.salesperson).create(
+                {"name": "x", "activity_type_id": self.quote_type.id}
+            )
+
+    def test_domain_validation(self):
+        values = {
+            "name": "Bad",
+            "trigger": "domain",
+            "activity_type_id": self.quote_type.id,
+            "model_id": self.env["ir.model"]._get_id("sale.order"),
+        }
+        for domain in ("[('no_such_field', '=', 1)]", "not a domain", "42", "[("):
+            with self.subTest(domain=domain), self.assertRaises(ValidationError):
+                self.Rule.create(dict(values, domain=domain))
+        with self.assertRaises(ValidationError):
+            self.Rule.create(
+                dict(values, model_id=self.env["ir.model"]._get_id("res.country"))
+            )
+        with self.assertRaises(ValidationError):
+            self.Rule.create(
+                dict(
+                    values,
+                    trigger="invoice_overdue",
+                    activity_type_id=self.quote_type.id,
+                )
+            )
+
+    def test_queries_do_not_grow_with_candidates(self):
+        when = SENT_AT + timedelta(days=3)
+
+        def run_with_count(n):
+            orders = self.env["sale.order"]
+            for __ in range(n):
+                orders |= self._sent_quote()
+            self.env.invalidate_all()
+            with freeze_time(when):
+                start = self.cr.sql_log_count
+                created = self.quote_rule.with_user(self.manager).run_followups()
+                count = self.cr.sql_log_count - start
+            self.assertEqual(created, n)
+            self._followups(orders).unlink()
+            orders.with_context(disable_cancel_warning=True).action_cancel()
+            return count
+
+        run_with_count(1)  # warm the caches
+        one = run_with_count(1)
+        fifty = run_with_count(50)
+        self.assertLessEqual(fifty, one)
+        orders = self.env["sale.order"]
+        for __ in range(50):
+            orders |= self._sent_quote()
+        self.env.invalidate_all()
+        with freeze_time(when), self.assertQueryCount(fifty):
+            self.quote_rule.with_user(self.manager).run_followups()
+
+    def test_finder_queries_do_not_grow(self):
+        today = fields.Date.to_date("2026-03-05")
+        for __ in range(3):
+            self._sent_quote()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # the rule and its teams (cold cache), then the candidates
+        with self.assertQueryCount(4):
+            three = self.quote_rule._find_candidates(today)
+        for __ in range(30):
+            self._sent_quote()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(4):
+            many = self.quote_rule._find_candidates(today)
+        self.assertEqual((len(three), len(many)), (3, 33))

@@ -1,0 +1,50 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SaleAccuracyConfirmWizard(models.TransientModel):
+    """Shows the open accuracy issues of blocked quotations; Coordination
+    Managers override them (and confirm) in one step."""
+
+    _name = "sale.accuracy.confirm.wizard"
+    _description = "Order Accuracy Issues"
+
+    order_ids = fields.Many2many(
+        comodel_name="sale.order", string="Orders", required=True
+    )
+    issue_ids = fields.Many2many(
+        comodel_name="sale.accuracy.issue",
+        string="Open Issues",
+        compute="_compute_issue_ids",
+    )
+    confirm_after = fields.Boolean(
+        string="Confirm after the override",
+        help="Set when the dialog comes from a blocked confirmation.",
+    )
+    can_override = fields.Boolean(compute="_compute_can_override")
+    reason = fields.Text()
+
+    # === COMPUTE METHODS ===
+
+    @api.depends("order_ids")
+    def _compute_issue_ids(self):
+        for wizard in self:
+            wizard.issue_ids = wizard.order_ids.accuracy_open_issue_ids
+
+    @api.depends_context("uid")
+    def _compute_can_override(self):
+        self.can_override = self.env.user.has_group("sales_coordination.group_manager")
+
+    # === ACTION METHODS ===
+
+    def action_override(self):
+        """Override the blocking issues, then confirm when asked to."""
+        self.ensure_one()
+        if not (self.reason or "").strip():
+            raise UserError(self.env._("Give a reason for the override."))
+        self.order_ids.action_accuracy_override(self.reason)
+        if self.confirm_after:
+            return self.order_ids.with_context(
+                accuracy_confirm_dialog=True
+            ).action_confirm()
+        return {"type": "ir.actions.act_window_close"}
