@@ -155,8 +155,25 @@ class SaleAccuracyRule(models.Model):
         return findings
 
     def _product_lines(self, orders):
+        """The ordered product lines: no sections or notes, and none of the
+        lines other flows compute (down payments, re-invoiced expenses,
+        delivery costs, rewards)."""
+        special = [
+            name
+            for name in (
+                "is_downpayment",
+                "is_expense",
+                "is_delivery",
+                "is_reward_line",
+            )
+            if name in self.env["sale.order.line"]._fields
+        ]
         return orders.order_line.filtered(
-            lambda line: not line.display_type and line.product_id
+            lambda line: (
+                not line.display_type
+                and line.product_id
+                and not any(line[name] for name in special)
+            )
         )
 
     # --- one private check per check type, each set-wise ---

@@ -353,6 +353,10 @@ class SaleOrder(models.Model):
                     "order_id": order.id,
                     "line_id": line.id if line else False,
                     "rule_id": rule.id,
+                    # stored related values, given to spare an UPDATE
+                    "rule_code": rule.code,
+                    "company_id": order.company_id.id,
+                    "partner_id": order.partner_id.id,
                     "severity": rule.severity,
                     "category": rule.category,
                     "message": message,

@@ -31,6 +31,7 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
         for wizard in self:
             wizard.issue_ids = wizard.order_ids.accuracy_open_issue_ids
 
+    @api.depends("order_ids")
     @api.depends_context("uid")
     def _compute_can_override(self):
         self.can_override = self.env.user.has_group("sales_coordination.group_manager")

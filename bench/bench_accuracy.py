@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Benchmark the order-accuracy checks of sales_coordination.
+
+Connects to an existing database that has sales_coordination installed,
+creates ORDERS quotations of LINES lines each (in a transaction that is rolled
+back at the end: the database is left as it was), then prints:
+
+- the time to check them all with ``action_check_accuracy`` (orders/s) and the
+  SQL queries per order, for a first check and a re-check;
+- the time of ``action_confirm`` one order at a time with the checks (observe
+  mode) against the same confirmation with the checks bypassed, as a ratio.
+
+Usage::
+
+    python3 bench/bench_accuracy.py -d DB [--orders 10000] [--lines 5]
+        [--confirm 200] [--db_host 127.0.0.1] [--db_user root]
+        [--addons-path /opt/odoo18/odoo/addons,/opt/odoo18/addons,.]
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+try:
+    import odoo
+    from odoo import SUPERUSER_ID, Command, api
+except ImportError:
+    sys.exit(
+        "bench_accuracy: cannot import odoo; run it with Odoo 18 importable "
+        "(e.g. PYTHONPATH=/opt/odoo18)."
+    )
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--orders", type=int, default=10000)
+    parser.add_argument("--lines", type=int, default=5)
+    parser.add_argument("--confirm", type=int, default=200)
+    parser.add_argument("--db_host", default="127.0.0.1")
+    parser.add_argument("--db_user", default=None)
+    parser.add_argument(
+        "--addons-path",
+        default=f"{Path(odoo.__file__).parent / 'addons'},"
+        f"{Path(odoo.__file__).parent.parent / 'addons'},{ROOT}",
+    )
+    return parser.parse_args()
+
+
+def setup_odoo(args):
+    options = ["--db_host", args.db_host, "--addons-path", args.addons_path]
+    if args.db_user:
+        options += ["--db_user", args.db_user]
+    odoo.tools.config.parse_config(options)
+    odoo.tools.config["log_level"] = "warn"
+    try:
+        return odoo.modules.registry.Registry(args.database)
+    except Exception as exc:  # noqa: BLE001 - one clear line for the user
+        sys.exit(f"bench_accuracy: cannot open database {args.database}: {exc}")
+
+
+def make_fixtures(env):
+    company = env.company
+    company.accuracy_mode = "observe"
+    be = env.ref("base.be")
+    customers = env["res.partner"].create(
+        [
+            {
+                "name": f"Bench Pet Shop {i}",
+                "is_company": True,
+                "street": f"{i} Bench Street",
+                "city": "Ghent",
+                "country_id": be.id,
+            }
+            for i in range(200)
+        ]
+    )
+    products = env["product.product"].create(
+        [
+            {
+                "name": f"Bench Product {i}",
+                "type": "consu",
+                "is_storable": i % 2 == 0,
+                "list_price": 10.0 + i,
+            }
+            for i in range(10)
+        ]
+    )
+    env["product.packaging"].create(
+        [
+            {"name": "Case of 6", "product_id": p.id, "qty": 6, "sales": True}
+            for p in products[:4]
+        ]
+    )
+    warehouse = env["stock.warehouse"].search(
+        [("company_id", "=", company.id)], limit=1
+    )
+    for product in products.filtered("is_storable"):
+        env["stock.quant"]._update_available_quantity(
+            product, warehouse.lot_stock_id, 10**7
+        )
+    pricelist = env["product.pricelist"].create({"name": "Bench Pricelist"})
+    term = env.ref("account.account_payment_term_30days")
+    return customers, products, pricelist, term
+
+
+def create_orders(env, count, lines, fixtures, offset=0, batch=500):
+    customers, products, pricelist, term = fixtures
+    ids = []
+    for start in range(0, count, batch):
+        vals = []
+        for i in range(start + offset, min(start + batch, count) + offset):
+            vals.append(
+                {
+                    "partner_id": customers[i % len(customers)].id,
+                    "pricelist_id": pricelist.id,
+                    "payment_term_id": term.id,
+                    # a third without PO number, some with a big discount
+                    "client_order_ref": f"BENCH-{i}" if i % 3 else False,
+                    "order_line": [
+                        Command.create(
+                            {
+                                "product_id": products[(i + j) % len(products)].id,
+                                "product_uom_qty": 6 * (1 + (i + j) % 7) + i % 2,
+                                "discount": 20.0 if (i % 10 == 0 and j == 0) else 0.0,
+                            }
+                        )
+                        for j in range(lines)
+                    ],
+                }
+            )
+        ids += env["sale.order"].create(vals).ids
+        env.flush_all()
+        env.invalidate_all()
+    return env["sale.order"].browse(ids)
+
+
+def timed_check(env, orders):
+    env.flush_all()
+    env.invalidate_all()
+    queries = env.cr.sql_log_count
+    start = time.perf_counter()
+    orders.action_check_accuracy()
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    return elapsed, env.cr.sql_log_count - queries
+
+
+def timed_confirm(env, orders, skip_checks):
+    Order = type(env["sale.order"])
+    original = Order._accuracy_skip_checks
+    if skip_checks:
+        Order._accuracy_skip_checks = lambda self: True
+    try:
+        total = 0.0
+        for order in orders:
+            start = time.perf_counter()
+            order.action_confirm()
+            env.flush_all()
+            total += time.perf_counter() - start
+        return total
+    finally:
+        Order._accuracy_skip_checks = original
+
+
+def main():
+    args = parse_args()
+    registry = setup_odoo(args)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+        if "sale.accuracy.rule" not in env:
+            sys.exit("bench_accuracy: sales_coordination is not installed in this DB.")
+        try:
+            fixtures = make_fixtures(env)
+            start = time.perf_counter()
+            orders = create_orders(env, args.orders, args.lines, fixtures)
+            print(
+                f"created {len(orders)} orders x {args.lines} lines "
+                f"in {time.perf_counter() - start:.1f} s"
+            )
+            for label in ("first check", "re-check"):
+                elapsed, queries = timed_check(env, orders)
+                issues = env["sale.accuracy.issue"].search_count(
+                    [("order_id", "in", orders.ids), ("state", "=", "open")]
+                )
+                print(
+                    f"{label}: {len(orders)} orders in {elapsed:.2f} s = "
+                    f"{len(orders) / elapsed:.0f} orders/s, {queries} queries = "
+                    f"{queries / len(orders):.3f} queries/order, "
+                    f"{issues} open issues"
+                )
+            env.invalidate_all()
+            # Confirmation, one order at a time, alternating with and without.
+            count = args.confirm
+            to_confirm = create_orders(
+                env, 2 * count, args.lines, fixtures, offset=args.orders
+            )
+            with_checks, without = to_confirm[:count], to_confirm[count:]
+            timed_confirm(env, with_checks[:5], skip_checks=False)  # warm-up
+            timed_confirm(env, without[:5], skip_checks=True)
+            t_with = t_without = 0.0
+            for i in range(5, count):
+                t_with += timed_confirm(env, with_checks[i : i + 1], False)
+                t_without += timed_confirm(env, without[i : i + 1], True)
+            n = count - 5
+            print(
+                f"confirm {n} orders one by one: with checks {t_with:.2f} s "
+                f"({1000 * t_with / n:.1f} ms/order), without {t_without:.2f} s "
+                f"({1000 * t_without / n:.1f} ms/order), "
+                f"ratio {t_with / t_without:.2f}x"
+            )
+        finally:
+            cr.rollback()
+
+
+if __name__ == "__main__":
+    main()

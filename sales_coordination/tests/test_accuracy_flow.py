@@ -1,0 +1,435 @@
+from odoo import Command
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.tests import Form, tagged
+
+from .common_accuracy import AccuracyCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccuracyFlow(AccuracyCase):
+    """Checking, confirming in observe and enforce mode, overriding, and the
+    first-time-right flag."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.nowhere = cls.env["res.partner"].create({"name": "Depot Without Street"})
+
+    def _blocked_order(self, **values):
+        """An order whose delivery address is incomplete (a blocking issue),
+        with other quantities than the clean orders (no duplicate)."""
+        values.setdefault(
+            "lines", [{"product_id": self.product.id, "product_uom_qty": 60}]
+        )
+        return self._clean_order(partner_shipping_id=self.nowhere.id, **values)
+
+    def _enforce(self):
+        self.company.accuracy_mode = "enforce"
+
+    # --- checking ---
+
+    def test_recheck_creates_no_duplicate_and_resolves(self):
+        order = self._blocked_order(client_order_ref=False)
+        order.action_check_accuracy()
+        issues = order.accuracy_issue_ids
+        self.assertEqual(len(issues), 2)
+        self.assertEqual(order.accuracy_state, "blocked")
+        order.action_check_accuracy()
+        self.assertEqual(order.accuracy_issue_ids, issues)
+        order.client_order_ref = "PO-77"
+        order.action_check_accuracy()
+        self.assertEqual(order.accuracy_issue_ids, issues)
+        fixed = issues.filtered(lambda i: i.rule_code == "missing_client_ref")
+        self.assertEqual(fixed.state, "resolved")
+        self.assertTrue(fixed.date_resolved)
+        self.assertEqual(
+            order.accuracy_open_issue_ids.rule_code, "incomplete_delivery_address"
+        )
+        order.partner_shipping_id = self.customer
+        order.action_check_accuracy()
+        self.assertEqual(order.accuracy_state, "passed")
+        self.assertFalse(order.accuracy_open_issue_ids)
+        # The problem comes back: a new issue, the history stays.
+        order.client_order_ref = False
+        order.action_check_accuracy()
+        self.assertEqual(len(order.accuracy_issue_ids), 3)
+
+    def test_check_many_orders_at_once(self):
+        orders = (
+            self._clean_order()
+            | self._blocked_order()
+            | self._clean_order(
+                client_order_ref=False,
+                lines=[{"product_id": self.product.id, "product_uom_qty": 36}],
+            )
+        )
+        self.assertIs(orders.action_check_accuracy(), True)
+        self.assertEqual(
+            orders.mapped("accuracy_state"), ["passed", "blocked", "warning"]
+        )
+
+    def test_cancelled_orders_are_not_checked(self):
+        order = self._blocked_order()
+        order.action_cancel()
+        order.action_check_accuracy()
+        self.assertEqual(order.accuracy_state, "unchecked")
+
+    def test_server_action_checks_selected_orders(self):
+        orders = self._clean_order() | self._blocked_order()
+        action = self.env.ref(
+            "sales_coordination.sale_order_action_server_check_accuracy"
+        )
+        action.with_context(active_model="sale.order", active_ids=orders.ids).with_user(
+            self.administrator
+        ).run()
+        self.assertEqual(orders.mapped("accuracy_state"), ["passed", "blocked"])
+
+    def test_salesperson_can_check_and_read_issues(self):
+        order = self._blocked_order(user_id=self.salesperson.id)
+        order.with_user(self.salesperson).action_check_accuracy()
+        issues = order.with_user(self.salesperson).accuracy_issue_ids
+        self.assertTrue(issues.read(["message", "severity"]))
+        with self.assertRaises(AccessError):
+            issues.with_user(self.salesperson).write({"state": "resolved"})
+
+    # --- confirming ---
+
+    def test_observe_mode_records_but_never_blocks(self):
+        self.assertEqual(self.company.accuracy_mode, "observe")
+        order = self._blocked_order()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.accuracy_state, "blocked")
+        self.assertTrue(order.accuracy_open_issue_ids)
+        self.assertFalse(order.first_time_right)
+
+    def test_enforce_mode_blocks_on_blocking_issues(self):
+        self._enforce()
+        order = self._blocked_order()
+        with self.assertRaises(UserError) as error:
+            order.action_confirm()
+        self.assertIn("Depot Without Street", str(error.exception))
+        self.assertIn(order.name, str(error.exception))
+        self.assertIn("street", str(error.exception))
+        self.assertEqual(order.state, "draft")
+
+    def test_enforce_mode_warnings_never_block(self):
+        self._enforce()
+        order = self._clean_order(client_order_ref=False, payment_term_id=False)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.accuracy_state, "warning")
+
+    def test_enforce_mode_clean_order_confirms(self):
+        self._enforce()
+        order = self._clean_order()
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.accuracy_state, "passed")
+
+    def test_enforce_mode_applies_per_company(self):
+        company_b = self.env["res.company"].create({"name": "Aquarium Supplies BV"})
+        company_b.accuracy_mode = "enforce"
+        order = self._blocked_order()  # main company observes
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+
+    def test_form_button_returns_a_dialog(self):
+        self._enforce()
+        order = self._blocked_order()
+        action = order.with_context(accuracy_confirm_dialog=True).action_confirm()
+        self.assertEqual(action["res_model"], "sale.accuracy.confirm.wizard")
+        self.assertEqual(order.state, "draft")
+        self.assertEqual(order.accuracy_state, "blocked")
+        wizard = (
+            self.env["sale.accuracy.confirm.wizard"]
+            .with_user(self.administrator)
+            .with_context(**action["context"])
+            .create({})
+        )
+        self.assertEqual(wizard.issue_ids, order.accuracy_open_issue_ids)
+        self.assertFalse(wizard.can_override)
+        line_issue_order = self._clean_order()
+        line_issue_order.order_line.discount = 30
+        line_issue_order.action_check_accuracy()
+        self.assertEqual(line_issue_order.order_line.accuracy_issue_level, "blocking")
+        self.assertIn("30", line_issue_order.order_line.accuracy_issue_message)
+
+    def test_manager_overrides_and_confirms_in_one_step(self):
+        self._enforce()
+        order = self._blocked_order()
+        action = order.with_context(accuracy_confirm_dialog=True).action_confirm()
+        wizard_form = Form(
+            self.env["sale.accuracy.confirm.wizard"]
+            .with_user(self.manager)
+            .with_context(**action["context"])
+        )
+        self.assertTrue(wizard_form.can_override)
+        wizard_form.reason = "Customer collects at our dock"
+        wizard = wizard_form.save()
+        wizard.action_override()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.accuracy_state, "overridden")
+
+    # --- overriding ---
+
+    def test_override_requires_a_manager(self):
+        self._enforce()
+        order = self._blocked_order()
+        order.action_check_accuracy()
+        for user in (self.administrator, self.coordinator, self.salesperson):
+            with self.assertRaises(AccessError):
+                order.with_user(user).action_accuracy_override("Because")
+        self.assertEqual(order.accuracy_state, "blocked")
+        self.assertEqual(order.accuracy_open_issue_ids.state, "open")
+
+    def test_override_audit_and_confirmation(self):
+        self._enforce()
+        order = self._blocked_order(client_order_ref=False)
+        order.action_check_accuracy()
+        blocking = order.accuracy_open_issue_ids.filtered(
+            lambda i: i.severity == "blocking"
+        )
+        warning = order.accuracy_open_issue_ids - blocking
+        self.assertIs(
+            order.with_user(self.manager).action_accuracy_override(
+                "Customer collects at our dock"
+            ),
+            True,
+        )
+        self.assertEqual(blocking.state, "overridden")
+        self.assertEqual(blocking.overridden_by_id, self.manager)
+        self.assertTrue(blocking.date_overridden)
+        self.assertEqual(warning.state, "open")
+        self.assertEqual(order.accuracy_state, "overridden")
+        note = order.message_ids[:1]
+        self.assertIn("Customer collects at our dock", note.body)
+        self.assertIn("Mona Manager", note.body)
+        self.assertEqual(note.author_id, self.manager.partner_id)
+        order.action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.accuracy_state, "overridden")
+        self.assertEqual(len(order.accuracy_issue_ids), 2)
+
+    def test_changes_after_override_need_a_new_check(self):
+        self._enforce()
+        for change in (
+            lambda o: o.order_line.write({"product_uom_qty": 24}),
+            lambda o: o.order_line.write({"price_unit": 41.0}),
+            lambda o: o.write({"partner_id": self.customer.copy().id}),
+            lambda o: o.write(
+                {
+                    "order_line": [
+                        Command.create(
+                            {"product_id": self.product.id, "product_uom_qty": 1}
+                        )
+                    ]
+                }
+            ),
+        ):
+            order = self._blocked_order()
+            order.with_user(self.manager).action_accuracy_override("Dock pickup")
+            change(order)
+            self.assertEqual(order.accuracy_state, "unchecked")
+            if order.partner_shipping_id == self.nowhere:
+                with self.assertRaises(UserError):
+                    order.action_confirm()
+                self.assertEqual(order.state, "draft")
+
+    def test_other_changes_keep_the_override(self):
+        order = self._blocked_order()
+        order.with_user(self.manager).action_accuracy_override("Dock pickup")
+        order.note = "Ring twice"
+        order.order_line.name = "Dry dog food, 15 kg bags"
+        self.assertEqual(order.accuracy_state, "overridden")
+
+    # --- first time right ---
+
+    def test_first_time_right_set_once_when_clean(self):
+        order = self._clean_order()
+        self.assertFalse(order.first_time_right)
+        order.action_check_accuracy()
+        self.assertTrue(order.first_time_right)
+        order.client_order_ref = False
+        order.action_check_accuracy()
+        self.assertTrue(order.first_time_right)
+
+    def test_first_time_right_false_for_good(self):
+        order = self._clean_order(client_order_ref=False)  # only a warning
+        order.action_check_accuracy()
+        self.assertFalse(order.first_time_right)
+        order.client_order_ref = "PO-88"
+        order.action_check_accuracy()
+        self.assertEqual(order.accuracy_state, "passed")
+        self.assertFalse(order.first_time_right)
+        copy = order.copy()
+        self.assertEqual(copy.accuracy_state, "unchecked")
+        self.assertFalse(copy.accuracy_issue_ids)
+        self.assertFalse(copy.accuracy_checked_date)
+
+    # --- bad input ---
+
+    def test_bad_input(self):
+        Order = self.env["sale.order"]
+        missing = Order.browse([999999999])
+        with self.assertRaises(MissingError):
+            missing.action_check_accuracy()
+        with self.assertRaises(UserError):
+            Order.browse().action_check_accuracy()
+        order = self._blocked_order()
+        manager_order = order.with_user(self.manager)
+        with self.assertRaises(MissingError):
+            (order | missing).with_user(self.manager).action_accuracy_override("x")
+        for reason in ("", "   ", None, 42, ["why"], {"reason": "x"}):
+            with self.assertRaises(UserError):
+                manager_order.action_accuracy_override(reason)
+        self.assertEqual(order.accuracy_state, "unchecked")
+        self.assertFalse(order.accuracy_issue_ids)
+        with self.assertRaises(TypeError):
+            # a Python call without the argument is a programming error
+            manager_order.action_accuracy_override()  # pylint: disable=E1120
+
+    def test_nothing_half_written_on_failed_override(self):
+        clean = self._clean_order()
+        blocked = self._blocked_order()
+        confirmed = self._clean_order(
+            lines=[{"product_id": self.product.id, "product_uom_qty": 48}]
+        )
+        confirmed.action_confirm()
+        with self.assertRaises(UserError):
+            (blocked | confirmed).with_user(self.manager).action_accuracy_override(
+                "Dock pickup"
+            )
+        self.assertEqual(blocked.accuracy_state, "unchecked")
+        with self.assertRaises(UserError):
+            clean.with_user(self.manager).action_accuracy_override("Nothing to do")
+
+    def test_accuracy_fields_cannot_be_written(self):
+        order = self._blocked_order()
+        for vals in (
+            {"accuracy_state": "passed"},
+            {"first_time_right": True},
+            {"accuracy_checked_date": "2026-01-01 00:00:00"},
+        ):
+            with self.assertRaises(AccessError):
+                order.with_user(self.administrator).write(vals)
+        self.assertEqual(order.accuracy_state, "unchecked")
+
+    def test_settings_expose_the_mode(self):
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.accuracy_mode, "observe")
+        settings.accuracy_mode = "enforce"
+        settings.execute()
+        self.assertEqual(self.company.accuracy_mode, "enforce")
+        fresh = self.env["res.company"].create({"name": "Fresh Install Ltd"})
+        self.assertEqual(fresh.accuracy_mode, "observe")
+
+
+@tagged("post_install", "-at_install")
+class TestAccuracyQueryCount(AccuracyCase):
+    """The number of queries to check N orders does not grow with N.
+
+    Every rule runs, on orders of 5 lines with storable products, case packs,
+    a credit limit and a team-scoped domain rule. (The ORM itself inserts new
+    rows by batches of 100: the orders here find fewer than 100 issues.)
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.account_use_credit_limit = True
+        cls.env.ref(
+            "sales_coordination.sale_accuracy_rule_minimum_order"
+        ).threshold = 10
+        storable = cls.env["product.product"].create(
+            {
+                "name": "Aquarium Filter",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 19.0,
+            }
+        )
+        cls.env["product.packaging"].create(
+            {"name": "Box of 6", "product_id": storable.id, "qty": 6, "sales": True}
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            storable, cls.env.ref("stock.warehouse0").lot_stock_id, 100000
+        )
+        cls.env["sale.accuracy.rule"].create(
+            {
+                "name": "No reference, no note",
+                "code": "no_note",
+                "check_type": "domain",
+                "domain": "[('note', '=', False), ('client_order_ref', '=', False)]",
+                "team_ids": [Command.link(cls.team.id)],
+            }
+        )
+        cls.products = cls.product | storable
+        cls.customers = cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"Pet Shop {i}",
+                    "street": "1 Main Street",
+                    "city": "Ghent",
+                    "country_id": cls.env.ref("base.be").id,
+                }
+                for i in range(5)
+            ]
+        )
+        for customer in cls.customers:
+            customer.with_company(cls.company).credit_limit = 1000000
+
+    def _orders(self, count):
+        self.batch = getattr(self, "batch", 0) + 1
+        return self.env["sale.order"].union(
+            *(
+                self._clean_order(
+                    partner=self.customers[i % 5],
+                    team=self.team,
+                    note=False,
+                    **({} if i % 3 else {"client_order_ref": False}),
+                    lines=[
+                        {
+                            "product_id": self.products[j % 2].id,
+                            "product_uom_qty": 6 * (i + j + 1 + 100 * self.batch),
+                            "discount": 20 if (j == 1 and i % 2 == 0) else 0,
+                        }
+                        for j in range(5)
+                    ],
+                )
+                for i in range(count)
+            )
+        )
+
+    def _count_queries(self, orders):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        orders.action_check_accuracy()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_query_count_does_not_grow(self):
+        one = self._orders(1)
+        fifty = self._orders(50)
+        self._count_queries(self._orders(1))  # warm up rules and settings
+        count_one = self._count_queries(one)
+        self.assertEqual(
+            set(one.accuracy_issue_ids.mapped("rule_code")),
+            {"missing_client_ref", "discount_limit", "no_note"},
+        )
+        self.env.invalidate_all()
+        with self.assertQueryCount(count_one):
+            fifty.action_check_accuracy()
+            self.env.flush_all()
+        self.assertEqual(
+            set(fifty.accuracy_issue_ids.mapped("rule_code")),
+            {"missing_client_ref", "discount_limit", "no_note"},
+        )
+        self.assertLessEqual(len(fifty.accuracy_issue_ids), 100)
+        # Checking the same orders again is cheap too.
+        count_again = self._count_queries(one)
+        self.env.invalidate_all()
+        with self.assertQueryCount(count_again):
+            fifty.action_check_accuracy()
+            self.env.flush_all()
