@@ -10,7 +10,7 @@ class MailActivity(models.Model):
     followup_rule_id = fields.Many2one(
         comodel_name="sales.followup.rule",
         string="Follow-up Rule",
-        index="btree_not_null",
+        # indexed by mail_activity_followup_rule_res_idx (see init)
         ondelete="set null",
         readonly=True,
         help="The rule that planned this follow-up.",
@@ -45,6 +45,14 @@ class MailActivity(models.Model):
                 "mail_activity_followup_rule_open_uniq "
                 "ON mail_activity (followup_rule_id, res_model, res_id) "
                 "WHERE followup_rule_id IS NOT NULL AND active"
+            )
+        )
+        # The rule finders look up open and done follow-ups per record.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS mail_activity_followup_rule_res_idx "
+                "ON mail_activity (followup_rule_id, res_id) "
+                "WHERE followup_rule_id IS NOT NULL"
             )
         )
         return res

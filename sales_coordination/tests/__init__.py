@@ -9,3 +9,5 @@ from . import test_kpi_coordination
 from . import test_accuracy_rules
 from . import test_accuracy_flow
 from . import test_accuracy_rollback
+from . import test_support_request
+from . import test_calendar_event

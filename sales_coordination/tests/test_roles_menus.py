@@ -11,6 +11,8 @@ WORKSPACES = {
 # The entries each workspace must offer, by menu xml id.
 ENTRIES = {
     "coordinator": [
+        "sales_coordination.menu_coordinator_followups",
+        "sales_coordination.menu_coordinator_support_requests",
         "sales_coordination.menu_coordinator_orders_in_progress",
         "sales_coordination.menu_coordinator_meetings",
         "sales_coordination.menu_coordinator_customers",
@@ -22,6 +24,8 @@ ENTRIES = {
         "sales_coordination.menu_administrator_data_quality",
     ],
     "manager": [
+        "sales_coordination.menu_manager_followup_workload",
+        "sales_coordination.menu_manager_configuration_followup_rules",
         "sales_coordination.menu_manager_configuration",
     ],
 }

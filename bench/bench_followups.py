@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Benchmark the batched follow-up cron of sales_coordination.
+
+Creates N sent quotations past their follow-up delay (plain SQL inserts, so
+the set-up stays fast), then runs the follow-up cron to completion the way
+Odoo's cron runner does (call the job again while it reports remaining
+work), and prints the wall time, the peak memory and the queries per batch.
+A second run must create 0 activities.
+
+Usage::
+
+    python3 bench/bench_followups.py -d DB [--candidates 100000]
+
+DB must have sales_coordination installed; it gets bench data (removed at
+the end unless --keep). Use a throw-away clone: the bench archives the other
+follow-up rules of the database for the duration of the run.
+"""
+
+import argparse
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ODOO_CANDIDATES = [os.environ.get("ODOO_PATH"), "/opt/odoo18", "/opt/odoo"]
+BENCH_PREFIX = "BENCH-FU-"
+
+
+def import_odoo():
+    try:
+        import odoo
+
+        return odoo
+    except ImportError:
+        pass
+    for candidate in filter(None, ODOO_CANDIDATES):
+        if (Path(candidate) / "odoo" / "__init__.py").exists():
+            sys.path.insert(0, candidate)
+            import odoo
+
+            return odoo
+    sys.exit(
+        "bench_followups: cannot import Odoo. Install Odoo 18 or set ODOO_PATH "
+        "to the directory that contains the 'odoo' package."
+    )
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--candidates", type=int, default=100000)
+    parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--max-batches", type=int, default=20)
+    parser.add_argument("--coordinators", type=int, default=25)
+    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
+    parser.add_argument("--db-user", default=os.environ.get("PGUSER", "root"))
+    parser.add_argument(
+        "--addons-path",
+        default=os.environ.get(
+            "ODOO_ADDONS_PATH", f"/opt/odoo18/odoo/addons,/opt/odoo18/addons,{ROOT}"
+        ),
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also trace the Python heap peak (slower)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the bench data")
+    return parser.parse_args()
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def setup(env, args, today):
+    """Bench rule, coordinators and N sent quotations, by SQL."""
+    cr = env.cr
+    company = env.ref("base.main_company")
+    team = env["crm.team"].create({"name": f"{BENCH_PREFIX}team"})
+    group = env.ref("sales_coordination.group_coordinator")
+    stamp = int(time.time())
+    users = env["res.users"]
+    for i in range(args.coordinators):
+        users |= (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": f"{BENCH_PREFIX}coordinator {i}",
+                    "login": f"{BENCH_PREFIX.lower()}{stamp}-{i}",
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, company.ids)],
+                    "groups_id": [(6, 0, [env.ref("base.group_user").id, group.id])],
+                }
+            )
+        )
+    partner = env["res.partner"].create({"name": f"{BENCH_PREFIX}customer"})
+    env["sales.followup.rule"].search([]).write({"active": False})
+    rule = env["sales.followup.rule"].create(
+        {
+            "name": f"{BENCH_PREFIX}rule",
+            "trigger": "quote_no_reply",
+            "delay_days": 3,
+            "activity_type_id": env.ref(
+                "sales_coordination.mail_activity_type_quote_followup"
+            ).id,
+            "team_ids": [(6, 0, team.ids)],
+            "escalate_after_days": 0,
+        }
+    )
+    env.flush_all()
+    sent = datetime.combine(today - timedelta(days=5), datetime.min.time())
+    cr.execute(
+        """
+        INSERT INTO sale_order (
+            name, company_id, partner_id, partner_invoice_id, partner_shipping_id,
+            team_id, coordinator_id, state, date_order, quotation_sent_date,
+            picking_policy, currency_id, create_uid, write_uid, create_date,
+            write_date)
+        SELECT %(prefix)s || n, %(company)s, %(partner)s, %(partner)s, %(partner)s,
+               %(team)s, (%(users)s::int[])[1 + n %% %(nusers)s], 'sent', %(sent)s,
+               %(sent)s, 'direct', %(currency)s, 1, 1, now(), now()
+          FROM generate_series(1, %(n)s) AS n
+        """,
+        {
+            "prefix": BENCH_PREFIX,
+            "company": company.id,
+            "partner": partner.id,
+            "team": team.id,
+            "users": users.ids,
+            "nusers": len(users),
+            "sent": sent,
+            "currency": company.currency_id.id,
+            "n": args.candidates,
+        },
+    )
+    # A bulk load is followed by an ANALYZE (autovacuum would do it too).
+    cr.execute("ANALYZE sale_order")
+    return rule
+
+
+def run_cron(registry, odoo, args, cron_id):
+    """Call the job like Odoo's cron runner: one progress record per call,
+    again while it reports remaining work. Returns figures."""
+    calls = batches = created = queries = 0
+    while True:
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            progress = env["ir.cron.progress"].create(
+                {"cron_id": cron_id, "done": 0, "remaining": 0}
+            )
+            cr.commit()
+            start = cr.sql_log_count
+            created += (
+                env["sales.followup.rule"]
+                .with_context(ir_cron_progress_id=progress.id)
+                ._cron_run_followups(
+                    batch_size=args.batch_size, max_batches=args.max_batches
+                )
+            )
+            queries += cr.sql_log_count - start
+            done, remaining = progress.done, progress.remaining
+            cr.commit()
+        calls += 1
+        batches += -(-done // args.batch_size) if done else 0
+        if not remaining:
+            return {
+                "calls": calls,
+                "batches": batches,
+                "created": created,
+                "queries": queries,
+            }
+
+
+def cleanup(registry, odoo):
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        rule = env["sales.followup.rule"].search([("name", "=", f"{BENCH_PREFIX}rule")])
+        cr.execute(
+            "DELETE FROM mail_followers WHERE res_model = 'sale.order' AND res_id IN "
+            "(SELECT id FROM sale_order WHERE name LIKE %s)",
+            [BENCH_PREFIX + "%"],
+        )
+        cr.execute(
+            "DELETE FROM mail_activity WHERE followup_rule_id IN %s",
+            [tuple(rule.ids) or (0,)],
+        )
+        cr.execute("DELETE FROM sale_order WHERE name LIKE %s", [BENCH_PREFIX + "%"])
+        rule.unlink()
+        env["res.users"].search(
+            [("login", "=like", BENCH_PREFIX.lower() + "%")]
+        ).active = False
+        env["crm.team"].search([("name", "=", f"{BENCH_PREFIX}team")]).active = False
+
+
+def main():
+    args = parse_args()
+    odoo = import_odoo()
+    odoo.tools.config.parse_config(
+        [
+            "-d",
+            args.database,
+            f"--db_host={args.db_host}",
+            f"--db_user={args.db_user}",
+            f"--addons-path={args.addons_path}",
+            "--log-level=warn",
+        ]
+    )
+    registry = odoo.modules.registry.Registry(args.database)
+    today = datetime.now().date()
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if "sales.followup.rule" not in env:
+            sys.exit(
+                "bench_followups: sales_coordination is not installed in "
+                + args.database
+            )
+        cron_id = env.ref("sales_coordination.sales_followup_rule_cron").id
+        start = time.perf_counter()
+        setup(env, args, today)
+        cr.commit()
+        setup_time = time.perf_counter() - start
+    rss_before = rss_mb()
+    if args.tracemalloc:
+        tracemalloc.start()
+    start = time.perf_counter()
+    first = run_cron(registry, odoo, args, cron_id)
+    wall = time.perf_counter() - start
+    heap_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
+    rss_after = rss_mb()
+    start = time.perf_counter()
+    second = run_cron(registry, odoo, args, cron_id)
+    wall2 = time.perf_counter() - start
+    print(f"candidates           {args.candidates}")
+    print(f"setup (SQL inserts)  {setup_time:.1f} s")
+    print(
+        f"first run            {wall:.1f} s, {first['created']} activities, "
+        f"{first['calls']} cron calls, {first['batches']} batches of "
+        f"{args.batch_size}"
+    )
+    print(
+        f"queries per batch    {first['queries'] / max(first['batches'], 1):.1f} "
+        f"({first['queries']} in total)"
+    )
+    print(
+        f"peak RSS             {rss_before:.0f} MB before the run, "
+        f"{rss_after:.0f} MB after"
+    )
+    if heap_peak is not None:
+        print(f"python heap peak     {heap_peak:.1f} MB (tracemalloc)")
+    print(f"second run           {wall2:.1f} s, {second['created']} activities")
+    if not args.keep:
+        cleanup(registry, odoo)
+    if second["created"]:
+        sys.exit("bench_followups: the second run created activities")
+
+
+if __name__ == "__main__":
+    main()
