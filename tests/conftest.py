@@ -89,14 +89,16 @@ def pg_connect(dbname="postgres"):
     try:
         conn = psycopg2.connect(dbname=dbname, connect_timeout=5, **params)
     except psycopg2.OperationalError as exc:
-        pytest.fail(
-            f"PostgreSQL is not reachable at {params['host']}:{params['port']} as "
-            f"{params['user']} ({str(exc).strip()}): start it, or set "
-            "PGHOST/PGPORT/PGUSER/PGPASSWORD.",
-            pytrace=False,
-        )
-    conn.autocommit = True
-    return conn
+        problem = " ".join(str(exc).split())
+    else:
+        conn.autocommit = True
+        return conn
+    pytest.fail(
+        f"PostgreSQL is not reachable at {params['host']}:{params['port']} as "
+        f"{params['user']} ({problem}): start it, or set "
+        "PGHOST/PGPORT/PGUSER/PGPASSWORD.",
+        pytrace=False,
+    )
 
 
 def check_odoo():
