@@ -7,6 +7,7 @@ import json
 import pytest
 from conftest import (
     clean_order_vals,
+    make_api_key,
     make_user,
     new_customer,
     new_order,
@@ -296,3 +297,27 @@ def test_meeting_outcomes(admin):
     )
     outcome = admin.env["calendar.event"].read([event], ["coordination_outcome"])
     assert outcome[0]["coordination_outcome"] == "planned"
+
+
+def test_cli_with_an_api_key(odoo_server, cli, salespeople):
+    key = make_api_key(odoo_server, salespeople[1], salespeople[1], name="cli key")
+    created = cli(
+        "requests",
+        "create",
+        "--type",
+        "other",
+        "--note",
+        "Raised by the EDI gateway",
+        "--format",
+        "json",
+        login=salespeople[1],
+        api_key=key,
+    )
+    assert created.returncode == 0, created.stderr
+    request = json.loads(created.stdout)
+    assert request["requested_by_id"]["name"]
+    listed = cli(
+        "requests", "list", "--format", "json", login=salespeople[1], api_key=key
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert [r["id"] for r in json.loads(listed.stdout)] == [request["id"]]

@@ -66,9 +66,7 @@ def test_api_key_logs_in_through_odoorpc_xmlrpc_and_cli(
     rpc = xmlrpc_as("coordinator", key)
     assert rpc.uid == odoo.env.uid
     assert rpc("res.partner", "search_count", []) > 0
-    result = cli("requests", "list", "--help", api_key=key)
-    assert result.returncode == 0
-    # A revoked or wrong key is refused with the connection exit code.
+    # A wrong key is refused with the connection exit code.
     result = cli("check-orders", "--ids", "1", api_key=key[:-4] + "0000")
     assert result.returncode == 3, result.stderr
     assert "login refused" in result.stderr
@@ -198,7 +196,5 @@ def test_cli_connection_flags_override_environment(cli, odoo_server):
         "json",
         env={"SC_URL": "http://127.0.0.1:9"},
     )
-    assert result.returncode in (0, 1), result.stderr
-    assert "cannot talk" not in result.stderr
-    if result.returncode == 0:
-        assert isinstance(json.loads(result.stdout), list)
+    assert result.returncode == 0, result.stderr
+    assert isinstance(json.loads(result.stdout), list)
