@@ -51,11 +51,17 @@ def parse_args():
 
 
 def setup_odoo(args):
-    options = ["--db_host", args.db_host, "--addons-path", args.addons_path]
+    options = [
+        "--db_host",
+        args.db_host,
+        "--addons-path",
+        args.addons_path,
+        "--log-level",
+        "warn",
+    ]
     if args.db_user:
         options += ["--db_user", args.db_user]
     odoo.tools.config.parse_config(options)
-    odoo.tools.config["log_level"] = "warn"
     try:
         return odoo.modules.registry.Registry(args.database)
     except Exception as exc:  # noqa: BLE001 - one clear line for the user
@@ -167,6 +173,7 @@ def timed_confirm(env, orders, skip_checks):
 
 
 def main():
+    sys.stdout.reconfigure(line_buffering=True)
     args = parse_args()
     registry = setup_odoo(args)
     with registry.cursor() as cr:

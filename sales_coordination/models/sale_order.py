@@ -436,14 +436,23 @@ class SaleOrder(models.Model):
         timeout instead of hanging the worker. It never raises: the user's
         error is the UserError.
         """
-        ids = tuple(i for i in self.ids if isinstance(i, int))
-        if not ids:
+        new_ids = {i for i in self.ids if isinstance(i, int)}
+        if not new_ids:
+            return
+        # One hook per transaction, however many blocked attempts it makes.
+        pending = self.env.cr.postrollback.data.setdefault(
+            "sales_coordination.accuracy_order_ids", set()
+        )
+        first = not pending
+        pending.update(new_ids)
+        if not first:
             return
         registry = self.env.registry
         uid = self.env.uid
         context = dict(self.env.context)
 
         def record_findings():
+            ids = tuple(sorted(pending))
             try:
                 with registry.cursor() as cr:
                     if not registry.in_test_mode():
