@@ -148,7 +148,9 @@ def run_cron(registry, odoo, args, cron_id):
     """Call the job like Odoo's cron runner: one progress record per call,
     again while it reports remaining work. Returns figures."""
     calls = batches = created = queries = 0
+    per_call = []
     while True:
+        call_start = time.perf_counter()
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             progress = env["ir.cron.progress"].create(
@@ -168,12 +170,14 @@ def run_cron(registry, odoo, args, cron_id):
             cr.commit()
         calls += 1
         batches += -(-done // args.batch_size) if done else 0
+        per_call.append(round(time.perf_counter() - call_start, 1))
         if not remaining:
             return {
                 "calls": calls,
                 "batches": batches,
                 "created": created,
                 "queries": queries,
+                "per_call": per_call,
             }
 
 
@@ -243,6 +247,7 @@ def main():
         f"{first['calls']} cron calls, {first['batches']} batches of "
         f"{args.batch_size}"
     )
+    print(f"seconds per cron call {first['per_call']}")
     print(
         f"queries per batch    {first['queries'] / max(first['batches'], 1):.1f} "
         f"({first['queries']} in total)"

@@ -242,7 +242,7 @@ class SalesFollowupRule(models.Model):
         else:
             rules = self.search([])
         today = fields.Date.context_today(self)
-        created, __, __ = rules._run_batches(today)
+        created, __, __ = rules._run_batches(today, batch_size=1000)
         rules._escalate_overdue(today)
         return created
 
@@ -293,42 +293,35 @@ class SalesFollowupRule(models.Model):
         """
         created = done = batches = 0
         cron = bool(max_batches)
-        counts = (
-            {rule.id: rule._count_candidates(today) for rule in self} if cron else {}
-        )
-        total = sum(counts.values())
-        for rule in self:
+        counts = [rule._count_candidates(today) if cron else 0 for rule in self]
+        total = sum(counts)
+        for index, rule in enumerate(self):
             after_id = 0
             while True:
-                if cron and batches >= max_batches:
-                    return created, done, rule._remaining(today, after_id, counts)
                 records = rule._find_candidates(
                     today, limit=batch_size, after_id=after_id
                 )
-                if not records:
-                    break
-                after_id = max(records.ids)
-                created += rule._plan_followups(records, today)
-                done += len(records)
-                batches += 1
-                if cron:
-                    # An estimate between batches; exact when the call stops.
-                    self.env["ir.cron"]._notify_progress(
-                        done=done, remaining=max(total - done, 0)
-                    )
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                if not batch_size:
-                    break
-            counts.pop(rule.id, None)
+                if records:
+                    after_id = max(records.ids)
+                    created += rule._plan_followups(records, today)
+                    done += len(records)
+                    batches += 1
+                    if cron:
+                        # An estimate between batches.
+                        self.env["ir.cron"]._notify_progress(
+                            done=done, remaining=max(total - done, 0)
+                        )
+                    if commit:
+                        self.env.cr.commit()  # pylint: disable=invalid-commit
+                if not batch_size or len(records) < batch_size:
+                    break  # this rule is done
+                if cron and batches >= max_batches:
+                    # Stopped early: the next call picks up from here.
+                    return created, done, max(total - done, 1)
+            later = sum(counts[index + 1 :])
+            if cron and batches >= max_batches and later:
+                return created, done, later
         return created, done, 0
-
-    def _remaining(self, today, after_id, counts):
-        """Candidates left for this rule after ``after_id``, plus those of the
-        rules not walked yet (``counts``, taken when the run started)."""
-        self.ensure_one()
-        later = sum(count for rule_id, count in counts.items() if rule_id != self.id)
-        return self._count_candidates(today, after_id=after_id) + later
 
     def _find_candidates(self, today, limit=None, after_id=0):
         """The records this rule should follow up today, in one query."""
@@ -782,61 +775,68 @@ class SalesFollowupRule(models.Model):
         customer's) coordinator or administrator per ``assign_to``, the
         team's, the salesperson, then the rule's fallback user or the team
         leader. Users that are inactive, portal or not allowed in the
-        record's company are skipped."""
+        record's company are skipped. The chain is walked lazily: most
+        records stop at their first owner."""
         self.ensure_one()
-        role = self.assign_to
         result = {}
-        for target in targets:
-            fields_map = OWNER_FIELDS.get(target._name, DEFAULT_OWNER_FIELDS)
-            partner = (
-                target.partner_id.commercial_partner_id
-                if "partner_id" in target._fields
-                and target._fields["partner_id"].comodel_name == "res.partner"
-                else self.env["res.partner"]
-            )
-            team = (
-                target.team_id
-                if "team_id" in target._fields
-                and target._fields["team_id"].comodel_name == "crm.team"
-                else self.env["crm.team"]
-            )
-            company = (
-                target.company_id
-                if "company_id" in target._fields
-                and target._fields["company_id"].comodel_name == "res.company"
-                else self.company_id
-            )
+        valid = {}
 
-            def owner(key, target=target, fields_map=fields_map):
-                name = fields_map.get(key)
-                if name and name in target._fields:
-                    return target[name]
-                return self.env["res.users"]
-
-            chain = []
-            if role in ("coordinator", "administrator"):
-                partner_field = f"sales_{role}_id"
-                chain += [
-                    owner(role),
-                    partner[partner_field] if partner else None,
-                    team[f"{role}_id"] if team else None,
-                ]
-            if role != "team_leader":
-                chain.append(owner("salesperson"))
-            if role == "team_leader":
-                chain.append(team.user_id if team else None)
-            chain.append(self.fallback_user_id)
-            chain.append(team.user_id if team else None)
-            for user in chain:
-                if (
-                    user
-                    and user.active
+        def is_valid(user, company):
+            key = (user.id, company.id)
+            if key not in valid:
+                valid[key] = (
+                    user.active
                     and not user.share
                     and (not company or company in user.company_ids)
-                ):
-                    result[(target._name, target.id)] = user
-                    break
+                )
+            return valid[key]
+
+        by_model = {}
+        for target in targets:
+            by_model.setdefault(target._name, []).append(target)
+        for model, records in by_model.items():
+            Model = self.env[model]
+            has = {
+                name: name in Model._fields
+                and Model._fields[name].comodel_name == comodel
+                for name, comodel in (
+                    ("partner_id", "res.partner"),
+                    ("team_id", "crm.team"),
+                    ("company_id", "res.company"),
+                )
+            }
+            fields_map = OWNER_FIELDS.get(model, DEFAULT_OWNER_FIELDS)
+            owner_fields = {
+                key: name for key, name in fields_map.items() if name in Model._fields
+            }
+            for target in records:
+                company = target.company_id if has["company_id"] else self.company_id
+                for user in self._assignee_chain(target, has, owner_fields):
+                    if user and is_valid(user, company):
+                        result[(model, target.id)] = user
+                        break
         return result
+
+    def _assignee_chain(self, target, has, owner_fields):
+        """Candidate assignees of ``target``, best first (a generator)."""
+        role = self.assign_to
+        users = self.env["res.users"]
+        team = target.team_id if has["team_id"] else self.env["crm.team"]
+        if role in ("coordinator", "administrator"):
+            yield target[owner_fields[role]] if role in owner_fields else users
+            if has["partner_id"]:
+                yield target.partner_id.commercial_partner_id[f"sales_{role}_id"]
+            yield team[f"{role}_id"] if team else users
+        if role == "team_leader":
+            yield team.user_id
+        else:
+            yield (
+                target[owner_fields["salesperson"]]
+                if "salesperson" in owner_fields
+                else users
+            )
+        yield self.fallback_user_id
+        yield team.user_id
 
     # === BUSINESS METHODS: ESCALATION ===
 

@@ -11,3 +11,4 @@ from . import test_accuracy_flow
 from . import test_accuracy_rollback
 from . import test_support_request
 from . import test_calendar_event
+from . import test_followup_ui
