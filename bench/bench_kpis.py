@@ -342,18 +342,48 @@ def complete(env):
         )
         changed |= bool(cr.rowcount)
         print(f"  meeting outcomes set: {cr.rowcount}")
-    if "accuracy_checked_date" in env["sale.order"]._fields:
+    if "accuracy_first_checked_date" in env["sale.order"]._fields:
         cr.execute(
             """
             UPDATE sale_order
                SET accuracy_checked_date = create_date + interval '1 hour',
+                   accuracy_first_checked_date = create_date + interval '1 hour',
                    first_time_right = (id % 10 <> 0)
-             WHERE name LIKE 'BENCH/%' AND accuracy_checked_date IS NULL
-               AND state = 'sale'
+             WHERE name LIKE 'BENCH/%' AND accuracy_first_checked_date IS NULL
             """
         )
         changed |= bool(cr.rowcount)
         print(f"  accuracy markers set: {cr.rowcount}")
+        # One issue for each order that was not right the first time: half
+        # of them data-entry issues.
+        rule = (
+            env["sale.accuracy.rule"]
+            .with_context(active_test=False)
+            .search([], limit=1)
+        )
+        cr.execute("SELECT count(*) FROM sale_accuracy_issue WHERE message = 'Bench'")
+        if rule and not cr.fetchone()[0]:
+            cr.execute(
+                """
+                INSERT INTO sale_accuracy_issue (order_id, rule_id, severity,
+                                                 category, message, state,
+                                                 date_found, company_id,
+                                                 partner_id, create_date,
+                                                 write_date, create_uid, write_uid)
+                SELECT id, %s, 'warning',
+                       CASE WHEN id %% 20 = 0 THEN 'data' ELSE 'pricing' END,
+                       'Bench', 'resolved', accuracy_first_checked_date, company_id,
+                       partner_id, now(), now(), 1, 1
+                  FROM sale_order
+                 WHERE name LIKE 'BENCH/%%' AND NOT first_time_right
+                """,
+                [rule.id],
+            )
+            print(f"  accuracy issues: {cr.rowcount}")
+            changed = True
+    if "followup_rule_id" in env["mail.activity"]._fields:
+        fill_followups(env, users)
+        changed = True
     # Later invoices of partly invoiced orders, up to INVOICES in all.
     cr.execute("SELECT count(*) FROM account_move WHERE name LIKE 'BINV%'")
     missing = INVOICES - cr.fetchone()[0]
@@ -384,6 +414,43 @@ def complete(env):
         changed = True
     if changed:
         cr.execute("ANALYZE")
+
+
+def fill_followups(env, users):
+    """20,000 open follow-up activities on bench orders, a third overdue."""
+    cr = env.cr
+    cr.execute("SELECT count(*) FROM mail_activity WHERE summary = 'Bench follow-up'")
+    if cr.fetchone()[0]:
+        return
+    rule = (
+        env["sales.followup.rule"].with_context(active_test=False).search([], limit=1)
+    )
+    if not rule:
+        print("  follow-ups: no follow-up rule, skipped")
+        return
+    cr.execute(
+        """
+        INSERT INTO mail_activity (res_model_id, res_model, res_id,
+                                   activity_type_id, summary, date_deadline,
+                                   user_id, followup_rule_id, active,
+                                   create_date, write_date, create_uid, write_uid)
+        SELECT %s, 'sale.order', so.id, %s, 'Bench follow-up',
+               date '2025-01-01' + (so.id %% 720),
+               (%s::int[])[1 + so.id %% cardinality(%s::int[])], %s, true,
+               now(), now(), 1, 1
+          FROM sale_order so
+         WHERE so.name LIKE 'BENCH/%%' AND so.state = 'sale'
+         LIMIT 20000
+        """,
+        [
+            env["ir.model"]._get_id("sale.order"),
+            rule.activity_type_id.id,
+            users,
+            users,
+            rule.id,
+        ],
+    )
+    print(f"  follow-up activities: {cr.rowcount}")
 
 
 def fill_support_requests(env, teams, users, company_id):
@@ -437,6 +504,21 @@ def fill_support_requests(env, teams, users, company_id):
     )
 
 
+def vacuum(args):
+    """VACUUM ANALYZE (outside a transaction), so that index-only scans work
+    as they do on a database that autovacuum keeps up to date."""
+    import psycopg2
+
+    connection = psycopg2.connect(
+        dbname=args.database, host=args.db_host, port=args.db_port, user=args.db_user
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        for table in ("sale_order", "stock_picking", "res_partner"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    connection.close()
+
+
 # === TIMING ===
 
 
@@ -485,6 +567,7 @@ def main():
             print(f"Filled in {time.perf_counter() - started:.0f} s")
         complete(env)
         cr.commit()
+        vacuum(args)
         counts = {}
         for table in (
             "sale_order",

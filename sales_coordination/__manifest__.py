@@ -36,6 +36,9 @@
         "views/sales_support_request_views.xml",
         "views/calendar_event_views.xml",
         "views/crm_lead_views.xml",
+        "report/sales_coordination_accuracy_report_views.xml",
+        "report/sales_coordination_followup_report_views.xml",
+        "report/sales_coordination_support_report_views.xml",
         "views/menus.xml",
     ],
     "demo": [

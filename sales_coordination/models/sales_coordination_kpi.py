@@ -55,12 +55,11 @@ class SalesCoordinationKpi(models.AbstractModel):
             ["date_order"],
             where="state = 'sale'",
         )
-        create_index(
-            cr,
-            "sale_order_sc_kpi_partner_confirmed_index",
-            "sale_order",
-            ["partner_id", "date_order"],
-            where="state = 'sale'",
+        # new_clients: index-only probes "did this partner order before?"
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS sale_order_sc_kpi_partner_confirmed_index "
+            "ON sale_order (partner_id, date_order) INCLUDE (company_id) "
+            "WHERE state = 'sale'"
         )
         create_index(
             cr,
@@ -300,7 +299,10 @@ class SalesCoordinationKpi(models.AbstractModel):
         )
         growth = None
         if amount_before:
-            growth = round(100.0 * (amount_now - amount_before) / amount_before, 1)
+            # + 0.0 turns a rounded -0.0 into 0.0
+            growth = (
+                round(100.0 * (amount_now - amount_before) / amount_before, 1) + 0.0
+            )
         return {
             "quotations": quotations or 0,
             "orders_confirmed": orders or 0,
@@ -384,24 +386,28 @@ class SalesCoordinationKpi(models.AbstractModel):
         earlier = self._kpi_query(
             "sale.order", [("state", "=", "sale"), ("date_order", "<", start)]
         )
-        earlier.add_where(
-            SQL(
-                "sale_order.partner_id IN (SELECT sc_p.id FROM res_partner sc_p "
-                "WHERE sc_p.commercial_partner_id = sc_new.commercial_partner_id)"
-            )
-        )
+        # One index probe per candidate: its partners (commercial_partner_id
+        # index), then their confirmed orders before the period (partial
+        # index on partner_id, date_order).
         self.env.cr.execute(
             SQL(
                 """
                 SELECT count(*) FROM (
                     SELECT DISTINCT sc_partner.commercial_partner_id
                       FROM res_partner sc_partner
-                     WHERE sc_partner.id IN %s
+                     WHERE sc_partner.id IN %(in_period)s
                 ) AS sc_new
-                WHERE NOT EXISTS(%s)
+                WHERE NOT EXISTS(
+                    SELECT 1
+                      FROM res_partner sc_p, %(earlier_from)s
+                     WHERE sc_p.commercial_partner_id = sc_new.commercial_partner_id
+                       AND sale_order.partner_id = sc_p.id
+                       AND %(earlier_where)s
+                )
                 """,
-                in_period.subselect(SQL("sale_order.partner_id")),
-                earlier.select(SQL("1")),
+                in_period=in_period.subselect(SQL("sale_order.partner_id")),
+                earlier_from=earlier.from_clause,
+                earlier_where=earlier.where_clause,
             )
         )
         return {key: self.env.cr.fetchone()[0]}

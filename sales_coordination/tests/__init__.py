@@ -6,6 +6,8 @@ from . import test_kpi
 from . import test_followup_rule
 from . import test_followup_cron
 from . import test_kpi_coordination
+from . import test_kpi_dashboard
+from . import test_kpi_tour
 from . import test_accuracy_rules
 from . import test_accuracy_flow
 from . import test_accuracy_rollback
