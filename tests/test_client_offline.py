@@ -8,7 +8,7 @@ import pytest
 from sales_coordination_client import BusinessError, ConnectionFailed, UsageError
 from sales_coordination_client.cli import main
 from sales_coordination_client.connection import parse_url, translate_error
-from sales_coordination_client.output import emit
+from sales_coordination_client.output import ProgressBar, emit
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,13 @@ def test_missing_connection_settings_exit_2(monkeypatch, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["kpis", "--from", "2026-01-01", "--to", "tomorrow"])
     assert exc.value.code == 2
+
+
+def test_progress_bar_draws_on_stderr(capsys):
+    bar = ProgressBar("checking orders", width=10)
+    bar(50, 100)
+    bar(100, 100)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "\rchecking orders [#####-----] 50/100" in err
+    assert err.endswith("[##########] 100/100\n")
