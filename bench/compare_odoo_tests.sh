@@ -40,7 +40,7 @@ fresh_db() {
 
 failures() {
     # "Class.method" of every failed or erroring test, sorted
-    grep -oE "(FAIL|ERROR): [A-Za-z0-9_]+\.[A-Za-z0-9_]+" "$1" | sort -u || true
+    grep -oE "(FAIL|ERROR): (Subtest )?[A-Za-z0-9_]+\.[A-Za-z0-9_]+" "$1" | sort -u || true
 }
 
 echo "== database without the addon: ${PREFIX}_without"

@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
-from odoo.tools import float_compare, float_is_zero, float_round
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
 from odoo.tools.safe_eval import safe_eval
 
 BUILTIN_CHECK_TYPES = [
@@ -132,25 +132,43 @@ class SaleAccuracyRule(models.Model):
 
     # === BUSINESS METHODS ===
 
-    def _applies_to(self, order):
-        """True when this rule applies to ``order`` (company and team)."""
+    def _applicable_orders(self, orders):
+        """The orders this rule applies to (company and team)."""
         self.ensure_one()
-        if self.company_id and self.company_id != order.company_id:
-            return False
-        return not self.team_ids or order.team_id in self.team_ids
+        if not self.company_id and not self.team_ids:
+            return orders
+        return orders.filtered(
+            lambda o: (
+                (not self.company_id or o.company_id == self.company_id)
+                and (not self.team_ids or o.team_id in self.team_ids)
+            )
+        )
 
     def _run_checks(self, orders):
         """Run every rule in ``self`` on the orders it applies to.
 
+        Each check receives the orders and their product lines, and returns
+        ``(order, line or None, message)`` findings.
+
         :return: list of findings ``(rule, order, line, message)``
         """
+        all_lines = self._product_lines(orders)
+        line_ids_by_order = defaultdict(list)
+        for line in all_lines:
+            line_ids_by_order[line.order_id.id].append(line.id)
         findings = []
         for rule in self:
-            applicable = orders.filtered(rule._applies_to)
+            applicable = rule._applicable_orders(orders)
             if not applicable:
                 continue
+            if len(applicable) == len(orders):
+                lines = all_lines
+            else:
+                lines = all_lines.browse(
+                    [i for oid in applicable.ids for i in line_ids_by_order[oid]]
+                )
             method = getattr(rule, f"_check_{rule.check_type}")
-            for order, line, message in method(applicable):
+            for order, line, message in method(applicable, lines):
                 findings.append((rule, order, line, message))
         return findings
 
@@ -178,7 +196,7 @@ class SaleAccuracyRule(models.Model):
 
     # --- one private check per check type, each set-wise ---
 
-    def _check_domain(self, orders):
+    def _check_domain(self, orders, lines):
         domain = safe_eval(self.domain or "[]")
         matching = orders.filtered_domain(domain)
         return [
@@ -195,7 +213,7 @@ class SaleAccuracyRule(models.Model):
             for order in matching
         ]
 
-    def _check_missing_client_ref(self, orders):
+    def _check_missing_client_ref(self, orders, lines):
         return [
             (
                 order,
@@ -210,7 +228,7 @@ class SaleAccuracyRule(models.Model):
             if not (order.client_order_ref or "").strip()
         ]
 
-    def _check_incomplete_delivery_address(self, orders):
+    def _check_incomplete_delivery_address(self, orders, lines):
         findings = []
         for order in orders:
             address = order.partner_shipping_id
@@ -238,7 +256,7 @@ class SaleAccuracyRule(models.Model):
                 )
         return findings
 
-    def _check_missing_payment_term(self, orders):
+    def _check_missing_payment_term(self, orders, lines):
         return [
             (
                 order,
@@ -253,7 +271,7 @@ class SaleAccuracyRule(models.Model):
             if not order.payment_term_id
         ]
 
-    def _check_price_deviation(self, orders):
+    def _check_price_deviation(self, orders, lines):
         """Compare each line's unit price with the price its pricelist gives.
 
         The pricelist rules are fetched once per pricelist for all products
@@ -261,7 +279,7 @@ class SaleAccuracyRule(models.Model):
         ``_get_display_price`` does line by line.
         """
         findings = []
-        lines = self._product_lines(orders).filtered(
+        lines = lines.filtered(
             lambda line: (
                 line.order_id.pricelist_id
                 and line.product_id.type != "combo"
@@ -273,14 +291,25 @@ class SaleAccuracyRule(models.Model):
             lambda line: line.order_id.pricelist_id
         ).items():
             items = pricelist._get_applicable_rules(pl_lines.product_id, now)
+            # Lines of the same product, quantity, unit and day share a price.
+            memo = {}
             for line in pl_lines:
-                expected = self._expected_price(line, items)
-                if expected is None or float_is_zero(
-                    expected, precision_rounding=line.currency_id.rounding or 0.01
-                ):
+                key = (
+                    line.product_id.id,
+                    line.product_uom_qty,
+                    line.product_uom.id,
+                    line.currency_id.id,
+                    line.order_id.date_order.date(),
+                    line.product_no_variant_attribute_value_ids.ids,
+                )
+                key = key[:-1] + (tuple(key[-1]),)
+                if key not in memo:
+                    memo[key] = self._expected_price(line, items)
+                expected = memo[key]
+                if not expected:
                     continue
                 deviation = abs(line.price_unit - expected) / abs(expected) * 100
-                if float_compare(deviation, self.threshold, precision_digits=2) > 0:
+                if round(deviation - self.threshold, 2) > 0:
                     findings.append(
                         (
                             line.order_id,
@@ -333,7 +362,7 @@ class SaleAccuracyRule(models.Model):
             price = max(price, item._compute_price_before_discount(**kwargs))
         return price
 
-    def _check_discount_limit(self, orders):
+    def _check_discount_limit(self, orders, lines):
         return [
             (
                 line.order_id,
@@ -347,11 +376,11 @@ class SaleAccuracyRule(models.Model):
                     limit=self.threshold,
                 ),
             )
-            for line in self._product_lines(orders)
-            if float_compare(line.discount, self.threshold, precision_digits=2) > 0
+            for line in lines
+            if round(line.discount - self.threshold, 2) > 0
         ]
 
-    def _check_invalid_quantity(self, orders):
+    def _check_invalid_quantity(self, orders, lines):
         return [
             (
                 line.order_id,
@@ -363,8 +392,9 @@ class SaleAccuracyRule(models.Model):
                     qty=line.product_uom_qty,
                 ),
             )
-            for line in self._product_lines(orders)
-            if float_compare(
+            for line in lines
+            if line.product_uom_qty < 1
+            and float_compare(
                 line.product_uom_qty,
                 0.0,
                 precision_rounding=line.product_uom.rounding or 0.01,
@@ -372,8 +402,7 @@ class SaleAccuracyRule(models.Model):
             <= 0
         ]
 
-    def _check_packaging_multiple(self, orders):
-        lines = self._product_lines(orders)
+    def _check_packaging_multiple(self, orders, lines):
         packagings = (
             self.env["product.packaging"]
             .sudo()
@@ -422,14 +451,14 @@ class SaleAccuracyRule(models.Model):
                 )
         return findings
 
-    def _check_stock_availability(self, orders):
+    def _check_stock_availability(self, orders, lines):
         """Forecast per warehouse and product at each line's delivery date.
 
         Per warehouse: one read of the on-hand quantities and one grouped read
         of the incoming and outgoing moves per day; the forecast at any date is
         then computed in memory.
         """
-        lines = self._product_lines(orders).filtered(
+        lines = lines.filtered(
             lambda line: (
                 line.product_id.is_storable
                 and line.product_uom_qty > 0
@@ -518,7 +547,7 @@ class SaleAccuracyRule(models.Model):
 
         return forecast
 
-    def _check_duplicate_order(self, orders):
+    def _check_duplicate_order(self, orders, lines):
         """Another non-cancelled order of the same commercial partner with the
         same customer reference, or with the same products and quantities
         within ``threshold`` days."""
@@ -545,16 +574,24 @@ class SaleAccuracyRule(models.Model):
                 ]
             )
         )
-        others.order_line.read(["product_id", "product_uom_qty", "display_type"])
+        # The products and quantities of all those orders, in one query.
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "product_id", "product_uom_qty", "display_type"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT order_id, product_id, product_uom_qty FROM sale_order_line "
+                "WHERE order_id = ANY(%s) AND display_type IS NULL "
+                "AND product_id IS NOT NULL",
+                others.ids,
+            )
+        )
+        products_by_order = defaultdict(list)
+        for order_id, product_id, qty in rows:
+            products_by_order[order_id].append((product_id, qty))
 
         def signature(order):
-            return tuple(
-                sorted(
-                    (line.product_id.id, line.product_uom_qty)
-                    for line in order.order_line
-                    if not line.display_type and line.product_id
-                )
-            )
+            return tuple(sorted(products_by_order.get(order.id, ())))
 
         by_ref = defaultdict(list)
         by_lines = defaultdict(list)
@@ -611,7 +648,7 @@ class SaleAccuracyRule(models.Model):
                 )
         return findings
 
-    def _check_credit_limit(self, orders):
+    def _check_credit_limit(self, orders, lines):
         """Open receivables + confirmed-but-uninvoiced orders + this order
         against the partner's credit limit, in company currency.
 
@@ -700,7 +737,7 @@ class SaleAccuracyRule(models.Model):
             )
         return exposure
 
-    def _check_minimum_order(self, orders):
+    def _check_minimum_order(self, orders, lines):
         if not self.threshold:
             return []
         return [
@@ -722,10 +759,12 @@ class SaleAccuracyRule(models.Model):
             < 0
         ]
 
-    def _check_unsellable_product(self, orders):
-        lines = self._product_lines(orders)
-        products = lines.product_id.sudo()
-        products.read(["active", "sale_ok"])
+    def _check_unsellable_product(self, orders, lines):
+        unsellable = set(
+            lines.product_id.sudo().filtered(lambda p: not (p.active and p.sale_ok)).ids
+        )
+        if not unsellable:
+            return []
         return [
             (
                 line.order_id,
@@ -737,5 +776,5 @@ class SaleAccuracyRule(models.Model):
                 ),
             )
             for line in lines
-            if not (line.product_id.sudo().active and line.product_id.sudo().sale_ok)
+            if line.product_id.id in unsellable
         ]

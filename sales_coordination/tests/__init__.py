@@ -14,3 +14,4 @@ from . import test_accuracy_rollback
 from . import test_support_request
 from . import test_calendar_event
 from . import test_followup_ui
+from . import test_accuracy_ui

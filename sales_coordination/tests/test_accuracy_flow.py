@@ -1,6 +1,6 @@
 from odoo import Command
 from odoo.exceptions import AccessError, MissingError, UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_accuracy import AccuracyCase
 
@@ -126,6 +126,15 @@ class TestAccuracyFlow(AccuracyCase):
         order.action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.accuracy_state, "passed")
+
+    def test_enforce_mode_never_blocks_customers_online(self):
+        self._enforce()
+        portal = new_test_user(self.env, login="sc_portal", groups="base.group_portal")
+        order = self._blocked_order()
+        # what the portal does when the customer signs or pays
+        order.with_user(portal).sudo().action_confirm()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.accuracy_state, "blocked")
 
     def test_enforce_mode_applies_per_company(self):
         company_b = self.env["res.company"].create({"name": "Aquarium Supplies BV"})
