@@ -330,14 +330,22 @@ class SalesFollowupRule(models.Model):
         query = SQL(
             "%s ORDER BY rec.id %s", query, SQL("LIMIT %s", limit) if limit else SQL()
         )
+        self._disable_jit()
         self.env.cr.execute(query)
         return self.env[model].browse(row[0] for row in self.env.cr.fetchall())
 
     def _count_candidates(self, today, after_id=0):
         self.ensure_one()
         __, query = self._candidates_query(today, after_id)
+        self._disable_jit()
         self.env.cr.execute(SQL("SELECT COUNT(*) FROM (%s) AS candidates", query))
         return self.env.cr.fetchone()[0]
+
+    def _disable_jit(self):
+        """The index probes make the finders look expensive to the planner,
+        which then JIT-compiles them: that costs more (~50 ms a query) than
+        the queries themselves. Off until the end of the transaction."""
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
 
     def _candidates_query(self, today, after_id=0):
         """``SELECT rec.id FROM <table> rec WHERE ...`` for this rule: the
@@ -667,7 +675,10 @@ class SalesFollowupRule(models.Model):
             names.update(
                 {(model, record.id): record.display_name for record in records}
             )
-        model_ids = {model: self.env["ir.model"]._get_id(model) for model, __ in names}
+        model_ids = {
+            model: self.env["ir.model"]._get_id(model)
+            for model in {record._name for record, __ in rows}
+        }
         cr.execute(
             SQL(
                 """
