@@ -136,6 +136,13 @@ class SaleOrder(models.Model):
         help="When the accuracy checks first ran on this order; the data-entry "
         "accuracy KPI counts orders by this date.",
     )
+    data_entry_right = fields.Boolean(
+        string="Data Entered Right",
+        readonly=True,
+        copy=False,
+        help="The first accuracy check of this order found no data-entry issue "
+        "(category Data). Set once, at that first check.",
+    )
     # === CRUD METHODS: ACCURACY ===
 
     def write(self, vals):
@@ -335,6 +342,7 @@ class SaleOrder(models.Model):
         found_keys = set()
         to_create = []
         found_orders = set()
+        data_orders = set()  # for the data-entry accuracy KPI
         blocking_orders, warning_orders, overridden_orders = set(), set(), set()
         for rule, order, line, message in findings:
             key = (order.id, line.id if line else False, rule.id)
@@ -342,6 +350,8 @@ class SaleOrder(models.Model):
                 continue
             found_keys.add(key)
             found_orders.add(order.id)
+            if rule.category == "data":
+                data_orders.add(order.id)
             if key in overridden_keys and order.accuracy_state == "overridden":
                 overridden_orders.add(order.id)
                 continue
@@ -382,16 +392,18 @@ class SaleOrder(models.Model):
                 state = "warning"
             else:
                 state = "passed"
-            first = None
+            first = data_right = None
             if not order.accuracy_checked_date:
                 first = order.id not in found_orders
-            groups[(state, first)].append(order.id)
-        for (state, first), ids in groups.items():
+                data_right = order.id not in data_orders
+            groups[(state, first, data_right)].append(order.id)
+        for (state, first, data_right), ids in groups.items():
             vals = {"accuracy_state": state, "accuracy_checked_date": now}
             if first is not None:
                 vals["first_time_right"] = first
                 # The data-entry accuracy KPI counts orders by their first check.
                 vals["accuracy_first_checked_date"] = now
+                vals["data_entry_right"] = data_right
             orders.browse(ids).write(vals)
 
     def _accuracy_override(self, issues, reason):

@@ -99,6 +99,12 @@ class SalesCoordinationKpi(models.AbstractModel):
         team_ids = self._kpi_check_ids("crm.team", team_ids, "team_ids")
         user_ids = self._kpi_check_ids("res.users", user_ids, "user_ids")
         self.env.flush_all()
+        # These are short aggregates: PostgreSQL's JIT compilation would cost
+        # more than it saves (seconds at a million orders). Off for them only.
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit')")
+        jit = cr.fetchone()[0]
+        cr.execute("SET LOCAL jit = off")
         result = dict.fromkeys(KPI_KEYS)
         for family in (
             self._kpi_orders,
@@ -111,6 +117,8 @@ class SalesCoordinationKpi(models.AbstractModel):
             self._kpi_followups,
         ):
             result.update(family(start, end, team_ids, user_ids))
+        # On error the transaction ends, and SET LOCAL with it.
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
         return result
 
     # === VALIDATION ===
@@ -319,12 +327,10 @@ class SalesCoordinationKpi(models.AbstractModel):
         first check found no issue of category ``data``."""
         key = "data_entry_accuracy_rate"
         if not (
-            self._kpi_has_fields("sale.order", "accuracy_first_checked_date")
-            and self._kpi_has_fields(
-                "sale.accuracy.issue", "order_id", "category", "date_found"
+            self._kpi_has_fields(
+                "sale.order", "accuracy_first_checked_date", "data_entry_right"
             )
             and self._kpi_readable("sale.order")
-            and self._kpi_readable("sale.accuracy.issue")
         ):
             return {key: None}
         domain = [
@@ -332,19 +338,10 @@ class SalesCoordinationKpi(models.AbstractModel):
             ("accuracy_first_checked_date", "<", end),
         ] + self._kpi_order_filters(team_ids, user_ids)
         query = self._kpi_query("sale.order", domain)
-        issues = self._kpi_query("sale.accuracy.issue", [("category", "=", "data")])
-        # Found by that first check (not by later ones).
-        issues.add_where(
-            SQL(
-                "sale_accuracy_issue.order_id = sale_order.id AND "
-                "sale_accuracy_issue.date_found "
-                "<= sale_order.accuracy_first_checked_date"
-            )
-        )
         checked, clean = self._kpi_fetch(
             query,
             SQL("count(*)"),
-            SQL("count(*) FILTER (WHERE NOT EXISTS(%s))", issues.select(SQL("1"))),
+            SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
         )
         return {key: _rate(clean, checked)}
 

@@ -119,6 +119,13 @@ class TestKpiOrders(KpiCase):
         self.assertEqual(len(result), 13)
         self.assertEqual(json.loads(json.dumps(result)), result)
 
+    def test_session_settings_are_restored(self):
+        self.env.cr.execute("SELECT current_setting('jit')")
+        before = self.env.cr.fetchone()[0]
+        self._kpis()
+        self.env.cr.execute("SELECT current_setting('jit')")
+        self.assertEqual(self.env.cr.fetchone()[0], before)
+
     def test_order_kpis_by_hand(self):
         result = self._kpis()
         self.assertEqual(result["quotations"], 3)

@@ -19,18 +19,19 @@ class TestKpiAccuracy(KpiCase):
         super().setUpClass()
         orders = cls.o1 | cls.o2 | cls.o3 | cls.o4 | cls.o5
         cls.env["sale.accuracy.issue"].search([("order_id", "in", orders.ids)]).unlink()
-        for order, checked, right in [
-            (cls.o1, "2026-03-01 00:30:00", True),
-            (cls.o2, "2026-03-20 10:00:00", False),
-            (cls.o3, "2026-03-31 23:00:00", False),
-            (cls.o4, "2026-02-10 09:00:00", True),
-            (cls.o5, "2026-03-10 09:00:00", False),
+        for order, checked, right, data_right in [
+            (cls.o1, "2026-03-01 00:30:00", True, True),
+            (cls.o2, "2026-03-20 10:00:00", False, True),
+            (cls.o3, "2026-03-31 23:00:00", False, False),
+            (cls.o4, "2026-02-10 09:00:00", True, True),
+            (cls.o5, "2026-03-10 09:00:00", False, False),
         ]:
             cls._set(
                 order,
                 accuracy_first_checked_date=checked,
                 accuracy_checked_date=checked,
                 first_time_right=right,
+                data_entry_right=data_right,
             )
         rule = cls.env["sale.accuracy.rule"].search([], limit=1)
         cls.env["sale.accuracy.issue"].create(
@@ -74,15 +75,34 @@ class TestKpiAccuracy(KpiCase):
         self.assertIsNone(result["data_entry_accuracy_rate"])
         self.assertIsNone(result["order_accuracy_rate"])
 
-    def test_real_check_sets_the_first_check_date(self):
-        order = self._order(self.customer, self.team, 3.0)
+    def test_real_check_sets_the_first_check_markers(self):
+        # The branch has no street: a data issue at the first check.
+        order = self._order(self.vet_branch, self.team, 3.0)
         order.action_check_accuracy()
         first = order.accuracy_first_checked_date
         self.assertTrue(first)
         self.assertEqual(order.accuracy_checked_date, first)
+        self.assertIn("data", order.accuracy_issue_ids.mapped("category"))
+        self.assertFalse(order.data_entry_right)
+        # Fixed afterwards: the first check's verdict stays.
+        self.vet_branch.write(
+            {
+                "street": "1 Meadow Lane",
+                "city": "Leuven",
+                "country_id": self.env.ref("base.be").id,
+            }
+        )
         self._set(order, accuracy_first_checked_date="2026-01-01 00:00:00")
         order.action_check_accuracy()
         self.assertEqual(str(order.accuracy_first_checked_date), "2026-01-01 00:00:00")
+        self.assertFalse(order.data_entry_right)
+        # A clean order is right the first time.
+        clean = self._order(self.customer, self.team2, 3.0)
+        clean.action_check_accuracy()
+        self.assertEqual(
+            clean.data_entry_right,
+            "data" not in clean.accuracy_issue_ids.mapped("category"),
+        )
 
 
 @tagged("post_install", "-at_install")
