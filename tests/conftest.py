@@ -189,6 +189,16 @@ def drop_database(db):
     shutil.rmtree(filestore(db), ignore_errors=True)
 
 
+def addon_installed(db):
+    """odoo -i exits 0 even when a data file fails: check the module state."""
+    conn = pg_connect(db)
+    with conn.cursor() as cr:
+        cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [ADDON])
+        row = cr.fetchone()
+    conn.close()
+    return bool(row) and row[0] == "installed"
+
+
 def wait_http(url, proc, timeout):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -240,7 +250,7 @@ def odoo_server():
                 stderr=subprocess.STDOUT,
                 check=False,
             )
-        if install.returncode:
+        if install.returncode or not addon_installed(db):
             pytest.fail(
                 f"installing {ADDON} into {db} failed (exit {install.returncode}); "
                 "see .logs/e2e-install.log",
