@@ -415,8 +415,8 @@ def step_nodemo_install(tally, db):
     if ok:
         state = psql(f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db)
         demo = psql(
-            "SELECT count(*) FROM ir_model_data "
-            f"WHERE module = '{ADDON}' AND name LIKE '%%\\_demo'",
+            "SELECT count(*) FROM ir_model_data WHERE module = "
+            f"'{ADDON}' AND name = 'res_users_coordinator_demo'",
             db,
         )
         ok = state == [["installed"]] and demo == [[0]]
