@@ -325,7 +325,8 @@ def wait_http(url, proc=None, timeout=60):
 # --------------------------------------------------------------------------
 
 RESULT_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
-PYTEST_RE = re.compile(r"=+ (.*) in [\d.]+s")
+# "=== 3 passed in 1.0s ===", or with -q just "3 passed in 1.0s (0:00:01)".
+PYTEST_RE = re.compile(r"^=*\s*(\d+ \w+.*?) in [\d.]+s", re.MULTILINE)
 
 
 class Tally:

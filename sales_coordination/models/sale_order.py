@@ -119,67 +119,35 @@ class SaleOrder(models.Model):
                 or order.administrator_id
             )
 
-    # =====================================================================
-    # FOLLOW-UPS AND SUPPORT REQUESTS (issue 4)
-    # Kept in one block at the end of the class.
-    # =====================================================================
+    # === FIELDS: KPI TIMESTAMPS ===
 
-    quotation_sent_date = fields.Datetime(
-        string="Quotation Sent On",
-        copy=False,
+    invoice_posted_date = fields.Datetime(
+        string="First Invoice Posted On",
         readonly=True,
+        copy=False,
         index="btree_not_null",
-        help="When the quotation was last sent; the follow-up rules count "
-        "their delay from it.",
+        help="When the first customer invoice of this order was posted; "
+        "the end of the invoice processing time.",
     )
-    support_request_ids = fields.One2many(
-        comodel_name="sales.support.request",
-        inverse_name="order_id",
-        string="Support Requests",
+    accuracy_first_checked_date = fields.Datetime(
+        string="First Accuracy Check On",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="When the accuracy checks first ran on this order; the data-entry "
+        "accuracy KPI counts orders by this date.",
     )
-    support_request_count = fields.Integer(compute="_compute_support_request_count")
-
-    def _compute_support_request_count(self):
-        groups = self.env["sales.support.request"]._read_group(
-            [("order_id", "in", self.ids)], ["order_id"], ["__count"]
-        )
-        counts = {order.id: count for order, count in groups}
-        for order in self:
-            order.support_request_count = counts.get(order.id, 0)
-
-    def action_view_support_requests(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sales_coordination.sales_support_request_action"
-        )
-        action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {
-            "default_order_id": self.id,
-            "default_partner_id": self.partner_id.id,
-        }
-        return action
-
-    def action_create_support_request(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Support Request"),
-            "res_model": "sales.support.request",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_order_id": self.id,
-                "default_partner_id": self.partner_id.id,
-                "default_team_id": self.team_id.id,
-                "default_company_id": self.company_id.id,
-                "default_name": self.env._("About %(order)s", order=self.name),
-            },
-        }
-
-    # === CRUD METHODS ===
+    data_entry_right = fields.Boolean(
+        string="Data Entered Right",
+        readonly=True,
+        copy=False,
+        help="The first accuracy check of this order found no data-entry issue "
+        "(category Data). Set once, at that first check.",
+    )
+    # === CRUD METHODS: ACCURACY ===
 
     def write(self, vals):
-        # Follow-ups count a quotation's delay from when it was sent.
+        # Follow-ups (issue 4): remember when the quotation was sent.
         if vals.get("state") == "sent" and "quotation_sent_date" not in vals:
             vals = dict(vals, quotation_sent_date=fields.Datetime.now())
         protected = ACCURACY_FIELDS.intersection(vals)
@@ -375,6 +343,7 @@ class SaleOrder(models.Model):
         found_keys = set()
         to_create = []
         found_orders = set()
+        data_orders = set()  # for the data-entry accuracy KPI
         blocking_orders, warning_orders, overridden_orders = set(), set(), set()
         for rule, order, line, message in findings:
             key = (order.id, line.id if line else False, rule.id)
@@ -382,6 +351,8 @@ class SaleOrder(models.Model):
                 continue
             found_keys.add(key)
             found_orders.add(order.id)
+            if rule.category == "data":
+                data_orders.add(order.id)
             if key in overridden_keys and order.accuracy_state == "overridden":
                 overridden_orders.add(order.id)
                 continue
@@ -422,14 +393,18 @@ class SaleOrder(models.Model):
                 state = "warning"
             else:
                 state = "passed"
-            first = None
+            first = data_right = None
             if not order.accuracy_checked_date:
                 first = order.id not in found_orders
-            groups[(state, first)].append(order.id)
-        for (state, first), ids in groups.items():
+                data_right = order.id not in data_orders
+            groups[(state, first, data_right)].append(order.id)
+        for (state, first, data_right), ids in groups.items():
             vals = {"accuracy_state": state, "accuracy_checked_date": now}
             if first is not None:
                 vals["first_time_right"] = first
+                # The data-entry accuracy KPI counts orders by their first check.
+                vals["accuracy_first_checked_date"] = now
+                vals["data_entry_right"] = data_right
             orders.browse(ids).write(vals)
 
     def _accuracy_override(self, issues, reason):
@@ -520,3 +495,60 @@ class SaleOrder(models.Model):
                 )
 
         self.env.cr.postrollback.add(record_findings)
+
+    # =====================================================================
+    # FOLLOW-UPS AND SUPPORT REQUESTS (issue 4)
+    # Kept in one block at the end of the class.
+    # =====================================================================
+
+    quotation_sent_date = fields.Datetime(
+        string="Quotation Sent On",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the quotation was last sent; the follow-up rules count "
+        "their delay from it.",
+    )
+    support_request_ids = fields.One2many(
+        comodel_name="sales.support.request",
+        inverse_name="order_id",
+        string="Support Requests",
+    )
+    support_request_count = fields.Integer(compute="_compute_support_request_count")
+
+    def _compute_support_request_count(self):
+        groups = self.env["sales.support.request"]._read_group(
+            [("order_id", "in", self.ids)], ["order_id"], ["__count"]
+        )
+        counts = {order.id: count for order, count in groups}
+        for order in self:
+            order.support_request_count = counts.get(order.id, 0)
+
+    def action_view_support_requests(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_coordination.sales_support_request_action"
+        )
+        action["domain"] = [("order_id", "=", self.id)]
+        action["context"] = {
+            "default_order_id": self.id,
+            "default_partner_id": self.partner_id.id,
+        }
+        return action
+
+    def action_create_support_request(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Support Request"),
+            "res_model": "sales.support.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_order_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_team_id": self.team_id.id,
+                "default_company_id": self.company_id.id,
+                "default_name": self.env._("About %(order)s", order=self.name),
+            },
+        }

@@ -109,6 +109,7 @@ class SalesSupportRequest(models.Model):
         string="Requested On",
         default=fields.Datetime.now,
         required=True,
+        index=True,
         readonly=True,
         copy=False,
     )
@@ -117,7 +118,7 @@ class SalesSupportRequest(models.Model):
         copy=False,
         help="The assignee's first action: start, a chatter message or done.",
     )
-    done_date = fields.Datetime(readonly=True, copy=False)
+    done_date = fields.Datetime(readonly=True, copy=False, index="btree_not_null")
     response_hours = fields.Float(
         compute="_compute_response_hours",
         store=True,

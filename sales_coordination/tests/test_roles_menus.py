@@ -16,17 +16,26 @@ ENTRIES = {
         "sales_coordination.menu_coordinator_orders_in_progress",
         "sales_coordination.menu_coordinator_meetings",
         "sales_coordination.menu_coordinator_customers",
+        "sales_coordination.menu_coordinator_my_kpis",
     ],
     "administrator": [
         "sales_coordination.menu_administrator_orders_to_check",
         "sales_coordination.menu_administrator_orders_to_invoice",
         "sales_coordination.menu_administrator_invoices",
         "sales_coordination.menu_administrator_data_quality",
+        "sales_coordination.menu_administrator_my_kpis",
     ],
     "manager": [
         "sales_coordination.menu_manager_followup_workload",
         "sales_coordination.menu_manager_configuration_followup_rules",
         "sales_coordination.menu_manager_configuration",
+        "sales_coordination.menu_manager_kpis",
+        "sales_coordination.menu_manager_reports",
+        "sales_coordination.menu_manager_reports_accuracy",
+        "sales_coordination.menu_manager_reports_followup",
+        "sales_coordination.menu_manager_reports_support",
+        "sales_coordination.menu_manager_reports_fulfillment",
+        "sales_coordination.menu_manager_configuration_kpi_targets",
     ],
 }
 

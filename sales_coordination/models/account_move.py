@@ -1,0 +1,23 @@
+from odoo import fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # === BUSINESS METHODS ===
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._stamp_orders_first_invoice()
+        return posted
+
+    def _stamp_orders_first_invoice(self):
+        """Remember on each order when its first customer invoice was posted."""
+        invoices = self.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        )
+        orders = invoices.line_ids.sale_line_ids.order_id.filtered(
+            lambda order: not order.invoice_posted_date
+        )
+        if orders:
+            orders.sudo().invoice_posted_date = fields.Datetime.now()

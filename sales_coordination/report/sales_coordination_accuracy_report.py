@@ -1,0 +1,82 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class SalesCoordinationAccuracyReport(models.Model):
+    _name = "sales.coordination.accuracy.report"
+    _description = "Order Accuracy Analysis"
+    _auto = False
+    _rec_name = "order_id"
+    _order = "date_found desc"
+
+    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
+    rule_id = fields.Many2one("sale.accuracy.rule", string="Rule", readonly=True)
+    category = fields.Selection(
+        selection=[
+            ("data", "Data"),
+            ("pricing", "Pricing"),
+            ("fulfillment", "Fulfillment"),
+            ("credit", "Credit"),
+        ],
+        readonly=True,
+    )
+    severity = fields.Selection(
+        selection=[("warning", "Warning"), ("blocking", "Blocking")], readonly=True
+    )
+    state = fields.Selection(
+        selection=[
+            ("open", "Open"),
+            ("resolved", "Resolved"),
+            ("overridden", "Overridden"),
+        ],
+        readonly=True,
+    )
+    administrator_id = fields.Many2one(
+        "res.users", string="Administrator", readonly=True
+    )
+    coordinator_id = fields.Many2one("res.users", string="Coordinator", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    date_found = fields.Datetime(string="Found On", readonly=True)
+    at_first_check = fields.Boolean(
+        string="Found at First Check",
+        readonly=True,
+        help="Found by the order's first accuracy check (counts against "
+        "first-time-right and data-entry accuracy).",
+    )
+    issue_count = fields.Integer(string="Issues", readonly=True)
+
+    def _query(self):
+        return SQL(
+            """
+            SELECT i.id AS id,
+                   i.order_id AS order_id,
+                   i.rule_id AS rule_id,
+                   i.category AS category,
+                   i.severity AS severity,
+                   i.state AS state,
+                   so.administrator_id AS administrator_id,
+                   so.coordinator_id AS coordinator_id,
+                   so.team_id AS team_id,
+                   partner.commercial_partner_id AS partner_id,
+                   so.company_id AS company_id,
+                   i.date_found AS date_found,
+                   COALESCE(i.date_found <= so.accuracy_first_checked_date, false)
+                       AS at_first_check,
+                   1 AS issue_count
+              FROM sale_accuracy_issue i
+              JOIN sale_order so ON so.id = i.order_id
+              JOIN res_partner partner ON partner.id = so.partner_id
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )

@@ -1,0 +1,80 @@
+from odoo import fields, models, tools
+from odoo.tools import SQL
+
+
+class SalesCoordinationSupportReport(models.Model):
+    _name = "sales.coordination.support.report"
+    _description = "Support Request Analysis"
+    _auto = False
+    _rec_name = "request_id"
+    _order = "request_date desc"
+
+    request_id = fields.Many2one(
+        "sales.support.request", string="Request", readonly=True
+    )
+    request_type = fields.Selection(
+        selection=lambda self: (
+            self.env["sales.support.request"]
+            ._fields["request_type"]
+            ._description_selection(self.env)
+        ),
+        string="Type",
+        readonly=True,
+    )
+    state = fields.Selection(
+        selection=lambda self: (
+            self.env["sales.support.request"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        ),
+        readonly=True,
+    )
+    assigned_to_id = fields.Many2one("res.users", string="Assignee", readonly=True)
+    requested_by_id = fields.Many2one("res.users", string="Requested By", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    request_date = fields.Datetime(string="Requested On", readonly=True)
+    done_date = fields.Datetime(string="Done On", readonly=True)
+    request_count = fields.Integer(string="Requests", readonly=True)
+    done_count = fields.Integer(string="Done", readonly=True)
+    response_hours = fields.Float(
+        string="Response Time (h)", aggregator="avg", readonly=True
+    )
+    resolution_hours = fields.Float(
+        string="Turnaround (h)", aggregator="avg", readonly=True
+    )
+
+    def _query(self):
+        return SQL(
+            """
+            SELECT r.id AS id,
+                   r.id AS request_id,
+                   r.request_type AS request_type,
+                   r.state AS state,
+                   r.assigned_to_id AS assigned_to_id,
+                   r.requested_by_id AS requested_by_id,
+                   r.team_id AS team_id,
+                   r.partner_id AS partner_id,
+                   r.company_id AS company_id,
+                   r.request_date AS request_date,
+                   r.done_date AS done_date,
+                   1 AS request_count,
+                   (r.state = 'done')::int AS done_count,
+                   CASE WHEN r.first_response_date IS NOT NULL
+                        THEN r.response_hours END AS response_hours,
+                   CASE WHEN r.state = 'done' THEN r.resolution_hours END
+                       AS resolution_hours
+              FROM sales_support_request r
+            """
+        )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._query(),
+            )
+        )

@@ -1,0 +1,542 @@
+"""End-to-end fixtures: one fresh database and one live Odoo server per session.
+
+The session fixture ``odoo_server`` creates a database with a random name,
+installs ``sales_coordination`` with demo data into it, starts ``odoo`` on
+127.0.0.1 and a free port, and afterwards stops the server and drops the
+database. Every test file reuses that one server.
+
+Environment variables (all optional):
+
+- ``PGHOST`` / ``PGPORT`` / ``PGUSER`` / ``PGPASSWORD``: PostgreSQL
+  (default 127.0.0.1:5432, current user);
+- ``SC_ODOO_ADDONS_PATH``: the full addons path (``bin/test`` exports it);
+- ``SC_E2E_TEMPLATE_DB``: copy this database (with Odoo's ``sale_management``,
+  ``sale_crm`` and ``sale_stock`` already installed) instead of starting from
+  an empty one; the addon is still installed fresh. A developer shortcut only.
+"""
+
+import getpass
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import xmlrpc.client
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDON = "sales_coordination"
+LOG_DIR = ROOT / ".logs"
+FOUR_ERRORS = {
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.MissingError",
+}
+
+sys.path.insert(0, str(ROOT / "client"))
+
+
+# --------------------------------------------------------------------------
+# pytest-odoo is installed for the unit tests; these tests do not load a
+# registry in-process, they talk to a live server.
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    """Override pytest-odoo's fixture: no in-process registry here."""
+    yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run test_uninstall.py last: it removes the addon from the database."""
+    items.sort(key=lambda item: item.path.name == "test_uninstall.py")
+
+
+# --------------------------------------------------------------------------
+# Preconditions: fail, never skip, with a message saying what to fix
+# --------------------------------------------------------------------------
+
+
+def pg_params():
+    return {
+        "host": os.environ.get("PGHOST", "127.0.0.1"),
+        "port": os.environ.get("PGPORT", "5432"),
+        "user": os.environ.get("PGUSER") or getpass.getuser(),
+        "password": os.environ.get("PGPASSWORD", ""),
+    }
+
+
+def pg_connect(dbname="postgres"):
+    try:
+        import psycopg2
+    except ImportError:
+        pytest.fail(
+            "psycopg2 is missing: install Odoo 18 with its requirements into "
+            f"{sys.executable}; the end-to-end tests need it.",
+            pytrace=False,
+        )
+    params = pg_params()
+    try:
+        conn = psycopg2.connect(dbname=dbname, connect_timeout=5, **params)
+    except psycopg2.OperationalError as exc:
+        problem = " ".join(str(exc).split())
+    else:
+        conn.autocommit = True
+        return conn
+    pytest.fail(
+        f"PostgreSQL is not reachable at {params['host']}:{params['port']} as "
+        f"{params['user']} ({problem}): start it, or set "
+        "PGHOST/PGPORT/PGUSER/PGPASSWORD.",
+        pytrace=False,
+    )
+
+
+def check_odoo():
+    if importlib.util.find_spec("odoo") is None:
+        pytest.fail(
+            f"Odoo is missing: `{sys.executable} -c 'import odoo'` fails. Install "
+            "Odoo 18.0 into this Python; the end-to-end tests start a real server.",
+            pytrace=False,
+        )
+    proc = subprocess.run(
+        [sys.executable, "-c", "import odoo.release as r; print(r.version)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    version = proc.stdout.strip()
+    if proc.returncode or not version.startswith("18.0"):
+        pytest.fail(
+            f"Odoo 18.0 is needed, found {version or 'a broken install'}: "
+            f"{proc.stderr.strip()[-300:]}",
+            pytrace=False,
+        )
+
+
+def addons_path():
+    if os.environ.get("SC_ODOO_ADDONS_PATH"):
+        return os.environ["SC_ODOO_ADDONS_PATH"]
+    spec = importlib.util.find_spec("odoo")
+    odoo_dir = Path(spec.origin).parent
+    paths = [odoo_dir / "addons", odoo_dir.parent / "addons"]
+    extra = [Path(p) for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
+    result = [p for p in [*extra, *paths] if p.is_dir()]
+    result.append(ROOT)
+    return ",".join(str(p) for p in dict.fromkeys(result))
+
+
+def odoo_cmd(db, *args):
+    params = pg_params()
+    cmd = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "--database",
+        db,
+        "--db_host",
+        params["host"],
+        "--db_port",
+        params["port"],
+        "--db_user",
+        params["user"],
+        "--addons-path",
+        addons_path(),
+        "--db-filter",
+        f"^{db}$",
+    ]
+    if params["password"]:
+        cmd += ["--db_password", params["password"]]
+    return [*cmd, *args]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def filestore(db):
+    return Path.home() / ".local/share/Odoo/filestore" / db
+
+
+def create_database(db):
+    template = os.environ.get("SC_E2E_TEMPLATE_DB")
+    if not template:
+        return  # odoo -i creates it
+    conn = pg_connect()
+    with conn.cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
+    conn.close()
+    if filestore(template).is_dir():
+        shutil.copytree(filestore(template), filestore(db))
+
+
+def drop_database(db):
+    conn = pg_connect()
+    with conn.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    conn.close()
+    shutil.rmtree(filestore(db), ignore_errors=True)
+
+
+def addon_installed(db):
+    """odoo -i exits 0 even when a data file fails: check the module state."""
+    conn = pg_connect(db)
+    with conn.cursor() as cr:
+        cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [ADDON])
+        row = cr.fetchone()
+    conn.close()
+    return bool(row) and row[0] == "installed"
+
+
+def wait_http(url, proc, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            req = urllib.request.Request(
+                url + "/web/webclient/version_info",
+                data=b"{}",
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(req, timeout=5):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+@dataclass
+class OdooServer:
+    url: str
+    host: str
+    port: int
+    db: str
+    admin_login: str = "admin"
+    admin_password: str = "admin"
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    """A live Odoo 18 server with a fresh database holding the addon and demo."""
+    check_odoo()
+    pg_connect().close()
+    LOG_DIR.mkdir(exist_ok=True)
+    db = f"sc_e2e_{secrets.token_hex(4)}"
+    create_database(db)
+    try:
+        with open(LOG_DIR / "e2e-install.log", "w") as log:
+            install = subprocess.run(
+                odoo_cmd(
+                    db,
+                    "-i",
+                    ADDON,
+                    "--stop-after-init",
+                    "--no-http",
+                    "--log-level=warn",
+                ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        if install.returncode or not addon_installed(db):
+            pytest.fail(
+                f"installing {ADDON} into {db} failed (exit {install.returncode}); "
+                "see .logs/e2e-install.log",
+                pytrace=False,
+            )
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = open(LOG_DIR / "e2e-server.log", "w")  # noqa: SIM115
+        # Threaded mode: every request gets its own thread and cursor, so the
+        # concurrency tests really overlap transactions. No cron thread, so
+        # nothing runs behind the tests' back.
+        server = subprocess.Popen(
+            odoo_cmd(
+                db,
+                "--http-interface",
+                "127.0.0.1",
+                "--http-port",
+                str(port),
+                "--workers=0",
+                "--max-cron-threads=0",
+                "--log-level=warn",
+            ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            if not wait_http(url, server, timeout=180):
+                pytest.fail(
+                    f"Odoo did not answer on {url}; see .logs/e2e-server.log",
+                    pytrace=False,
+                )
+            yield OdooServer(url=url, host="127.0.0.1", port=port, db=db)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            log.close()
+    finally:
+        drop_database(db)
+
+
+# --------------------------------------------------------------------------
+# Clients: odoorpc (through our client package), xmlrpc.client, the CLI
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def connect(odoo_server):
+    """connect(login, password=None, api_key=None) -> logged-in odoorpc.ODOO."""
+    from sales_coordination_client import connect as client_connect
+
+    def _connect(login, password=None, api_key=None):
+        return client_connect(
+            odoo_server.url,
+            odoo_server.db,
+            login,
+            password=password,
+            api_key=api_key,
+            timeout=300,
+        )
+
+    return _connect
+
+
+@pytest.fixture(scope="session")
+def admin(connect, odoo_server):
+    return connect(odoo_server.admin_login, odoo_server.admin_password)
+
+
+class XmlRpc:
+    """A plain xmlrpc.client session, as an integrator would write it."""
+
+    def __init__(self, server, login, password):
+        self.db = server.db
+        self.password = password
+        common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
+        self.uid = common.authenticate(server.db, login, password, {})
+        self.models = xmlrpc.client.ServerProxy(
+            f"{server.url}/xmlrpc/2/object", allow_none=True
+        )
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+
+@pytest.fixture(scope="session")
+def xmlrpc_as(odoo_server):
+    def _as(login, password):
+        return XmlRpc(odoo_server, login, password)
+
+    return _as
+
+
+@pytest.fixture(scope="session")
+def cli(odoo_server):
+    """cli(*args, login=, password=, api_key=) -> CompletedProcess."""
+
+    def _run(*args, login="admin", password="admin", api_key=None, env=None):
+        full_env = dict(os.environ)
+        for key in ("SC_URL", "SC_DB", "SC_LOGIN", "SC_PASSWORD", "SC_API_KEY"):
+            full_env.pop(key, None)
+        full_env.update(
+            SC_URL=odoo_server.url,
+            SC_DB=odoo_server.db,
+            SC_LOGIN=login,
+            PYTHONPATH=os.pathsep.join(
+                p for p in (str(ROOT / "client"), os.environ.get("PYTHONPATH")) if p
+            ),
+        )
+        if api_key:
+            full_env["SC_API_KEY"] = api_key
+        elif password:
+            full_env["SC_PASSWORD"] = password
+        full_env.update(env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "sales_coordination_client", *args],
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=600,
+            check=False,
+        )
+
+    return _run
+
+
+# --------------------------------------------------------------------------
+# Helpers shared by the test files
+# --------------------------------------------------------------------------
+
+
+def rpc_error_name(exc):
+    """The Odoo exception class of an odoorpc RPCError, e.g.
+    ``odoo.exceptions.UserError``; for an ``xmlrpc.client.Fault`` from
+    ``/xmlrpc/2``, a family: ``user`` (UserError, ValidationError,
+    MissingError: fault code 2), ``access`` (AccessError: 4), ``denied`` (3),
+    else the fault string's last line (an internal error, fault code 1)."""
+    if isinstance(exc, xmlrpc.client.Fault):
+        families = {2: "user", 3: "denied", 4: "access"}
+        if exc.faultCode in families:
+            return families[exc.faultCode]
+        return (str(exc.faultString).strip().splitlines() or [""])[-1]
+    info = getattr(exc, "info", None) or {}
+    return (info.get("data") or {}).get("name", "")
+
+
+def is_clear_error(exc):
+    """True when the error is one of the four clear business errors."""
+    name = rpc_error_name(exc)
+    return name in FOUR_ERRORS or name in ("user", "access")
+
+
+def xmlid(odoo, full_id):
+    module, name = full_id.split(".", 1)
+    rows = odoo.env["ir.model.data"].search_read(
+        [("module", "=", module), ("name", "=", name)], ["res_id"]
+    )
+    assert rows, f"no record with XML id {full_id}"
+    return rows[0]["res_id"]
+
+
+def make_user(admin, login, groups, company_id=None, name=None):
+    """Create (or find) an internal user with a password equal to its login."""
+    Users = admin.env["res.users"]
+    found = Users.search([("login", "=", login)])
+    if found:
+        return found[0]
+    group_ids = [xmlid(admin, g) for g in ["base.group_user", *groups]]
+    vals = {
+        "name": name or login.replace("_", " ").title(),
+        "login": login,
+        "password": login,
+        "email": f"{login}@example.com",
+        "groups_id": [(6, 0, group_ids)],
+    }
+    if company_id:
+        vals.update(company_id=company_id, company_ids=[(6, 0, [company_id])])
+    return Users.create(vals)
+
+
+def make_api_key(odoo_server, login, password, name="e2e key"):
+    """Create an API key the way the web client does (Preferences > Account
+    Security > New API Key): a web session, the key wizard, the identity check.
+    """
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+
+    def call(path, params):
+        body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": params})
+        req = urllib.request.Request(
+            odoo_server.url + path,
+            data=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with opener.open(req, timeout=60) as resp:
+            data = json.loads(resp.read())
+        assert "error" not in data, data.get("error")
+        return data["result"]
+
+    def call_kw(model, method, args, kwargs=None):
+        return call(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    call(
+        "/web/session/authenticate",
+        {"db": odoo_server.db, "login": login, "password": password},
+    )
+    # As the web client does: its create() takes no @api decorator.
+    wizard = call_kw(
+        "res.users.apikeys.description",
+        "web_save",
+        [[], {"name": name, "duration": "1"}],
+        {"specification": {}},
+    )[0]["id"]
+    action = call_kw("res.users.apikeys.description", "make_key", [[wizard]])
+    if action.get("res_model") == "res.users.identitycheck":
+        check = action["res_id"]
+        call_kw("res.users.identitycheck", "write", [[check], {"password": password}])
+        action = call_kw("res.users.identitycheck", "run_check", [[check]])
+    return action["context"]["default_key"]
+
+
+def new_order(odoo, partner_id, lines, **vals):
+    """Create a quotation; lines are (product_id, qty, price_unit or None)."""
+    order_lines = []
+    for product_id, qty, price in lines:
+        line = {"product_id": product_id, "product_uom_qty": qty}
+        if price is not None:
+            line["price_unit"] = price
+        order_lines.append((0, 0, line))
+    return odoo.env["sale.order"].create(
+        {"partner_id": partner_id, "order_line": order_lines, **vals}
+    )
+
+
+def unique(prefix):
+    return f"{prefix} {secrets.token_hex(3)}"
+
+
+def new_customer(admin, name=None, complete=True, **vals):
+    """A customer company with its own name (so orders of different tests never
+    look like duplicates), a full address unless ``complete`` is False, and the
+    demo coordinator and administrator as owners."""
+    users = admin.env["res.users"]
+    values = {
+        "name": name or unique("E2E Pet Store"),
+        "is_company": True,
+        "sales_coordinator_id": users.search([("login", "=", "coordinator")])[0],
+        "sales_administrator_id": users.search([("login", "=", "administrator")])[0],
+    }
+    if complete:
+        values.update(
+            street="1 Kibble Lane",
+            city="Ghent",
+            country_id=xmlid(admin, "base.be"),
+        )
+    values.update(vals)
+    return admin.env["res.partner"].create(values)
+
+
+def new_product(admin, price=10.0, **vals):
+    return admin.env["product.product"].create(
+        {
+            "name": unique("E2E Dog Food 12 kg"),
+            "type": "consu",
+            "sale_ok": True,
+            "list_price": price,
+            **vals,
+        }
+    )
+
+
+def clean_order_vals(admin):
+    """Order values that pass the data rules: a PO number and a payment term."""
+    terms = admin.env["account.payment.term"].search([], limit=1)
+    return {
+        "client_order_ref": unique("PO"),
+        "payment_term_id": terms[0] if terms else False,
+    }
+
+
+def db_connect(odoo_server):
+    return pg_connect(odoo_server.db)
