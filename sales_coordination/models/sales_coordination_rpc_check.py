@@ -35,15 +35,18 @@ class SalesCoordinationRpcCheck(models.AbstractModel):
     # === BUSINESS METHODS ===
 
     @api.model
-    def _sc_validate_ids(self, records, allow_empty=False, check_exists=True):
+    def _sc_validate_ids(
+        self, records, allow_empty=False, check_exists=True, single=False
+    ):
         """Check the ids of ``records``: positive integers (not booleans) of
         records that exist.
 
         :param bool allow_empty: accept an empty recordset
         :param bool check_exists: also check, in one query, that the records
             exist (otherwise only ids that cannot exist are refused)
-        :raise UserError: on an empty recordset (unless allowed) or a
-            malformed id
+        :param bool single: exactly one record is expected
+        :raise UserError: on an empty recordset (unless allowed), a
+            malformed id, or several records when ``single``
         :raise MissingError: on an id of a record that does not exist
         """
         ids = [id_ for id_ in records._ids if not isinstance(id_, NewId)]
@@ -62,6 +65,15 @@ class SalesCoordinationRpcCheck(models.AbstractModel):
                 self.env._(
                     "Select at least one record of %(model)s.",
                     model=records._description,
+                )
+            )
+        if single and len(records._ids) != 1:
+            raise UserError(
+                self.env._(
+                    "This action works on exactly one record of %(model)s, "
+                    "not %(count)s.",
+                    model=records._description,
+                    count=len(records._ids),
                 )
             )
         missing = [id_ for id_ in ids if id_ > MAX_ID]

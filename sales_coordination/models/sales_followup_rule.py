@@ -189,7 +189,7 @@ class SalesFollowupRule(models.Model):
     # === ACTION METHODS ===
 
     def action_view_activities(self):
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_coordination.mail_activity_action_followup_all"
         )
@@ -198,6 +198,7 @@ class SalesFollowupRule(models.Model):
         return action
 
     def action_run_now(self):
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
         created = self.run_followups(self.ids)
         return {
             "type": "ir.actions.client",
