@@ -92,8 +92,8 @@ class SalesCoordinationRpcCheck(models.AbstractModel):
     @api.model
     def _sc_browse_ids(self, model_name, ids, argument):
         """The ``model_name`` records of a list of ids given as an argument,
-        checked like
-        :meth:`_sc_validate_ids` (an empty list gives an empty recordset).
+        checked like :meth:`_sc_validate_ids` (an empty list gives an empty
+        recordset).
 
         :raise UserError: when ``ids`` is not a list of ids
         """
