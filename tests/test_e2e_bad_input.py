@@ -218,8 +218,14 @@ def _cases():
     add("kpi-one-arg", "manager", KPI, "get_kpis", [VALID_FROM])
     add("kpi-reversed", "manager", KPI, "get_kpis", [VALID_TO, VALID_FROM])
 
+    FUP = "sales.followup.rule"
     for login in ("coordinator", "administrator", "e2e_bad_rep"):
-        add(f"followups-{login}", login, "sales.followup.rule", "run_followups", [[]])
+        add(f"followups-{login}", login, FUP, "run_followups", [])
+        add(f"followups-ids-{login}", login, FUP, "run_followups", [[]])
+    for i, rule_ids in enumerate(
+        ["abc", 1, {"1": 1}, [None], ["1"], [1.5], [[1]], [0], [-1], [999999999]]
+    ):
+        add(f"followups-rule-ids-{i}", "manager", FUP, "run_followups", [rule_ids])
 
     REQ = "sales.support.request"
     for action in ("action_start", "action_done", "action_cancel", "action_reopen"):

@@ -138,7 +138,7 @@ def test_four_clients_run_followups_at_once(admin, connect):
         managers = [connect("manager", "manager") for _i in range(4)]
         last = admin.env["mail.activity"].search([], order="id desc", limit=1)
         results = run_at_once(
-            managers, lambda odoo: odoo.env["sales.followup.rule"].run_followups([])
+            managers, lambda odoo: odoo.env["sales.followup.rule"].run_followups()
         )
     finally:
         for rule in rules:

@@ -82,7 +82,7 @@ def test_run_followups_plans_once_for_the_owner(
     admin, manager, quote_rule, coordinator_id
 ):
     order = sent_quotation(admin)
-    created = manager.env["sales.followup.rule"].run_followups([])
+    created = manager.env["sales.followup.rule"].run_followups()
     assert isinstance(created, int)
     assert created >= 1
     activities = followups_on(admin, order)
@@ -91,7 +91,7 @@ def test_run_followups_plans_once_for_the_owner(
     assert len(mine) == 1
     assert mine[0]["user_id"][0] == coordinator_id
     # Idempotent: a second run creates nothing new.
-    assert manager.env["sales.followup.rule"].run_followups([]) == 0
+    assert manager.env["sales.followup.rule"].run_followups() == 0
     assert len(followups_on(admin, order)) == len(activities)
 
 
@@ -99,7 +99,7 @@ def test_only_managers_run_followups(connect):
     for login in ("coordinator", "administrator"):
         odoo = connect(login, login)
         with pytest.raises(RPCError) as info:
-            odoo.env["sales.followup.rule"].run_followups([])
+            odoo.env["sales.followup.rule"].run_followups()
         assert rpc_error_name(info.value) == ACCESS, login
 
 

@@ -201,9 +201,9 @@ class Client:
     # ------------------------------------------------------------------
 
     def run_followups(self):
-        """``sales.followup.rule.run_followups()`` on every active rule (an
-        empty recordset: ``[]`` as ids); returns the activities created."""
-        return self.call("sales.followup.rule", "run_followups", [])
+        """``sales.followup.rule.run_followups()`` (a model method: no ids)
+        on every active rule; returns the activities created."""
+        return self.call("sales.followup.rule", "run_followups")
 
     def list_followups(self, overdue=False, users=()):
         domain = [("activity_type_id", "in", self._coordination_activity_types())]

@@ -1,6 +1,8 @@
 from . import crm_team
 from . import res_partner
+from . import sales_coordination_rpc_check
 from . import sale_order
+from . import sales_coordination_demo
 from . import account_move
 from . import sales_coordination_kpi
 from . import sales_coordination_kpi_target
@@ -11,7 +13,6 @@ from . import sale_accuracy_issue
 from . import sale_order_line
 from . import res_company
 from . import res_config_settings
-from . import sales_coordination_demo
 from . import sales_followup_rule
 from . import mail_activity
 from . import sales_support_request

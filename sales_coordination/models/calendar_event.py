@@ -76,6 +76,7 @@ class CalendarEvent(models.Model):
 
     def action_outcome_reset(self):
         """Back to planned, e.g. after a wrong click."""
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
         followed = self.filtered("coordination_followup_done")
         if followed:
             raise UserError(
@@ -95,7 +96,7 @@ class CalendarEvent(models.Model):
             later by default
         :return: an action opening the new meeting
         """
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         self._check_outcome_change()
         if start:
             try:
@@ -124,7 +125,7 @@ class CalendarEvent(models.Model):
         }
 
     def action_open_rescheduled(self):
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         if not self.rescheduled_event_id:
             raise UserError(
                 self.env._(
@@ -142,8 +143,11 @@ class CalendarEvent(models.Model):
     # === BUSINESS METHODS ===
 
     def _check_outcome_change(self):
+        """Refuse malformed or unknown ids and meetings that already have an
+        outcome; called before anything is written."""
         if not self:
             raise UserError(self.env._("Select the meetings to record an outcome for."))
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
         done = self.filtered(lambda e: e.coordination_outcome != "planned")
         if done:
             raise UserError(

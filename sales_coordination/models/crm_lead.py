@@ -26,7 +26,7 @@ class CrmLead(models.Model):
     # === ACTION METHODS ===
 
     def action_view_support_requests(self):
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_coordination.sales_support_request_action"
         )
@@ -38,7 +38,7 @@ class CrmLead(models.Model):
         return action
 
     def action_create_support_request(self):
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New Support Request"),

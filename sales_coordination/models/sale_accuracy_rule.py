@@ -119,6 +119,9 @@ class SaleAccuracyRule(models.Model):
                 continue
             try:
                 domain = safe_eval(rule.domain or "[]")
+                domain = self.env["sales.coordination.rpc.check"]._sc_check_domain(
+                    domain, "sale.order"
+                )
                 expression.expression(domain, self.env["sale.order"])
             except Exception as exc:
                 raise ValidationError(

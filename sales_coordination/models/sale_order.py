@@ -195,6 +195,11 @@ class SaleOrder(models.Model):
         rollback); from the order form (context key ``accuracy_confirm_dialog``)
         a dialog showing the issues is returned instead.
         """
+        # Malformed ids are refused before anything is read (no query here:
+        # Odoo's own code confirms orders through this method too).
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(
+            self, allow_empty=True, check_exists=False
+        )
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
         if quotations and not self._accuracy_skip_checks():
             quotations._accuracy_check()
@@ -206,7 +211,7 @@ class SaleOrder(models.Model):
                 raise UserError(blocked._accuracy_blocking_message())
         return super().action_confirm()
 
-    def action_accuracy_override(self, reason):
+    def action_accuracy_override(self, reason=None):
         """Override the open blocking issues of these quotations.
 
         Coordination Managers only. The reason is posted in the chatter of
@@ -224,7 +229,9 @@ class SaleOrder(models.Model):
                 self.env._("Only Coordination Managers can override accuracy issues.")
             )
         if not isinstance(reason, str) or not reason.strip():
-            raise UserError(self.env._("Give a reason for the override."))
+            raise UserError(
+                self.env._("Give a reason for the override (a non-empty text).")
+            )
         self._accuracy_check_records("write")
         not_quotations = self.filtered(lambda o: o.state not in ("draft", "sent"))
         if not_quotations:
@@ -249,6 +256,9 @@ class SaleOrder(models.Model):
 
     def _accuracy_check_records(self, operation):
         """Validate an RPC recordset: every id exists and is accessible."""
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(
+            self, allow_empty=True, check_exists=False
+        )
         if not self:
             raise UserError(self.env._("Select at least one order."))
         missing = self - self.exists()
@@ -525,7 +535,7 @@ class SaleOrder(models.Model):
             order.support_request_count = counts.get(order.id, 0)
 
     def action_view_support_requests(self):
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_coordination.sales_support_request_action"
         )
@@ -537,7 +547,7 @@ class SaleOrder(models.Model):
         return action
 
     def action_create_support_request(self):
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New Support Request"),

@@ -3,8 +3,7 @@ import threading
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, MissingError, ValidationError
-from odoo.osv import expression
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -190,7 +189,7 @@ class SalesFollowupRule(models.Model):
     # === ACTION METHODS ===
 
     def action_view_activities(self):
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sales_coordination.mail_activity_action_followup_all"
         )
@@ -199,7 +198,8 @@ class SalesFollowupRule(models.Model):
         return action
 
     def action_run_now(self):
-        created = self.run_followups()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
+        created = self.run_followups(self.ids)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -212,15 +212,25 @@ class SalesFollowupRule(models.Model):
 
     # === BUSINESS METHODS: PUBLIC ===
 
-    def run_followups(self):
-        """Plan the follow-ups of the given rules (all active rules of the
-        user's companies when called without ids) and escalate overdue ones.
+    @api.model
+    def run_followups(self, rule_ids=None):
+        """Plan the follow-ups of the given rules and escalate overdue ones.
 
-        Public (RPC) entry point for Coordination Managers. Runs in the
-        caller's transaction; the daily cron runs the same logic in batches.
+        Public (RPC) entry point for Coordination Managers, called without
+        ids: ``execute_kw(db, uid, key, "sales.followup.rule",
+        "run_followups", [], {})`` runs every active rule of the user's
+        companies; ``[[id, ...]]`` (or ``{"rule_ids": [...]}``) runs only
+        those rules. Called in Python on a recordset without ``rule_ids``, it
+        runs the rules of the recordset (all rules when it is empty). Runs in
+        the caller's transaction; the daily cron runs the same logic in
+        batches.
 
+        :param list rule_ids: ids of the rules to run; empty or None: all
         :return: the number of follow-up activities created
         :rtype: int
+        :raise AccessError: when the user is not a Coordination Manager
+        :raise UserError: when ``rule_ids`` is not a list of ids
+        :raise MissingError: when a rule does not exist
         """
         if not (
             self.env.su or self.env.user.has_group("sales_coordination.group_manager")
@@ -228,17 +238,17 @@ class SalesFollowupRule(models.Model):
             raise AccessError(
                 self.env._("Only Coordination Managers can run the follow-up rules.")
             )
-        if self:
-            missing = self - self.exists()
-            if missing:
-                raise MissingError(
-                    self.env._(
-                        "Follow-up rules %(ids)s do not exist or were deleted.",
-                        ids=", ".join(str(i) for i in missing.ids),
-                    )
-                )
-            self.check_access("read")
-            rules = self.filtered("active")
+        check = self.env["sales.coordination.rpc.check"]
+        if rule_ids is None:
+            rules = self
+            check._sc_validate_ids(rules, allow_empty=True)
+        else:
+            rules = check._sc_browse_ids(
+                self._name, rule_ids, self.env._("The rules to run")
+            )
+        if rules:
+            rules.check_access("read")
+            rules = rules.filtered("active")
         else:
             rules = self.search([])
         today = fields.Date.context_today(self)
@@ -539,7 +549,11 @@ class SalesFollowupRule(models.Model):
             )
             if not isinstance(domain, list | tuple):
                 raise TypeError("not a list")
-            domain = expression.normalize_domain(list(domain))
+            # Only readable, searchable, non-secret fields (checked as the
+            # user writing the rule), before the sudo search below.
+            domain = self.env["sales.coordination.rpc.check"]._sc_check_domain(
+                domain, Model._name
+            )
             Model.sudo()._search(domain)
         except Exception as error:
             raise ValidationError(

@@ -229,8 +229,11 @@ class SalesSupportRequest(models.Model):
         return message
 
     def _check_state(self, allowed, verb):
+        """Refuse malformed or unknown ids, then requests in the wrong state.
+        Called first by every action, before anything is written."""
         if not self:
             raise UserError(self.env._("Select the requests to %(verb)s.", verb=verb))
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
         allowed = (allowed,) if isinstance(allowed, str) else allowed
         labels = dict(self._fields["state"]._description_selection(self.env))
         wrong = self.filtered(lambda r: r.state not in allowed)

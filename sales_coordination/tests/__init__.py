@@ -2,12 +2,12 @@ from . import test_ownership
 from . import test_roles_menus
 from . import test_multi_company
 from . import test_ui_tour
+from . import test_kpi
 from . import test_followup_rule
 from . import test_followup_cron
 from . import test_support_request
 from . import test_calendar_event
 from . import test_followup_ui
-from . import test_kpi
 from . import test_kpi_coordination
 from . import test_kpi_dashboard
 from . import test_kpi_tour

@@ -294,9 +294,40 @@ class TestAccuracyFlow(AccuracyCase):
                 manager_order.action_accuracy_override(reason)
         self.assertEqual(order.accuracy_state, "unchecked")
         self.assertFalse(order.accuracy_issue_ids)
-        with self.assertRaises(TypeError):
-            # a Python call without the argument is a programming error
-            manager_order.action_accuracy_override()  # pylint: disable=E1120
+        with self.assertRaisesRegex(UserError, "Give a reason"):
+            # over RPC the reason may be left out: a clear error, not TypeError
+            manager_order.action_accuracy_override()
+
+    def test_malformed_ids_are_refused_before_anything_is_read(self):
+        """Over RPC, any JSON value can reach ``browse()``: the public methods
+        answer with a UserError naming the bad id, or a MissingError for ids
+        that cannot exist, and write nothing."""
+        Order = self.env["sale.order"].with_user(self.manager)
+        order = self._blocked_order()
+        for bad in ("abc", "1; DROP TABLE sale_order", [1], {"id": 1}, True, 0, -1):
+            for method, args in (
+                ("action_check_accuracy", ()),
+                ("action_confirm", ()),
+                ("action_accuracy_override", ("ok",)),
+            ):
+                with self.subTest(bad=bad, method=method):
+                    records = Order.browse([order.id, bad])
+                    with self.assertRaisesRegex(UserError, "positive whole numbers"):
+                        getattr(records, method)(*args)
+        for huge in (2**31, 2**63, 10**30):
+            for method, args in (
+                ("action_check_accuracy", ()),
+                ("action_confirm", ()),
+                ("action_accuracy_override", ("ok",)),
+            ):
+                with (
+                    self.subTest(huge=huge, method=method),
+                    self.assertRaisesRegex(MissingError, "do not exist"),
+                ):
+                    getattr(Order.browse([huge]), method)(*args)
+        self.assertEqual(order.accuracy_state, "unchecked")
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.accuracy_issue_ids)
 
     def test_nothing_half_written_on_failed_override(self):
         clean = self._clean_order()

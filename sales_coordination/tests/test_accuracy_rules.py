@@ -288,6 +288,43 @@ class TestAccuracyRules(AccuracyCase):
         with self.assertRaises(ValidationError):
             rule.domain = "not a domain"
 
+    def test_domain_rule_refuses_unsafe_or_malformed_domains(self):
+        """A rule domain is a literal list of conditions on readable, searchable
+        sale order fields: no secrets, no injection, no bogus operators."""
+        Rule = self.Rule.with_user(self.manager)
+        values = {
+            "name": "Checked domain",
+            "code": "checked_domain",
+            "check_type": "domain",
+            "severity": "warning",
+            "category": "data",
+        }
+        rule = Rule.create(
+            dict(values, domain="[('partner_id.country_id.code', '=', 'NL')]")
+        )
+        bad_domains = (
+            "[('user_id.password', '=', 'x')]",
+            "[('user_id.api_key_ids.name', '!=', False)]",
+            "[('user_id.signup_token', '!=', False)]",
+            "[('amount_total.currency_id', '=', 1)]",
+            "[('nonexistent_field', '=', 1)]",
+            "[('id', 'bogus_op', 1)]",
+            "[('id', '=', 1), '|']",
+            "[1, 2, 3]",
+            "{'a': 1}",
+            "[('id', '=', 1)]; DROP TABLE sale_order; --",
+            "__import__('os').getcwd()",
+            "[('id', 'in', (SELECT id FROM res_users))]",
+        )
+        for domain in bad_domains:
+            with self.subTest(domain=domain):
+                with self.assertRaises(ValidationError):
+                    Rule.create(dict(values, code="other_code", domain=domain))
+                with self.assertRaises(ValidationError):
+                    rule.write({"domain": domain})
+        self.assertEqual(rule.domain, "[('partner_id.country_id.code', '=', 'NL')]")
+        self.assertFalse(Rule.search([("code", "=", "other_code")]))
+
     def test_team_scoping(self):
         other_team = self.env["crm.team"].create({"name": "Garden Centres"})
         self.Rule.create(

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import MissingError, UserError
 from odoo.tests import tagged
 
 from .test_followup_rule import FollowupCase
@@ -64,6 +64,38 @@ class TestCalendarEvent(FollowupCase):
         meeting.action_outcome_reset()
         meeting.action_outcome_cancelled()
         self.assertEqual(meeting.coordination_outcome, "cancelled")
+
+    def test_outcome_buttons_refuse_bad_ids(self):
+        """Over RPC: malformed ids get a UserError, unknown ones a
+        MissingError, several for a one-meeting action a UserError; nothing
+        changes."""
+        meeting = self._meeting()
+        Event = self.env["calendar.event"].with_user(self.coordinator)
+        actions = (
+            "action_outcome_held",
+            "action_outcome_no_show",
+            "action_outcome_cancelled",
+            "action_outcome_reset",
+            "action_outcome_rescheduled",
+            "action_open_rescheduled",
+        )
+        for action in actions:
+            for bad in ("abc", None, 0, [1], True):
+                with (
+                    self.subTest(action=action, bad=bad),
+                    self.assertRaisesRegex(UserError, "positive whole numbers"),
+                ):
+                    getattr(Event.browse([meeting.id, bad]), action)()
+            with (
+                self.subTest(action=action),
+                self.assertRaisesRegex(MissingError, "do not exist"),
+            ):
+                getattr(Event.browse([999999999]), action)()
+        with self.assertRaisesRegex(UserError, "exactly one"):
+            (meeting | self._meeting()).with_user(
+                self.coordinator
+            ).action_outcome_rescheduled()
+        self.assertEqual(meeting.coordination_outcome, "planned")
 
     def test_reschedule_links_the_new_meeting(self):
         meeting = self._meeting(sale_order_id=self._create_order(team=self.team).id)

@@ -4,7 +4,7 @@ import psycopg2
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, MissingError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -470,13 +470,37 @@ class TestFollowupEngine(FollowupCase):
         self.assertEqual(self._followups(nl_order, rule).user_id, other_fallback)
 
     def test_run_followups_access_and_bad_input(self):
-        self._sent_quote()
+        order = self._sent_quote()
         with self.assertRaises(AccessError):
             self.Rule.with_user(self.coordinator).run_followups()
         with self.assertRaises(AccessError):
             self.Rule.with_user(self.salesperson).run_followups()
         with self.assertRaises(MissingError):
             self.Rule.browse(987654321).with_user(self.manager).run_followups()
+        with self.assertRaises(AccessError):
+            # the access check comes before anything else
+            self.Rule.with_user(self.coordinator).run_followups("abc")
+        as_manager = self.Rule.with_user(self.manager)
+        for bad in ("abc", 1, {"1": 1}, ["1"], [None], [1.5], [True], [[1]], [0]):
+            with (
+                self.subTest(bad=bad),
+                self.assertRaisesRegex(UserError, "list of record ids|whole"),
+            ):
+                as_manager.run_followups(bad)
+        with self.assertRaisesRegex(MissingError, "do not exist"):
+            as_manager.run_followups([987654321])
+        self.assertFalse(self._followups(order))
+
+    def test_run_followups_without_ids_runs_every_rule(self):
+        """Over RPC, ``run_followups`` is called without ids (``[]`` args) or
+        with an explicit list of rule ids."""
+        order = self._sent_quote()
+        with freeze_time(SENT_AT + timedelta(days=4)):
+            as_manager = self.Rule.with_user(self.manager)
+            self.assertEqual(as_manager.run_followups([self.quote_rule.id]), 1)
+            self.assertEqual(as_manager.run_followups(), 0)
+            self.assertEqual(as_manager.run_followups([]), 0)
+        self.assertEqual(len(self._followups(order)), 1)
         with self.assertRaises(AccessError):
             self.Rule.with_user(self.salesperson).create(
                 {"name": "x", "activity_type_id": self.quote_type.id}
@@ -489,7 +513,18 @@ class TestFollowupEngine(FollowupCase):
             "activity_type_id": self.quote_type.id,
             "model_id": self.env["ir.model"]._get_id("sale.order"),
         }
-        for domain in ("[('no_such_field', '=', 1)]", "not a domain", "42", "[("):
+        for domain in (
+            "[('no_such_field', '=', 1)]",
+            "not a domain",
+            "42",
+            "[(",
+            "[('user_id.password', '=', 'x')]",
+            "[('partner_id.user_ids.api_key_ids', '!=', False)]",
+            "[('amount_total.currency_id', '=', 1)]",
+            "[('id', 'bogus_op', 1)]",
+            "[('id', '=', 1), '|']",
+            "[1, 2, 3]",
+        ):
             with self.subTest(domain=domain), self.assertRaises(ValidationError):
                 self.Rule.create(dict(values, domain=domain))
         with self.assertRaises(ValidationError):

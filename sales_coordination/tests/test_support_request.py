@@ -3,7 +3,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SalesCoordinationCase
@@ -109,6 +109,29 @@ class TestSupportRequest(SalesCoordinationCase):
             request.with_user(self.coordinator).action_done()
         self.assertEqual(request.first_response_date, request.done_date)
         self.assertEqual(request.resolution_hours, 1.0)
+
+    def test_actions_refuse_bad_ids_and_write_nothing(self):
+        """Over RPC the ids go straight to ``browse()``: malformed ids get a
+        UserError, unknown ones a MissingError, before anything is written."""
+        request = self._request(user=self.coordinator)
+        Request = self.Request.with_user(self.coordinator)
+        actions = ("action_start", "action_done", "action_cancel", "action_reopen")
+        for action in actions:
+            for bad in (0, -1, None, "abc", [1], 1.5, True):
+                with self.subTest(action=action, bad=bad):
+                    records = Request.browse([request.id, bad])
+                    with self.assertRaisesRegex(UserError, "positive whole numbers"):
+                        getattr(records, action)()
+            for unknown in (999999999, 2**63):
+                with (
+                    self.subTest(action=action, unknown=unknown),
+                    self.assertRaisesRegex(MissingError, "do not exist"),
+                ):
+                    getattr(Request.browse([unknown]), action)()
+            with self.assertRaisesRegex(UserError, "Select the requests"):
+                getattr(Request.browse(), action)()
+        self.assertEqual(request.state, "new")
+        self.assertFalse(request.first_response_date)
 
     def test_state_machine_errors(self):
         request = self._request(order_id=self.order.id)

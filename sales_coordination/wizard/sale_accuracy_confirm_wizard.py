@@ -40,7 +40,7 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
 
     def action_override(self):
         """Override the blocking issues, then confirm when asked to."""
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give a reason for the override."))
         self.order_ids.action_accuracy_override(self.reason)
