@@ -274,6 +274,17 @@ STORY_DETAILS = {
 
 # The outcome of each demo meeting (calendar_event_<key>_demo) in the story:
 # planned | held | no_show | rescheduled | cancelled.
+SUPPORT_REQUESTS = [
+    ("proposal", "Volume proposal for the autumn range", 150, 3, 30),
+    ("order_processing", "Split the order over two delivery dates", 120, 1, 6),
+    ("document", "Certificate of analysis for the grain-free kibble", 95, 5, 52),
+    ("shipment_update", "Where is the pallet of cat litter?", 70, 2, 4),
+    ("meeting_scheduling", "Set up a tasting day at the clinic", 45, 8, 75),
+    ("order_processing", "Re-issue the order with the new PO number", 20, 1, 3),
+    ("shipment_update", "Delivery slot for the new branch", 6, 4, None),
+    ("proposal", "Aquarium starter kits for the spring promotion", 1, None, None),
+]
+
 MEETING_OUTCOMES = {
     "reptile_intro": "held",
     "reptile_listing": "held",
@@ -345,7 +356,7 @@ class SalesCoordinationDemo(models.AbstractModel):
         demo._demo_backdate_partners(orders)
         demo._demo_backdate_crm()
         demo._demo_meeting_outcomes()
-        # Next chapters plug in here, e.g. demo._demo_support_requests().
+        demo._demo_support_requests(now)
 
     # --- master data helpers ---
 
@@ -658,6 +669,45 @@ class SalesCoordinationDemo(models.AbstractModel):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({"payment_date": paid_on})._create_payments()
+
+    # --- chapter: support requests ---
+
+    @api.model
+    def _demo_support_requests(self, now):
+        """What the sales reps asked the coordinators, and how fast it went:
+        (type, subject, days ago, hours to first response, hours to done)."""
+        Request = self.env["sales.support.request"]
+        if Request.search_count([("name", "=like", "[demo] %")]):
+            return
+        salesperson = self._demo_ref("res_users_salesperson_demo")
+        orders = self.env["sale.order"].search(
+            [("state", "=", "sale"), ("company_id", "=", self.env.company.id)],
+            order="date_order",
+        )
+        if not orders or not salesperson:
+            return
+        for index, (kind, subject, days_ago, response, resolution) in enumerate(
+            SUPPORT_REQUESTS
+        ):
+            order = orders[index * len(orders) // len(SUPPORT_REQUESTS)]
+            asked = self._demo_at(now, days_ago, hour=9)
+            request = Request.create(
+                {
+                    "name": f"[demo] {subject} ({order.name})",
+                    "request_type": kind,
+                    "requested_by_id": salesperson.id,
+                    "order_id": order.id,
+                    "partner_id": order.partner_id.id,
+                }
+            )
+            values = {"request_date": asked}
+            if response is not None:
+                values["first_response_date"] = asked + timedelta(hours=response)
+                values["state"] = "in_progress"
+            if resolution is not None:
+                values["done_date"] = asked + timedelta(hours=resolution)
+                values["state"] = "done"
+            request.write(values)
 
     # --- chapter: meetings ---
 
