@@ -535,30 +535,7 @@ class SaleOrder(models.Model):
             order.support_request_count = counts.get(order.id, 0)
 
     def action_view_support_requests(self):
-        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sales_coordination.sales_support_request_action"
-        )
-        action["domain"] = [("order_id", "=", self.id)]
-        action["context"] = {
-            "default_order_id": self.id,
-            "default_partner_id": self.partner_id.id,
-        }
-        return action
+        return self.env["sales.support.request"]._action_view_for(self, "order_id")
 
     def action_create_support_request(self):
-        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New Support Request"),
-            "res_model": "sales.support.request",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_order_id": self.id,
-                "default_partner_id": self.partner_id.id,
-                "default_team_id": self.team_id.id,
-                "default_company_id": self.company_id.id,
-                "default_name": self.env._("About %(order)s", order=self.name),
-            },
-        }
+        return self.env["sales.support.request"]._action_create_for(self, "order_id")

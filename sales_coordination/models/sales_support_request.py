@@ -220,6 +220,39 @@ class SalesSupportRequest(models.Model):
 
     # === BUSINESS METHODS ===
 
+    @api.model
+    def _action_view_for(self, record, field):
+        """The requests about one order or lead (its smart button)."""
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(record, single=True)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sales_coordination.sales_support_request_action"
+        )
+        action["domain"] = [(field, "=", record.id)]
+        action["context"] = {
+            f"default_{field}": record.id,
+            "default_partner_id": record.partner_id.id,
+        }
+        return action
+
+    @api.model
+    def _action_create_for(self, record, field):
+        """A new request about one order or lead, in a dialog."""
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(record, single=True)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Support Request"),
+            "res_model": "sales.support.request",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                f"default_{field}": record.id,
+                "default_partner_id": record.partner_id.id,
+                "default_team_id": record.team_id.id,
+                "default_company_id": record.company_id.id or self.env.company.id,
+                "default_name": self.env._("About %(record)s", record=record.name),
+            },
+        }
+
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
         if kwargs.get("message_type", "notification") == "comment":
