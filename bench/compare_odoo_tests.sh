@@ -5,14 +5,20 @@
 #
 #   bench/compare_odoo_tests.sh [PREFIX]      (default PREFIX: sc_compare)
 #
-# Environment: PGHOST (127.0.0.1), PGUSER (current user), HTTP_PORT (8069),
-# ODOO_ADDONS (/opt/odoo18/odoo/addons,/opt/odoo18/addons), TEST_TAGS.
+# Environment: PGHOST (127.0.0.1), PGUSER (current user), HTTP_PORT (8069;
+# the second database uses HTTP_PORT + 1), ODOO_ADDONS
+# (/opt/odoo18/odoo/addons,/opt/odoo18/addons), MODULES ("sale sale_crm
+# sale_stock crm"), JOBS (2: both databases at once; 1: one after the other).
 # Both databases get Odoo + sale_management, sale_crm, sale_stock with demo
 # data (through `sc-clone-db` when available, else a fresh install).
 #
-# Only post_install tests are compared: at_install tests run while the module
-# graph is loading, before sales_coordination's code is in the registry, so
-# they cannot see the addon. Logs and failure lists go to .logs/compare/.
+# Every test file runs with `odoo --test-file`, after the whole registry is
+# loaded: at_install tests included. (A plain `--test-enable` run executes the
+# at_install tests of sale or crm while the module graph is loading, before
+# sales_coordination's code is in the registry, so they could not see the
+# addon.) A file that fails only with the addon is run again once on both
+# databases, to tell a real difference from a flaky test. Logs and failure
+# lists go to .logs/compare/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,11 +27,21 @@ PGHOST=${PGHOST:-127.0.0.1}
 PGUSER=${PGUSER:-$(whoami)}
 HTTP_PORT=${HTTP_PORT:-8069}
 ODOO_ADDONS=${ODOO_ADDONS:-/opt/odoo18/odoo/addons,/opt/odoo18/addons}
-TEST_TAGS=${TEST_TAGS:-/sale,/sale_crm,/sale_stock,/crm}
+MODULES=${MODULES:-sale sale_crm sale_stock crm}
+JOBS=${JOBS:-2}
 OUT="$ROOT/.logs/compare"
-mkdir -p "$OUT"
-ODOO=(odoo --db_host="$PGHOST" --db_user="$PGUSER" --http-port="$HTTP_PORT"
-      --addons-path="$ODOO_ADDONS,$ROOT" --stop-after-init)
+command -v odoo > /dev/null || {
+    echo "compare_odoo_tests: no 'odoo' command on PATH (Odoo 18 must be installed)" >&2
+    exit 2
+}
+rm -rf "$OUT" && mkdir -p "$OUT/without" "$OUT/with"
+
+odoo_cmd() { # variant, then odoo arguments
+    local port=$HTTP_PORT
+    [ "$1" = with ] && port=$((HTTP_PORT + 1))
+    odoo --db_host="$PGHOST" --db_user="$PGUSER" --http-port="$port" \
+        --addons-path="$ODOO_ADDONS,$ROOT" -d "${PREFIX}_$1" "${@:2}"
+}
 
 fresh_db() {
     local db=$1
@@ -33,34 +49,95 @@ fresh_db() {
         sc-clone-db "$db" > /dev/null
     else
         dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$db"
-        "${ODOO[@]}" -d "$db" -i sale_management,sale_crm,sale_stock \
+        odoo --db_host="$PGHOST" --db_user="$PGUSER" --addons-path="$ODOO_ADDONS" \
+            -d "$db" -i sale_management,sale_crm,sale_stock --stop-after-init \
             > "$OUT/$db.install.log" 2>&1
     fi
 }
 
-failures() {
-    # "Class.method" of every failed or erroring test, sorted
-    grep -oE "(FAIL|ERROR): (Subtest )?[A-Za-z0-9_]+\.[A-Za-z0-9_]+" "$1" | sort -u || true
+module_dir() { # the first addons path entry that holds the module
+    local dir
+    IFS=, read -ra dirs <<< "$ODOO_ADDONS"
+    for dir in "${dirs[@]}"; do
+        [ -f "$dir/$1/__manifest__.py" ] && { echo "$dir/$1"; return; }
+    done
+    echo "compare_odoo_tests: module $1 not found in $ODOO_ADDONS" >&2
+    exit 2
+}
+
+test_files() {
+    local module
+    for module in $MODULES; do
+        ls "$(module_dir "$module")"/tests/test_*.py
+    done
+}
+
+run_file() { # variant, test file, log name: failures go to the log's .failures
+    local log="$OUT/$1/$3.log"
+    odoo_cmd "$1" --test-file "$2" --stop-after-init --log-level=test \
+        > "$log" 2>&1 || true
+    # "Class.method" of every failed or erroring test; a file that did not
+    # run at all counts as a failure of the file itself
+    {
+        grep -oE "(FAIL|ERROR): (Subtest )?[A-Za-z0-9_]+\.[A-Za-z0-9_]+" "$log" || true
+        grep -q "running tests " "$log" || echo "NOT RUN: $(basename "$2")"
+    } | sort -u > "$log.failures"
+}
+
+run_variant() { # variant: every test file, one Odoo process each
+    local file
+    while read -r file; do
+        run_file "$1" "$file" "$(basename "$(dirname "$(dirname "$file")")")-$(basename "$file" .py)"
+    done < "$OUT/files"
 }
 
 echo "== database without the addon: ${PREFIX}_without"
 fresh_db "${PREFIX}_without"
 echo "== database with the addon (observe mode): ${PREFIX}_with"
 fresh_db "${PREFIX}_with"
-"${ODOO[@]}" -d "${PREFIX}_with" -i sales_coordination > "$OUT/with.install.log" 2>&1
+odoo_cmd with -i sales_coordination --stop-after-init > "$OUT/with.install.log" 2>&1
 psql -h "$PGHOST" -U "$PGUSER" -d "${PREFIX}_with" -qc \
     "UPDATE res_company SET accuracy_mode = 'observe'"
 
+test_files > "$OUT/files"
+echo "== running $(wc -l < "$OUT/files") test files of: $MODULES"
+start=$SECONDS
+if [ "$JOBS" -ge 2 ]; then
+    run_variant without & pid=$!
+    run_variant with
+    wait $pid
+else
+    run_variant without
+    run_variant with
+fi
+echo "   done in $((SECONDS - start)) s"
+
 for variant in without with; do
-    echo "== running $TEST_TAGS on ${PREFIX}_$variant"
-    "${ODOO[@]}" -d "${PREFIX}_$variant" --test-enable --test-tags "$TEST_TAGS" \
-        --log-level=test > "$OUT/$variant.log" 2>&1 || true
-    failures "$OUT/$variant.log" > "$OUT/$variant.failures"
-    grep -E "tests when loading database" "$OUT/$variant.log" | tail -1 || true
+    cat "$OUT/$variant"/*.failures | sort -u > "$OUT/$variant.failures"
+    tests=$(grep -hc " Starting [A-Za-z0-9_]*\.test" "$OUT/$variant"/*.log |
+        paste -sd+ | bc)
+    echo "   $variant: $tests tests run, $(wc -l < "$OUT/$variant.failures") failing"
+done
+
+# A file whose failures differ is run again on both databases (one at a time).
+changed=0
+for failures in "$OUT/with"/*.failures; do
+    name=$(basename "$failures" .log.failures)
+    if ! diff -q "$OUT/without/$name.log.failures" "$failures" > /dev/null; then
+        file=$(grep -E "/${name#*-}\.py$" "$OUT/files" | grep "/${name%%-*}/")
+        echo "== $name differs; running it again on both databases"
+        for variant in without with; do
+            run_file "$variant" "$file" "$name.rerun"
+        done
+        if ! diff "$OUT/without/$name.rerun.log.failures" \
+            "$OUT/with/$name.rerun.log.failures"; then
+            changed=1
+        fi
+    fi
 done
 
 echo "== failures only with the addon (< without, > with):"
-if diff "$OUT/without.failures" "$OUT/with.failures"; then
+if [ $changed = 0 ]; then
     echo "none: the addon adds no failure"
 else
     exit 1

@@ -135,77 +135,70 @@ class SaleAccuracyRule(models.Model):
 
     # === BUSINESS METHODS ===
 
-    def _applicable_orders(self, orders):
-        """The orders this rule applies to (company and team)."""
+    def _accuracy_data(self, orders):
+        """Read what the checks need of ``orders``, in three queries.
+
+        The checks work on plain values rather than records: reading fields
+        record by record through the ORM costs far more than the queries
+        themselves when thousands of orders are checked at once. Records are
+        only browsed to build the messages of the findings, and for the
+        pricelist and stock computations that Odoo owns.
+        """
+        return _AccuracyData(self.env, orders)
+
+    def _applicable_order_ids(self, data):
+        """Ids of the orders of ``data`` this rule applies to (company and
+        teams)."""
         self.ensure_one()
         if not self.company_id and not self.team_ids:
-            return orders
-        return orders.filtered(
-            lambda o: (
-                (not self.company_id or o.company_id == self.company_id)
-                and (not self.team_ids or o.team_id in self.team_ids)
-            )
-        )
+            return list(data.orders)
+        company_id = self.company_id.id
+        team_ids = set(self.team_ids.ids)
+        return [
+            oid
+            for oid, order in data.orders.items()
+            if (not company_id or order["company_id"] == company_id)
+            and (not team_ids or order["team_id"] in team_ids)
+        ]
 
-    def _run_checks(self, orders):
-        """Run every rule in ``self`` on the orders it applies to.
+    def _run_checks(self, data):
+        """Run every rule in ``self`` on the orders of ``data`` it applies to.
 
-        Each check receives the orders and their product lines, and returns
-        ``(order, line or None, message)`` findings.
+        Each check receives the data, the ids of the orders the rule applies
+        to and their product lines (rows of ``data.lines``), and returns
+        ``(order_id, line_id or False, message)`` findings.
 
-        :return: list of findings ``(rule, order, line, message)``
+        :return: list of findings ``(rule, order_id, line_id, message)``
         """
-        all_lines = self._product_lines(orders)
-        line_ids_by_order = defaultdict(list)
-        for line in all_lines:
-            line_ids_by_order[line.order_id.id].append(line.id)
         findings = []
         for rule in self:
-            applicable = rule._applicable_orders(orders)
-            if not applicable:
+            order_ids = rule._applicable_order_ids(data)
+            if not order_ids:
                 continue
-            if len(applicable) == len(orders):
-                lines = all_lines
+            if len(order_ids) == len(data.orders):
+                lines = data.lines
             else:
-                lines = all_lines.browse(
-                    [i for oid in applicable.ids for i in line_ids_by_order[oid]]
-                )
+                lines = [line for oid in order_ids for line in data.lines_by_order[oid]]
             method = getattr(rule, f"_check_{rule.check_type}")
-            for order, line, message in method(applicable, lines):
-                findings.append((rule, order, line, message))
+            findings += [
+                (rule, order_id, line_id, message)
+                for order_id, line_id, message in method(data, order_ids, lines)
+            ]
         return findings
-
-    def _product_lines(self, orders):
-        """The ordered product lines: no sections or notes, and none of the
-        lines other flows compute (down payments, re-invoiced expenses,
-        delivery costs, rewards)."""
-        special = [
-            name
-            for name in (
-                "is_downpayment",
-                "is_expense",
-                "is_delivery",
-                "is_reward_line",
-            )
-            if name in self.env["sale.order.line"]._fields
-        ]
-        return orders.order_line.filtered(
-            lambda line: (
-                not line.display_type
-                and line.product_id
-                and not any(line[name] for name in special)
-            )
-        )
 
     # --- one private check per check type, each set-wise ---
 
-    def _check_domain(self, orders, lines):
+    def _check_domain(self, data, order_ids, lines):
         domain = safe_eval(self.domain or "[]")
-        matching = orders.filtered_domain(domain)
+        matching = (
+            self.env["sale.order"]
+            .sudo()
+            .search(expression.AND([[("id", "in", order_ids)], domain]))
+        )
         return [
             (
-                order,
-                None,
+                order.id,
+                False,
                 self.env._(
                     "%(order)s matches the rule %(rule)s. Correct the order or "
                     "ask a Coordination Manager.",
@@ -216,123 +209,143 @@ class SaleAccuracyRule(models.Model):
             for order in matching
         ]
 
-    def _check_missing_client_ref(self, orders, lines):
+    def _check_missing_client_ref(self, data, order_ids, lines):
         return [
             (
-                order,
-                None,
+                oid,
+                False,
                 self.env._(
                     "%(order)s has no customer reference. Enter the customer's "
                     "PO number in Customer Reference.",
-                    order=order.name,
+                    order=data.orders[oid]["name"],
                 ),
             )
-            for order in orders
-            if not (order.client_order_ref or "").strip()
+            for oid in order_ids
+            if not (data.orders[oid]["client_order_ref"] or "").strip()
         ]
 
-    def _check_incomplete_delivery_address(self, orders, lines):
-        findings = []
-        for order in orders:
-            address = order.partner_shipping_id
-            missing = [
-                label
-                for label, value in (
-                    (self.env._("street"), address.street),
-                    (self.env._("city"), address.city),
-                    (self.env._("country"), address.country_id),
-                )
-                if not value
-            ]
+    def _check_incomplete_delivery_address(self, data, order_ids, lines):
+        labels = (
+            ("street", self.env._("street")),
+            ("city", self.env._("city")),
+            ("country_id", self.env._("country")),
+        )
+        incomplete = {}
+        for oid in order_ids:
+            order = data.orders[oid]
+            missing = [label for key, label in labels if not order[key]]
             if missing:
-                findings.append(
-                    (
-                        order,
-                        None,
-                        self.env._(
-                            "The delivery address %(address)s lacks: %(missing)s. "
-                            "Complete the address before confirming.",
-                            address=address.display_name or self.env._("(none)"),
-                            missing=", ".join(missing),
-                        ),
-                    )
-                )
-        return findings
-
-    def _check_missing_payment_term(self, orders, lines):
+                incomplete[oid] = missing
+        addresses = (
+            self.env["res.partner"]
+            .sudo()
+            .browse(
+                {data.orders[oid]["partner_shipping_id"] for oid in incomplete} - {None}
+            )
+        )
+        names = {address.id: address.display_name for address in addresses}
         return [
             (
-                order,
-                None,
+                oid,
+                False,
+                self.env._(
+                    "The delivery address %(address)s lacks: %(missing)s. "
+                    "Complete the address before confirming.",
+                    address=names.get(data.orders[oid]["partner_shipping_id"])
+                    or self.env._("(none)"),
+                    missing=", ".join(missing),
+                ),
+            )
+            for oid, missing in incomplete.items()
+        ]
+
+    def _check_missing_payment_term(self, data, order_ids, lines):
+        return [
+            (
+                oid,
+                False,
                 self.env._(
                     "%(order)s has no payment term. Set the customer's agreed "
                     "payment term.",
-                    order=order.name,
+                    order=data.orders[oid]["name"],
                 ),
             )
-            for order in orders
-            if not order.payment_term_id
+            for oid in order_ids
+            if not data.orders[oid]["payment_term_id"]
         ]
 
-    def _check_price_deviation(self, orders, lines):
+    def _check_price_deviation(self, data, order_ids, lines):
         """Compare each line's unit price with the price its pricelist gives.
 
         The pricelist rules are fetched once per pricelist for all products
-        (today's rules); the matching is done in memory, as Odoo's
-        ``_get_display_price`` does line by line.
+        (today's rules). Lines of the same product, quantity, unit, currency,
+        day and attributes share a price, which Odoo's pricelist computes
+        once (``_expected_price``).
         """
+        by_pricelist = defaultdict(list)
+        for line in lines:
+            pricelist_id = data.orders[line["order_id"]]["pricelist_id"]
+            if (
+                pricelist_id
+                and line["product_type"] != "combo"
+                and not line["combo_item_id"]
+            ):
+                by_pricelist[pricelist_id].append(line)
         findings = []
-        lines = lines.filtered(
-            lambda line: (
-                line.order_id.pricelist_id
-                and line.product_id.type != "combo"
-                and not line.combo_item_id
-            )
-        )
         now = fields.Datetime.now()
-        for pricelist, pl_lines in lines.grouped(
-            lambda line: line.order_id.pricelist_id
-        ).items():
-            items = pricelist._get_applicable_rules(pl_lines.product_id, now)
-            # Lines of the same product, quantity, unit and day share a price.
+        for pricelist_id, pl_lines in by_pricelist.items():
+            # line records that share their prefetching, for the few lines
+            # whose price is computed
+            records = {
+                record.id: record
+                for record in self.env["sale.order.line"]
+                .sudo()
+                .browse([line["id"] for line in pl_lines])
+            }
+            pricelist = self.env["product.pricelist"].sudo().browse(pricelist_id)
+            products = self.env["product.product"].browse(
+                {line["product_id"] for line in pl_lines}
+            )
+            items = pricelist._get_applicable_rules(products, now)
             memo = {}
             for line in pl_lines:
+                order = data.orders[line["order_id"]]
                 key = (
-                    line.product_id.id,
-                    line.product_uom_qty,
-                    line.product_uom.id,
-                    line.currency_id.id,
-                    line.order_id.date_order.date(),
-                    line.product_no_variant_attribute_value_ids.ids,
+                    line["product_id"],
+                    line["qty"],
+                    line["uom_id"],
+                    order["currency_id"],
+                    order["date_order"].date(),
+                    data.no_variant_values.get(line["id"], ()),
                 )
-                key = key[:-1] + (tuple(key[-1]),)
                 if key not in memo:
-                    memo[key] = self._expected_price(line, items)
+                    memo[key] = self._expected_price(records[line["id"]], items)
                 expected = memo[key]
                 if not expected:
                     continue
-                deviation = abs(line.price_unit - expected) / abs(expected) * 100
-                if round(deviation - self.threshold, 2) > 0:
-                    findings.append(
-                        (
-                            line.order_id,
-                            line,
-                            self.env._(
-                                "%(product)s: unit price %(price)s differs by "
-                                "%(deviation)s%% from the pricelist price "
-                                "%(expected)s (limit %(limit)s%%). Update the "
-                                "price or correct the pricelist.",
-                                product=line.product_id.display_name,
-                                price=line.price_unit,
-                                deviation=float_round(deviation, 2),
-                                expected=float_round(
-                                    expected,
-                                    precision_rounding=line.currency_id.rounding,
-                                ),
-                                limit=self.threshold,
+                deviation = abs(line["price_unit"] - expected) / abs(expected) * 100
+                if round(deviation - self.threshold, 2) <= 0:
+                    continue
+                currency = data.currency(order["currency_id"])
+                findings.append(
+                    (
+                        order["id"],
+                        line["id"],
+                        self.env._(
+                            "%(product)s: unit price %(price)s differs by "
+                            "%(deviation)s%% from the pricelist price "
+                            "%(expected)s (limit %(limit)s%%). Update the "
+                            "price or correct the pricelist.",
+                            product=data.product_name(line["product_id"]),
+                            price=line["price_unit"],
+                            deviation=float_round(deviation, 2),
+                            expected=float_round(
+                                expected, precision_rounding=currency.rounding
                             ),
-                        )
+                            limit=self.threshold,
+                        ),
                     )
+                )
         return findings
 
     def _expected_price(self, line, items):
@@ -365,53 +378,53 @@ class SaleAccuracyRule(models.Model):
             price = max(price, item._compute_price_before_discount(**kwargs))
         return price
 
-    def _check_discount_limit(self, orders, lines):
+    def _check_discount_limit(self, data, order_ids, lines):
         return [
             (
-                line.order_id,
-                line,
+                line["order_id"],
+                line["id"],
                 self.env._(
                     "%(product)s: discount %(discount)s%% is above the limit of "
                     "%(limit)s%%. Reduce the discount or ask a Coordination "
                     "Manager.",
-                    product=line.product_id.display_name,
-                    discount=line.discount,
+                    product=data.product_name(line["product_id"]),
+                    discount=line["discount"],
                     limit=self.threshold,
                 ),
             )
             for line in lines
-            if round(line.discount - self.threshold, 2) > 0
+            if round(line["discount"] - self.threshold, 2) > 0
         ]
 
-    def _check_invalid_quantity(self, orders, lines):
+    def _check_invalid_quantity(self, data, order_ids, lines):
         return [
             (
-                line.order_id,
-                line,
+                line["order_id"],
+                line["id"],
                 self.env._(
                     "%(product)s: quantity %(qty)s is not positive. Enter the "
                     "ordered quantity or remove the line.",
-                    product=line.product_id.display_name,
-                    qty=line.product_uom_qty,
+                    product=data.product_name(line["product_id"]),
+                    qty=line["qty"],
                 ),
             )
             for line in lines
-            if line.product_uom_qty < 1
+            if line["qty"] < 1
             and float_compare(
-                line.product_uom_qty,
+                line["qty"],
                 0.0,
-                precision_rounding=line.product_uom.rounding or 0.01,
+                precision_rounding=data.uom(line["uom_id"]).rounding or 0.01,
             )
             <= 0
         ]
 
-    def _check_packaging_multiple(self, orders, lines):
+    def _check_packaging_multiple(self, data, order_ids, lines):
         packagings = (
             self.env["product.packaging"]
             .sudo()
             .search(
                 [
-                    ("product_id", "in", lines.product_id.ids),
+                    ("product_id", "in", list({line["product_id"] for line in lines})),
                     ("sales", "=", True),
                     ("qty", ">", 0),
                 ],
@@ -423,93 +436,95 @@ class SaleAccuracyRule(models.Model):
             by_product[packaging.product_id.id].append(packaging)
         findings = []
         for line in lines:
-            product_packagings = by_product.get(line.product_id.id)
-            if not product_packagings or line.product_uom_qty <= 0:
+            product_packagings = by_product.get(line["product_id"])
+            if not product_packagings or line["qty"] <= 0:
                 continue
-            packaging = line.product_packaging_id.sudo()
-            if packaging not in product_packagings:
-                packaging = product_packagings[-1]  # the smallest sales packaging
-            qty = line.product_uom._compute_quantity(
-                line.product_uom_qty, line.product_id.uom_id, raise_if_failure=False
+            packaging = next(
+                (p for p in product_packagings if p.id == line["packaging_id"]),
+                product_packagings[-1],  # the smallest sales packaging
             )
-            rounding = line.product_id.uom_id.rounding
+            qty = data.product_qty(line)
+            rounding = data.uom(line["product_uom_id"]).rounding
             remainder = qty - packaging.qty * round(qty / packaging.qty)
-            if not float_is_zero(remainder, precision_rounding=rounding):
-                findings.append(
-                    (
-                        line.order_id,
-                        line,
-                        self.env._(
-                            "%(product)s: quantity %(qty)s is not a multiple of "
-                            "the %(packaging)s of %(pack)s. Order %(lower)s or "
-                            "%(upper)s.",
-                            product=line.product_id.display_name,
-                            qty=qty,
-                            packaging=packaging.name,
-                            pack=packaging.qty,
-                            lower=packaging.qty * (qty // packaging.qty),
-                            upper=packaging.qty * (qty // packaging.qty + 1),
-                        ),
-                    )
+            if float_is_zero(remainder, precision_rounding=rounding):
+                continue
+            findings.append(
+                (
+                    line["order_id"],
+                    line["id"],
+                    self.env._(
+                        "%(product)s: quantity %(qty)s is not a multiple of "
+                        "the %(packaging)s of %(pack)s. Order %(lower)s or "
+                        "%(upper)s.",
+                        product=data.product_name(line["product_id"]),
+                        qty=qty,
+                        packaging=packaging.name,
+                        pack=packaging.qty,
+                        lower=packaging.qty * (qty // packaging.qty),
+                        upper=packaging.qty * (qty // packaging.qty + 1),
+                    ),
                 )
+            )
         return findings
 
-    def _check_stock_availability(self, orders, lines):
+    def _check_stock_availability(self, data, order_ids, lines):
         """Forecast per warehouse and product at each line's delivery date.
 
         Per warehouse: one read of the on-hand quantities and one grouped read
         of the incoming and outgoing moves per day; the forecast at any date is
         then computed in memory.
         """
-        lines = lines.filtered(
-            lambda line: (
-                line.product_id.is_storable
-                and line.product_uom_qty > 0
-                and line.warehouse_id
-            )
-        )
+        by_warehouse = defaultdict(list)
+        for line in lines:
+            if line["is_storable"] and line["qty"] > 0 and line["warehouse_id"]:
+                by_warehouse[line["warehouse_id"]].append(line)
         findings = []
         now = fields.Datetime.now()
-        for warehouse, wh_lines in lines.grouped("warehouse_id").items():
+        for warehouse_id, wh_lines in by_warehouse.items():
+            warehouse = self.env["stock.warehouse"].sudo().browse(warehouse_id)
             dates = {
-                line: max(line.order_id.commitment_date or line._expected_date(), now)
+                line["id"]: max(
+                    data.orders[line["order_id"]]["commitment_date"]
+                    or data.expected_date(line),
+                    now,
+                )
                 for line in wh_lines
             }
-            products = wh_lines.product_id.with_context(warehouse_id=warehouse.id)
+            products = (
+                self.env["product.product"]
+                .browse({line["product_id"] for line in wh_lines})
+                .with_context(warehouse_id=warehouse_id)
+            )
             forecast = self._forecast_by_day(products, max(dates.values()))
             needed = defaultdict(float)
             for line in wh_lines:
-                product = line.product_id
-                qty = line.product_uom._compute_quantity(
-                    line.product_uom_qty, product.uom_id, raise_if_failure=False
-                )
-                needed[(line.order_id.id, product.id)] += qty
-                available = forecast(product.id, dates[line])
+                qty = data.product_qty(line)
+                key = (line["order_id"], line["product_id"])
+                needed[key] += qty
+                available = forecast(line["product_id"], dates[line["id"]])
+                rounding = data.uom(line["product_uom_id"]).rounding
                 if (
-                    float_compare(
-                        needed[(line.order_id.id, product.id)],
-                        available,
-                        precision_rounding=product.uom_id.rounding,
-                    )
-                    > 0
+                    float_compare(needed[key], available, precision_rounding=rounding)
+                    <= 0
                 ):
-                    findings.append(
-                        (
-                            line.order_id,
-                            line,
-                            self.env._(
-                                "%(product)s: %(qty)s needed on %(date)s but the "
-                                "forecast of %(warehouse)s is %(available)s. "
-                                "Move the delivery date or check with the "
-                                "warehouse.",
-                                product=product.display_name,
-                                qty=qty,
-                                date=fields.Date.to_string(dates[line].date()),
-                                warehouse=warehouse.name,
-                                available=available,
-                            ),
-                        )
+                    continue
+                findings.append(
+                    (
+                        line["order_id"],
+                        line["id"],
+                        self.env._(
+                            "%(product)s: %(qty)s needed on %(date)s but the "
+                            "forecast of %(warehouse)s is %(available)s. "
+                            "Move the delivery date or check with the "
+                            "warehouse.",
+                            product=data.product_name(line["product_id"]),
+                            qty=qty,
+                            date=fields.Date.to_string(dates[line["id"]].date()),
+                            warehouse=warehouse.name,
+                            available=available,
+                        ),
                     )
+                )
         return findings
 
     def _forecast_by_day(self, products, until):
@@ -539,164 +554,188 @@ class SaleAccuracyRule(models.Model):
             for product, day, qty in Move._read_group(
                 todo + domain, ["product_id", "date:day"], ["product_qty:sum"]
             ):
-                deltas[product.id].append((day, sign * qty))
+                deltas[product.id].append(
+                    (fields.Datetime.to_datetime(day), sign * qty)
+                )
 
         def forecast(product_id, date):
             return on_hand.get(product_id, 0.0) + sum(
-                qty
-                for day, qty in deltas.get(product_id, ())
-                if fields.Datetime.to_datetime(day) <= date
+                qty for day, qty in deltas.get(product_id, ()) if day <= date
             )
 
         return forecast
 
-    def _check_duplicate_order(self, orders, lines):
+    def _check_duplicate_order(self, data, order_ids, lines):
         """Another non-cancelled order of the same commercial partner with the
         same customer reference, or with the same products and quantities
         within ``threshold`` days."""
-        days = self.threshold or 0.0
-        partners = orders.partner_id.commercial_partner_id
-        dates = orders.mapped("date_order")
+        days = timedelta(days=self.threshold or 0.0)
+        orders = [data.orders[oid] for oid in order_ids]
+        dates = [order["date_order"] for order in orders]
         others = (
             self.env["sale.order"]
             .sudo()
             .search(
                 [
-                    ("partner_id", "child_of", partners.ids),
+                    (
+                        "partner_id",
+                        "child_of",
+                        list({order["commercial_partner_id"] for order in orders}),
+                    ),
                     ("state", "!=", "cancel"),
-                    ("company_id", "in", orders.company_id.ids),
+                    ("company_id", "in", list({o["company_id"] for o in orders})),
                     "|",
                     (
                         "client_order_ref",
                         "in",
-                        [ref for ref in orders.mapped("client_order_ref") if ref],
+                        [
+                            o["client_order_ref"]
+                            for o in orders
+                            if o["client_order_ref"]
+                        ],
                     ),
                     "&",
-                    ("date_order", ">=", min(dates) - timedelta(days=days)),
-                    ("date_order", "<=", max(dates) + timedelta(days=days)),
+                    ("date_order", ">=", min(dates) - days),
+                    ("date_order", "<=", max(dates) + days),
                 ]
             )
         )
-        # The products and quantities of all those orders, in one query.
-        self.env["sale.order.line"].flush_model(
-            ["order_id", "product_id", "product_uom_qty", "display_type"]
+        # The orders found and their products and quantities, in two queries.
+        rows = self.env.execute_query_dict(
+            SQL(
+                "SELECT o.id, o.name, o.company_id, p.commercial_partner_id, "
+                "o.client_order_ref, o.date_order FROM sale_order o "
+                "JOIN res_partner p ON p.id = o.partner_id WHERE o.id = ANY(%s)",
+                others.ids,
+            )
         )
-        rows = self.env.execute_query(
+        products_by_order = defaultdict(list)
+        for order_id, product_id, qty in self.env.execute_query(
             SQL(
                 "SELECT order_id, product_id, product_uom_qty FROM sale_order_line "
                 "WHERE order_id = ANY(%s) AND display_type IS NULL "
                 "AND product_id IS NOT NULL",
                 others.ids,
             )
-        )
-        products_by_order = defaultdict(list)
-        for order_id, product_id, qty in rows:
+        ):
             products_by_order[order_id].append((product_id, qty))
+        signatures = {
+            oid: tuple(sorted(products)) for oid, products in products_by_order.items()
+        }
 
-        def signature(order):
-            return tuple(sorted(products_by_order.get(order.id, ())))
+        def key(order):
+            return (order["company_id"], order["commercial_partner_id"])
 
         by_ref = defaultdict(list)
         by_lines = defaultdict(list)
-        for other in others:
-            key = (other.company_id.id, other.partner_id.commercial_partner_id.id)
-            if other.client_order_ref:
-                by_ref[key + (other.client_order_ref.strip().lower(),)].append(other)
-            by_lines[key + (signature(other),)].append(other)
+        for other in rows:
+            if other["client_order_ref"]:
+                ref = other["client_order_ref"].strip().lower()
+                by_ref[key(other) + (ref,)].append(other)
+            by_lines[key(other) + (signatures.get(other["id"], ()),)].append(other)
         findings = []
         for order in orders:
-            key = (order.company_id.id, order.partner_id.commercial_partner_id.id)
-            ref = (order.client_order_ref or "").strip().lower()
-            same_ref = (
-                [o for o in by_ref.get(key + (ref,), []) if o.id != order.id]
-                if ref
-                else []
-            )
-            if same_ref:
+            ref = (order["client_order_ref"] or "").strip().lower()
+            same_ref = [
+                o for o in by_ref.get(key(order) + (ref,), []) if o["id"] != order["id"]
+            ]
+            if ref and same_ref:
                 findings.append(
                     (
-                        order,
-                        None,
+                        order["id"],
+                        False,
                         self.env._(
                             "%(other)s already carries the customer reference "
                             "%(ref)s. Check that this order is not entered twice.",
-                            other=same_ref[0].name,
-                            ref=order.client_order_ref,
+                            other=same_ref[0]["name"],
+                            ref=order["client_order_ref"],
                         ),
                     )
                 )
                 continue
-            sig = signature(order)
-            if not sig:
+            signature = signatures.get(order["id"])
+            if not signature:
                 continue
             same_lines = [
                 o
-                for o in by_lines.get(key + (sig,), [])
-                if o.id != order.id
-                and abs(o.date_order - order.date_order) <= timedelta(days=days)
+                for o in by_lines.get(key(order) + (signature,), [])
+                if o["id"] != order["id"]
+                and abs(o["date_order"] - order["date_order"]) <= days
             ]
             if same_lines:
                 findings.append(
                     (
-                        order,
-                        None,
+                        order["id"],
+                        False,
                         self.env._(
                             "%(other)s has the same products and quantities within "
                             "%(days)s days. Check that this order is not entered "
                             "twice.",
-                            other=same_lines[0].name,
-                            days=days,
+                            other=same_lines[0]["name"],
+                            days=self.threshold or 0.0,
                         ),
                     )
                 )
         return findings
 
-    def _check_credit_limit(self, orders, lines):
+    def _check_credit_limit(self, data, order_ids, lines):
         """Open receivables + confirmed-but-uninvoiced orders + this order
         against the partner's credit limit, in company currency.
 
         Follows Odoo's account setting: the rule only applies in companies where
         "Sales Credit Limit" is enabled, to partners with a positive limit.
         """
+        by_company = defaultdict(list)
+        for oid in order_ids:
+            by_company[data.orders[oid]["company_id"]].append(data.orders[oid])
         findings = []
-        for company, company_orders in orders.grouped("company_id").items():
+        for company_id, orders in by_company.items():
+            company = self.env["res.company"].sudo().browse(company_id)
             if not company.account_use_credit_limit:
                 continue
             partners = (
-                company_orders.partner_id.commercial_partner_id.sudo().with_company(
-                    company
-                )
+                self.env["res.partner"]
+                .sudo()
+                .with_company(company)
+                .browse({order["commercial_partner_id"] for order in orders})
             )
-            limits = {p.id: p.credit_limit for p in partners if p.credit_limit > 0}
+            partners = {partner.id: partner for partner in partners}
+            limits = {
+                pid: partner.credit_limit
+                for pid, partner in partners.items()
+                if partner.credit_limit > 0
+            }
             if not limits:
                 continue
-            exposure = self._credit_exposure(company, partners.browse(list(limits)))
-            for order in company_orders:
-                partner = order.partner_id.commercial_partner_id
-                if partner.id not in limits:
+            exposure = self._credit_exposure(
+                company, self.env["res.partner"].sudo().browse(list(limits))
+            )
+            currency = company.currency_id
+            for order in orders:
+                partner_id = order["commercial_partner_id"]
+                if partner_id not in limits:
                     continue
-                amount = order.amount_total / (order.currency_rate or 1.0)
-                total = exposure.get(partner.id, 0.0) + amount
-                if company.currency_id.compare_amounts(total, limits[partner.id]) > 0:
-                    findings.append(
-                        (
-                            order,
-                            None,
-                            self.env._(
-                                "%(partner)s would owe %(total)s %(currency)s with "
-                                "this order (open: %(open)s), above the credit "
-                                "limit of %(limit)s. Ask for a payment or a "
-                                "higher limit.",
-                                partner=partner.display_name,
-                                total=company.currency_id.round(total),
-                                currency=company.currency_id.name,
-                                open=company.currency_id.round(
-                                    exposure.get(partner.id, 0.0)
-                                ),
-                                limit=limits[partner.id],
-                            ),
-                        )
+                amount = order["amount_total"] / (order["currency_rate"] or 1.0)
+                total = exposure.get(partner_id, 0.0) + amount
+                if currency.compare_amounts(total, limits[partner_id]) <= 0:
+                    continue
+                findings.append(
+                    (
+                        order["id"],
+                        False,
+                        self.env._(
+                            "%(partner)s would owe %(total)s %(currency)s with "
+                            "this order (open: %(open)s), above the credit "
+                            "limit of %(limit)s. Ask for a payment or a "
+                            "higher limit.",
+                            partner=partners[partner_id].display_name,
+                            total=currency.round(total),
+                            currency=currency.name,
+                            open=currency.round(exposure.get(partner_id, 0.0)),
+                            limit=limits[partner_id],
+                        ),
                     )
+                )
         return findings
 
     def _credit_exposure(self, company, partners):
@@ -740,44 +779,218 @@ class SaleAccuracyRule(models.Model):
             )
         return exposure
 
-    def _check_minimum_order(self, orders, lines):
+    def _check_minimum_order(self, data, order_ids, lines):
         if not self.threshold:
             return []
-        return [
-            (
-                order,
-                None,
-                self.env._(
-                    "%(order)s amounts to %(amount)s %(currency)s untaxed, below the "
-                    "minimum order of %(minimum)s. Suggest adding products or "
-                    "grouping with the next order.",
-                    order=order.name,
-                    amount=order.amount_untaxed,
-                    currency=order.currency_id.name,
-                    minimum=self.threshold,
-                ),
+        findings = []
+        for oid in order_ids:
+            order = data.orders[oid]
+            currency = data.currency(order["currency_id"])
+            if currency.compare_amounts(order["amount_untaxed"], self.threshold) >= 0:
+                continue
+            findings.append(
+                (
+                    oid,
+                    False,
+                    self.env._(
+                        "%(order)s amounts to %(amount)s %(currency)s untaxed, "
+                        "below the minimum order of %(minimum)s. Suggest adding "
+                        "products or grouping with the next order.",
+                        order=order["name"],
+                        amount=order["amount_untaxed"],
+                        currency=currency.name,
+                        minimum=self.threshold,
+                    ),
+                )
             )
-            for order in orders
-            if order.currency_id.compare_amounts(order.amount_untaxed, self.threshold)
-            < 0
-        ]
+        return findings
 
-    def _check_unsellable_product(self, orders, lines):
-        unsellable = set(
-            lines.product_id.sudo().filtered(lambda p: not (p.active and p.sale_ok)).ids
-        )
-        if not unsellable:
-            return []
+    def _check_unsellable_product(self, data, order_ids, lines):
         return [
             (
-                line.order_id,
-                line,
+                line["order_id"],
+                line["id"],
                 self.env._(
                     "%(product)s is archived or not sellable. Replace it with an "
                     "active sellable product.",
-                    product=line.product_id.sudo().display_name,
+                    product=data.product_name(line["product_id"]),
                 ),
             )
             for line in lines
-            if line.product_id.id in unsellable
+            if not (line["product_active"] and line["sale_ok"])
         ]
+
+
+class _AccuracyData:
+    """The values of a set of orders and of their product lines that the
+    accuracy checks read, fetched set-wise in three queries.
+
+    - ``orders``: ``{order_id: row}``, with the commercial partner and the
+      delivery address's street, city and country of each order;
+    - ``lines``: the ordered product lines (no sections or notes, and none of
+      the lines other flows compute: down payments, re-invoiced expenses,
+      delivery costs, rewards), with their product's data;
+    - ``lines_by_order``: the same rows per order id;
+    - ``no_variant_values``: ``{line_id: (attribute value ids)}``.
+
+    Records (units, currencies, product names) are browsed on demand and
+    memoized, with the prefetching of one environment.
+    """
+
+    # Lines other flows compute, when the module that adds them is installed.
+    SPECIAL_LINE_FIELDS = (
+        "is_downpayment",
+        "is_expense",
+        "is_delivery",
+        "is_reward_line",
+    )
+
+    def __init__(self, env, orders):
+        self.env = env
+        self._product_names = None
+        self._quantities = {}
+        Order, Line = env["sale.order"], env["sale.order.line"]
+        order_fields = [
+            "name", "state", "company_id", "team_id", "partner_id",
+            "partner_shipping_id", "client_order_ref", "payment_term_id",
+            "pricelist_id", "currency_id", "date_order", "commitment_date",
+            "amount_untaxed", "amount_total", "currency_rate",
+            "accuracy_state", "accuracy_checked_date",
+        ]  # fmt: skip
+        line_fields = [
+            "order_id", "display_type", "product_id", "product_uom_qty",
+            "product_uom", "price_unit", "discount", "product_packaging_id",
+            "combo_item_id", "customer_lead", "warehouse_id", "state",
+        ]  # fmt: skip
+        special = [
+            Line._fields[name]
+            for name in self.SPECIAL_LINE_FIELDS
+            if name in Line._fields
+        ]
+        Order.flush_model(order_fields)
+        Line.flush_model(line_fields + [f.name for f in special if f.store])
+        env["res.partner"].flush_model(
+            ["commercial_partner_id", "street", "city", "country_id"]
+        )
+        env["product.product"].flush_model(["active", "product_tmpl_id"])
+        env["product.template"].flush_model(
+            ["sale_ok", "type", "is_storable", "uom_id"]
+        )
+        self.orders = {
+            row["id"]: row
+            for row in env.execute_query_dict(
+                SQL(
+                    """
+            SELECT o.id, o.name, o.state, o.company_id, o.team_id, o.partner_id,
+                   p.commercial_partner_id, o.partner_shipping_id,
+                   s.street, s.city, s.country_id,
+                   o.client_order_ref, o.payment_term_id, o.pricelist_id,
+                   o.currency_id, o.date_order, o.commitment_date,
+                   o.amount_untaxed, o.amount_total, o.currency_rate,
+                   o.accuracy_state, o.accuracy_checked_date
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+         LEFT JOIN res_partner s ON s.id = o.partner_shipping_id
+             WHERE o.id = ANY(%s)
+          ORDER BY o.id
+                    """,
+                    orders.ids,
+                )
+            )
+        }
+        not_special = SQL(" ").join(
+            SQL("AND l.%s IS NOT TRUE", SQL.identifier(field.name))
+            for field in special
+            if field.store
+        )
+        lines = env.execute_query_dict(
+            SQL(
+                """
+            SELECT l.id, l.order_id, l.product_id, l.product_uom_qty AS qty,
+                   l.product_uom AS uom_id, l.price_unit, l.discount,
+                   l.product_packaging_id AS packaging_id, l.combo_item_id,
+                   l.customer_lead, l.warehouse_id, l.state,
+                   pp.active AS product_active, pt.sale_ok,
+                   pt.type AS product_type, pt.is_storable,
+                   pt.uom_id AS product_uom_id
+              FROM sale_order_line l
+              JOIN product_product pp ON pp.id = l.product_id
+              JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE l.order_id = ANY(%s) AND l.display_type IS NULL %s
+          ORDER BY l.order_id, l.sequence, l.id
+                """,
+                list(self.orders),
+                not_special,
+            )
+        )
+        computed = [field.name for field in special if not field.store]
+        if computed:  # e.g. reward lines: ask the ORM
+            excluded = set(
+                Line.browse([line["id"] for line in lines])
+                .filtered(lambda line: any(line[name] for name in computed))
+                .ids
+            )
+            lines = [line for line in lines if line["id"] not in excluded]
+        self.lines = lines
+        self.lines_by_order = defaultdict(list)
+        for line in lines:
+            self.lines_by_order[line["order_id"]].append(line)
+        field = Line._fields["product_no_variant_attribute_value_ids"]
+        self.no_variant_values = {
+            line_id: tuple(value_ids)
+            for line_id, value_ids in env.execute_query(
+                SQL(
+                    "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
+                    "WHERE %s = ANY(%s) GROUP BY %s",
+                    SQL.identifier(field.column1),
+                    SQL.identifier(field.column2),
+                    SQL.identifier(field.column2),
+                    SQL.identifier(field.relation),
+                    SQL.identifier(field.column1),
+                    [line["id"] for line in lines],
+                    SQL.identifier(field.column1),
+                )
+            )
+        }
+        # Odoo's own expected date, computed without a record when it is not
+        # overridden (sale's: the order date once confirmed, else now, plus
+        # the customer lead time).
+        self._own_expected_date = (
+            type(Line)._expected_date.__module__
+            == "odoo.addons.sale.models.sale_order_line"
+        )
+        self._now = fields.Datetime.now()
+
+    def uom(self, uom_id):
+        return self.env["uom.uom"].browse(uom_id)
+
+    def currency(self, currency_id):
+        return self.env["res.currency"].browse(currency_id)
+
+    def product_name(self, product_id):
+        """Display name of a product of the lines (all read at once)."""
+        if self._product_names is None:
+            products = (
+                self.env["product.product"]
+                .sudo()
+                .with_context(active_test=False)
+                .browse({line["product_id"] for line in self.lines})
+            )
+            self._product_names = {p.id: p.display_name for p in products}
+        return self._product_names[product_id]
+
+    def product_qty(self, line):
+        """The line's quantity in its product's unit of measure."""
+        key = (line["qty"], line["uom_id"], line["product_uom_id"])
+        if key not in self._quantities:
+            self._quantities[key] = self.uom(line["uom_id"])._compute_quantity(
+                line["qty"], self.uom(line["product_uom_id"]), raise_if_failure=False
+            )
+        return self._quantities[key]
+
+    def expected_date(self, line):
+        if not self._own_expected_date:
+            return self.env["sale.order.line"].browse(line["id"])._expected_date()
+        date_order = self.orders[line["order_id"]]["date_order"]
+        start = date_order if line["state"] == "sale" and date_order else self._now
+        return start + timedelta(days=line["customer_lead"] or 0.0)

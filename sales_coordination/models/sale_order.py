@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -329,8 +330,17 @@ class SaleOrder(models.Model):
 
     def _accuracy_check(self):
         """Run the checks and record their findings (set-wise, as superuser:
-        the issues are the system's record, whoever triggers the check)."""
-        orders = self.sudo().filtered(lambda o: o.state != "cancel")
+        the issues are the system's record, whoever triggers the check).
+
+        The issues are written with a few set-wise statements rather than the
+        ORM's ``create`` and ``write``: checking thousands of orders opens
+        thousands of issues, and ``sale.accuracy.issue`` has no override, no
+        tracking and no stored field computed from another model. The caches
+        of what depends on the issues are invalidated afterwards.
+        """
+        orders = self.sudo().search(
+            [("id", "in", self.ids), ("state", "!=", "cancel")], order="id"
+        )
         if not orders:
             return
         now = fields.Datetime.now()
@@ -339,75 +349,108 @@ class SaleOrder(models.Model):
             .sudo()
             .search([("company_id", "in", orders.company_id.ids + [False])])
         )
-        findings = rules._run_checks(orders)
+        data = rules._accuracy_data(orders)
+        findings = rules._run_checks(data)
+        rule_info = {
+            rule.id: (rule.code, rule.severity, rule.category) for rule in rules
+        }
         Issue = self.env["sale.accuracy.issue"].sudo()
-        existing = Issue.search(
-            [("order_id", "in", orders.ids), ("state", "in", ("open", "overridden"))]
+        Issue.flush_model()
+        existing = self.env.execute_query(
+            SQL(
+                "SELECT id, order_id, COALESCE(line_id, 0), rule_id, state, message "
+                "FROM sale_accuracy_issue "
+                "WHERE order_id = ANY(%s) AND state IN ('open', 'overridden')",
+                list(data.orders),
+            )
         )
-
-        def key_of(issue):
-            return (issue.order_id.id, issue.line_id.id, issue.rule_id.id)
-
-        open_by_key = {key_of(i): i for i in existing if i.state == "open"}
-        overridden_keys = {key_of(i) for i in existing if i.state == "overridden"}
+        open_by_key = {}
+        overridden_keys = set()
+        for issue_id, order_id, line_id, rule_id, state, message in existing:
+            if state == "open":
+                open_by_key[(order_id, line_id, rule_id)] = (issue_id, message)
+            else:
+                overridden_keys.add((order_id, line_id, rule_id))
         found_keys = set()
         to_create = []
+        to_update = []  # (issue id, new message)
         found_orders = set()
         data_orders = set()  # for the data-entry accuracy KPI
         blocking_orders, warning_orders, overridden_orders = set(), set(), set()
-        for rule, order, line, message in findings:
-            key = (order.id, line.id if line else False, rule.id)
+        for rule, order_id, line_id, message in findings:
+            key = (order_id, line_id or 0, rule.id)
             if key in found_keys:
                 continue
             found_keys.add(key)
-            found_orders.add(order.id)
-            if rule.category == "data":
-                data_orders.add(order.id)
-            if key in overridden_keys and order.accuracy_state == "overridden":
-                overridden_orders.add(order.id)
+            found_orders.add(order_id)
+            code, severity, category = rule_info[rule.id]
+            if category == "data":
+                data_orders.add(order_id)
+            order = data.orders[order_id]
+            if key in overridden_keys and order["accuracy_state"] == "overridden":
+                overridden_orders.add(order_id)
                 continue
-            (blocking_orders if rule.severity == "blocking" else warning_orders).add(
-                order.id
+            (blocking_orders if severity == "blocking" else warning_orders).add(
+                order_id
             )
-            issue = open_by_key.get(key)
-            if issue:
-                if issue.message != message:
-                    issue.message = message
+            if key in open_by_key:
+                issue_id, old_message = open_by_key[key]
+                if old_message != message:
+                    to_update.append((issue_id, message))
                 continue
             to_create.append(
-                {
-                    "order_id": order.id,
-                    "line_id": line.id if line else False,
-                    "rule_id": rule.id,
-                    # stored related values, given to spare an UPDATE
-                    "rule_code": rule.code,
-                    "company_id": order.company_id.id,
-                    "partner_id": order.partner_id.id,
-                    "severity": rule.severity,
-                    "category": rule.category,
-                    "message": message,
-                    "date_found": now,
-                }
+                (
+                    order_id,
+                    line_id or None,
+                    rule.id,
+                    code,
+                    order["company_id"],
+                    order["partner_id"],
+                    severity,
+                    category,
+                    message,
+                )
             )
-        existing.filtered(
-            lambda i: i.state == "open" and key_of(i) not in found_keys
-        ).write({"state": "resolved", "date_resolved": now})
-        Issue.create(to_create)
+        resolved = [
+            issue_id
+            for key, (issue_id, _message) in open_by_key.items()
+            if key not in found_keys
+        ]
+        self._accuracy_write_issues(to_create, to_update, resolved, now)
+        self._accuracy_write_states(
+            data,
+            {
+                "blocked": blocking_orders,
+                "overridden": overridden_orders,
+                "warning": warning_orders,
+            },
+            found_orders,
+            data_orders,
+            now,
+        )
+
+    def _accuracy_write_states(self, data, by_state, found_orders, data_orders, now):
+        """Set the accuracy state of the checked orders, grouped by value.
+
+        :param by_state: order ids per state, the most severe state winning:
+            ``blocked``, then ``overridden``, then ``warning``; the others
+            passed
+        :param found_orders: ids of the orders with any finding
+        :param data_orders: ids of the orders with a finding of the data
+            category
+        """
+        orders = self.env["sale.order"].sudo()
         groups = defaultdict(list)
-        for order in orders:
-            if order.id in blocking_orders:
-                state = "blocked"
-            elif order.id in overridden_orders:
-                state = "overridden"
-            elif order.id in warning_orders:
-                state = "warning"
-            else:
-                state = "passed"
+        for order_id, order in data.orders.items():
+            state = next(
+                (state for state, ids in by_state.items() if order_id in ids),
+                "passed",
+            )
             first = data_right = None
-            if not order.accuracy_checked_date:
-                first = order.id not in found_orders
-                data_right = order.id not in data_orders
-            groups[(state, first, data_right)].append(order.id)
+            if not order["accuracy_checked_date"]:
+                first = order_id not in found_orders
+                data_right = order_id not in data_orders
+            groups[(state, first, data_right)].append(order_id)
         for (state, first, data_right), ids in groups.items():
             vals = {"accuracy_state": state, "accuracy_checked_date": now}
             if first is not None:
@@ -416,6 +459,83 @@ class SaleOrder(models.Model):
                 vals["accuracy_first_checked_date"] = now
                 vals["data_entry_right"] = data_right
             orders.browse(ids).write(vals)
+
+    def _accuracy_write_issues(self, to_create, to_update, to_resolve, now):
+        """Insert, update and resolve accuracy issues in three statements.
+
+        :param to_create: tuples (order, line or None, rule, rule code, company,
+            partner, severity, category, message)
+        :param to_update: tuples (issue id, new message)
+        :param to_resolve: ids of the open issues that no longer apply
+        """
+        uid = self.env.uid
+        if to_create:
+            columns = list(zip(*to_create, strict=True))
+            self.env.execute_query(
+                SQL(
+                    """
+                INSERT INTO sale_accuracy_issue (
+                    order_id, line_id, rule_id, rule_code, company_id,
+                    partner_id, severity, category, message, state, date_found,
+                    create_uid, create_date, write_uid, write_date)
+                SELECT t.*, 'open', %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(orders)s::int4[], %(lines)s::int4[],
+                              %(rules)s::int4[], %(codes)s::varchar[],
+                              %(companies)s::int4[], %(partners)s::int4[],
+                              %(severities)s::varchar[], %(categories)s::varchar[],
+                              %(messages)s::text[]) AS t
+                    """,
+                    now=now,
+                    uid=uid,
+                    orders=list(columns[0]),
+                    lines=list(columns[1]),
+                    rules=list(columns[2]),
+                    codes=list(columns[3]),
+                    companies=list(columns[4]),
+                    partners=list(columns[5]),
+                    severities=list(columns[6]),
+                    categories=list(columns[7]),
+                    messages=list(columns[8]),
+                )
+            )
+        if to_update:
+            ids, messages = zip(*to_update, strict=True)
+            self.env.execute_query(
+                SQL(
+                    """
+                UPDATE sale_accuracy_issue i
+                   SET message = t.message, write_uid = %s, write_date = %s
+                  FROM unnest(%s::int4[], %s::text[]) AS t(id, message)
+                 WHERE i.id = t.id
+                    """,
+                    uid,
+                    now,
+                    list(ids),
+                    list(messages),
+                )
+            )
+        if to_resolve:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE sale_accuracy_issue SET state = 'resolved', "
+                    "date_resolved = %s, write_uid = %s, write_date = %s "
+                    "WHERE id = ANY(%s)",
+                    now,
+                    uid,
+                    now,
+                    to_resolve,
+                )
+            )
+        if to_create or to_update or to_resolve:
+            # what reads the issues: the issues themselves, the orders' issue
+            # lists and the line markers
+            self.env["sale.accuracy.issue"].invalidate_model()
+            self.env["sale.order"].invalidate_model(
+                ["accuracy_issue_ids", "accuracy_open_issue_ids"]
+            )
+            self.env["sale.order.line"].invalidate_model(
+                ["accuracy_issue_level", "accuracy_issue_message"]
+            )
 
     def _accuracy_override(self, issues, reason):
         now = fields.Datetime.now()
