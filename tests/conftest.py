@@ -15,8 +15,6 @@ Environment variables (all optional):
   an empty one; the addon is still installed fresh. A developer shortcut only.
 """
 
-import getpass
-import importlib.util
 import json
 import os
 import secrets
@@ -43,7 +41,9 @@ FOUR_ERRORS = {
 }
 
 sys.path.insert(0, str(ROOT / "client"))
+sys.path.insert(0, str(ROOT / "tools"))
 
+import harness  # the preconditions bin/test checks too
 
 # --------------------------------------------------------------------------
 # pytest-odoo is installed for the unit tests; these tests do not load a
@@ -67,72 +67,39 @@ def pytest_collection_modifyitems(config, items):
 # --------------------------------------------------------------------------
 
 
+def require(check):
+    """Run one of the harness's precondition checks; its one-line message
+    becomes the failure (never a skip)."""
+    try:
+        return check()
+    except harness.HarnessError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
 def pg_params():
-    return {
-        "host": os.environ.get("PGHOST", "127.0.0.1"),
-        "port": os.environ.get("PGPORT", "5432"),
-        "user": os.environ.get("PGUSER") or getpass.getuser(),
-        "password": os.environ.get("PGPASSWORD", ""),
-    }
+    return harness.pg_params()
 
 
 def pg_connect(dbname="postgres"):
-    try:
-        import psycopg2
-    except ImportError:
-        pytest.fail(
-            "psycopg2 is missing: install Odoo 18 with its requirements into "
-            f"{sys.executable}; the end-to-end tests need it.",
-            pytrace=False,
-        )
+    import psycopg2
+
     params = pg_params()
     try:
         conn = psycopg2.connect(dbname=dbname, connect_timeout=5, **params)
     except psycopg2.OperationalError as exc:
         problem = " ".join(str(exc).split())
-    else:
-        conn.autocommit = True
-        return conn
-    pytest.fail(
-        f"PostgreSQL is not reachable at {params['host']}:{params['port']} as "
-        f"{params['user']} ({problem}): start it, or set "
-        "PGHOST/PGPORT/PGUSER/PGPASSWORD.",
-        pytrace=False,
-    )
-
-
-def check_odoo():
-    if importlib.util.find_spec("odoo") is None:
         pytest.fail(
-            f"Odoo is missing: `{sys.executable} -c 'import odoo'` fails. Install "
-            "Odoo 18.0 into this Python; the end-to-end tests start a real server.",
+            f"PostgreSQL is not reachable at {params['host']}:{params['port']} as "
+            f"{params['user']} ({problem}): start it, or set "
+            "PGHOST/PGPORT/PGUSER/PGPASSWORD.",
             pytrace=False,
         )
-    proc = subprocess.run(
-        [sys.executable, "-c", "import odoo.release as r; print(r.version)"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    version = proc.stdout.strip()
-    if proc.returncode or not version.startswith("18.0"):
-        pytest.fail(
-            f"Odoo 18.0 is needed, found {version or 'a broken install'}: "
-            f"{proc.stderr.strip()[-300:]}",
-            pytrace=False,
-        )
+    conn.autocommit = True
+    return conn
 
 
 def addons_path():
-    if os.environ.get("SC_ODOO_ADDONS_PATH"):
-        return os.environ["SC_ODOO_ADDONS_PATH"]
-    spec = importlib.util.find_spec("odoo")
-    odoo_dir = Path(spec.origin).parent
-    paths = [odoo_dir / "addons", odoo_dir.parent / "addons"]
-    extra = [Path(p) for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
-    result = [p for p in [*extra, *paths] if p.is_dir()]
-    result.append(ROOT)
-    return ",".join(str(p) for p in dict.fromkeys(result))
+    return os.environ.get("SC_ODOO_ADDONS_PATH") or harness.addons_path()
 
 
 def odoo_cmd(db, *args):
@@ -230,8 +197,8 @@ class OdooServer:
 @pytest.fixture(scope="session")
 def odoo_server():
     """A live Odoo 18 server with a fresh database holding the addon and demo."""
-    check_odoo()
-    pg_connect().close()
+    require(harness.check_odoo)  # Odoo 18.0, importable with psycopg2
+    require(harness.check_postgres)  # reachable, version 13 or later
     LOG_DIR.mkdir(exist_ok=True)
     db = f"sc_e2e_{secrets.token_hex(4)}"
     create_database(db)
