@@ -292,6 +292,7 @@ class SaleAccuracyRule(models.Model):
             ):
                 by_pricelist[pricelist_id].append(line)
         findings = []
+        limit = self.threshold
         now = fields.Datetime.now()
         for pricelist_id, pl_lines in by_pricelist.items():
             # line records that share their prefetching, for the few lines
@@ -324,7 +325,7 @@ class SaleAccuracyRule(models.Model):
                 if not expected:
                     continue
                 deviation = abs(line["price_unit"] - expected) / abs(expected) * 100
-                if round(deviation - self.threshold, 2) <= 0:
+                if round(deviation - limit, 2) <= 0:
                     continue
                 currency = data.currency(order["currency_id"])
                 findings.append(
@@ -379,6 +380,7 @@ class SaleAccuracyRule(models.Model):
         return price
 
     def _check_discount_limit(self, data, order_ids, lines):
+        limit = self.threshold
         return [
             (
                 line["order_id"],
@@ -393,7 +395,7 @@ class SaleAccuracyRule(models.Model):
                 ),
             )
             for line in lines
-            if round(line["discount"] - self.threshold, 2) > 0
+            if round(line["discount"] - limit, 2) > 0
         ]
 
     def _check_invalid_quantity(self, data, order_ids, lines):
@@ -413,7 +415,7 @@ class SaleAccuracyRule(models.Model):
             and float_compare(
                 line["qty"],
                 0.0,
-                precision_rounding=data.uom(line["uom_id"]).rounding or 0.01,
+                precision_rounding=data.uom_rounding(line["uom_id"]) or 0.01,
             )
             <= 0
         ]
@@ -431,21 +433,24 @@ class SaleAccuracyRule(models.Model):
                 order="qty desc, sequence, id",
             )
         )
+        # (id, units per pack, name), largest first, per product
         by_product = defaultdict(list)
         for packaging in packagings:
-            by_product[packaging.product_id.id].append(packaging)
+            by_product[packaging.product_id.id].append(
+                (packaging.id, packaging.qty, packaging.name)
+            )
         findings = []
         for line in lines:
             product_packagings = by_product.get(line["product_id"])
             if not product_packagings or line["qty"] <= 0:
                 continue
-            packaging = next(
-                (p for p in product_packagings if p.id == line["packaging_id"]),
+            _id, pack, name = next(
+                (p for p in product_packagings if p[0] == line["packaging_id"]),
                 product_packagings[-1],  # the smallest sales packaging
             )
             qty = data.product_qty(line)
-            rounding = data.uom(line["product_uom_id"]).rounding
-            remainder = qty - packaging.qty * round(qty / packaging.qty)
+            rounding = data.uom_rounding(line["product_uom_id"])
+            remainder = qty - pack * round(qty / pack)
             if float_is_zero(remainder, precision_rounding=rounding):
                 continue
             findings.append(
@@ -458,10 +463,10 @@ class SaleAccuracyRule(models.Model):
                         "%(upper)s.",
                         product=data.product_name(line["product_id"]),
                         qty=qty,
-                        packaging=packaging.name,
-                        pack=packaging.qty,
-                        lower=packaging.qty * (qty // packaging.qty),
-                        upper=packaging.qty * (qty // packaging.qty + 1),
+                        packaging=name,
+                        pack=pack,
+                        lower=pack * (qty // pack),
+                        upper=pack * (qty // pack + 1),
                     ),
                 )
             )
@@ -502,7 +507,7 @@ class SaleAccuracyRule(models.Model):
                 key = (line["order_id"], line["product_id"])
                 needed[key] += qty
                 available = forecast(line["product_id"], dates[line["id"]])
-                rounding = data.uom(line["product_uom_id"]).rounding
+                rounding = data.uom_rounding(line["product_uom_id"])
                 if (
                     float_compare(needed[key], available, precision_rounding=rounding)
                     <= 0
@@ -849,6 +854,7 @@ class _AccuracyData:
         self.env = env
         self._product_names = None
         self._quantities = {}
+        self._roundings = {}
         Order, Line = env["sale.order"], env["sale.order.line"]
         order_fields = [
             "name", "state", "company_id", "team_id", "partner_id",
@@ -963,6 +969,11 @@ class _AccuracyData:
 
     def uom(self, uom_id):
         return self.env["uom.uom"].browse(uom_id)
+
+    def uom_rounding(self, uom_id):
+        if uom_id not in self._roundings:
+            self._roundings[uom_id] = self.uom(uom_id).rounding
+        return self._roundings[uom_id]
 
     def currency(self, currency_id):
         return self.env["res.currency"].browse(currency_id)
