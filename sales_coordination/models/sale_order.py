@@ -120,6 +120,18 @@ class SaleOrder(models.Model):
                 or order.administrator_id
             )
 
+    def _compute_partner_credit_warning(self):
+        """Compute Odoo's credit-limit banner as superuser.
+
+        Odoo 18.0 reads the customer's credit limit (a company-dependent field
+        restricted to accounting users) as the current user: once "Sales Credit
+        Limit" is enabled, a coordinator or salesperson without accounting
+        rights cannot even open a quotation (fixed upstream after 18.0, in
+        odoo/odoo#189209). The banner only shows amounts the credit-limit
+        accuracy rule also reports to them.
+        """
+        return super(SaleOrder, self.sudo())._compute_partner_credit_warning()
+
     # === FIELDS: KPI TIMESTAMPS ===
 
     invoice_posted_date = fields.Datetime(

@@ -237,6 +237,21 @@ class TestAccuracyRules(AccuracyCase):
         self.customer.with_company(self.company).credit_limit = 5000.0
         self.assertEqual(self._check(order), set())
 
+    def test_credit_limit_banner_for_users_without_accounting_rights(self):
+        """Enabling credit limits must not lock coordinators and salespeople
+        out of their quotations (Odoo 18.0 raised an AccessError on the
+        customer's credit limit)."""
+        self.company.account_use_credit_limit = True
+        self.customer.with_company(self.company).credit_limit = 100.0
+        order = self._clean_order()  # 504 untaxed, above the limit
+        order.user_id = self.salesperson  # who sees only their own orders
+        for user in (self.coordinator, self.salesperson):
+            with self.subTest(user=user.login):
+                self.assertFalse(user.has_group("account.group_account_invoice"))
+                self.env.invalidate_all()
+                values = order.with_user(user).read(["partner_credit_warning"])
+                self.assertIn("100", values[0]["partner_credit_warning"])
+
     def test_credit_limit_needs_the_company_setting(self):
         self.company.account_use_credit_limit = False
         self.customer.with_company(self.company).credit_limit = 1.0
