@@ -32,7 +32,7 @@ DEMO_LOGINS = [
     ("Sales Administrator", "administrator", "administrator"),
     ("Coordination Manager", "manager", "manager"),
     ("Sales Coordinator", "coordinator2", "coordinator2"),
-    ("Salesperson", "salesperson", "salesperson"),
+    ("Salesperson", "salesrep", "salesrep"),
     ("Odoo administrator", "admin", "admin"),
 ]
 
