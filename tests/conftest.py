@@ -9,7 +9,8 @@ Environment variables (all optional):
 
 - ``PGHOST`` / ``PGPORT`` / ``PGUSER`` / ``PGPASSWORD``: PostgreSQL
   (default 127.0.0.1:5432, current user);
-- ``SC_ODOO_ADDONS_PATH``: the full addons path (``bin/test`` exports it);
+- ``ODOO_ADDONS_PATH``: extra addons directories, comma-separated (as for
+  ``bin/test``);
 - ``SC_E2E_TEMPLATE_DB``: copy this database (with Odoo's ``sale_management``,
   ``sale_crm`` and ``sale_stock`` already installed) instead of starting from
   an empty one; the addon is still installed fresh. A developer shortcut only.
@@ -19,7 +20,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -76,14 +76,10 @@ def require(check):
         pytest.fail(str(exc), pytrace=False)
 
 
-def pg_params():
-    return harness.pg_params()
-
-
 def pg_connect(dbname="postgres"):
     import psycopg2
 
-    params = pg_params()
+    params = harness.pg_params()
     try:
         conn = psycopg2.connect(dbname=dbname, connect_timeout=5, **params)
     except psycopg2.OperationalError as exc:
@@ -96,40 +92,6 @@ def pg_connect(dbname="postgres"):
         )
     conn.autocommit = True
     return conn
-
-
-def addons_path():
-    return os.environ.get("SC_ODOO_ADDONS_PATH") or harness.addons_path()
-
-
-def odoo_cmd(db, *args):
-    params = pg_params()
-    cmd = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "--database",
-        db,
-        "--db_host",
-        params["host"],
-        "--db_port",
-        params["port"],
-        "--db_user",
-        params["user"],
-        "--addons-path",
-        addons_path(),
-        "--db-filter",
-        f"^{db}$",
-    ]
-    if params["password"]:
-        cmd += ["--db_password", params["password"]]
-    return [*cmd, *args]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def filestore(db):
@@ -205,7 +167,7 @@ def odoo_server():
     try:
         with open(LOG_DIR / "e2e-install.log", "w") as log:
             install = subprocess.run(
-                odoo_cmd(
+                harness.odoo_cmd(
                     db,
                     "-i",
                     ADDON,
@@ -223,14 +185,14 @@ def odoo_server():
                 "see .logs/e2e-install.log",
                 pytrace=False,
             )
-        port = free_port()
+        port = harness.free_port()
         url = f"http://127.0.0.1:{port}"
         log = open(LOG_DIR / "e2e-server.log", "w")  # noqa: SIM115
         # Threaded mode: every request gets its own thread and cursor, so the
         # concurrency tests really overlap transactions. No cron thread, so
         # nothing runs behind the tests' back.
         server = subprocess.Popen(
-            odoo_cmd(
+            harness.odoo_cmd(
                 db,
                 "--http-interface",
                 "127.0.0.1",

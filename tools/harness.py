@@ -540,7 +540,6 @@ def cmd_test(args):
         step_odoo_tests(tally, db)
         step_nodemo_install(tally, f"{prefix}_nodemo")
     conf = odoo_rc_file(db)
-    env = dict(os.environ, SC_ODOO_ADDONS_PATH=addons_path())
     step_pytest(
         tally,
         "pytest-odoo (unit tests, existing database)",
@@ -551,7 +550,6 @@ def cmd_test(args):
             f"{ADDON}/tests",
         ],
         "pytest-odoo.log",
-        env=env,
     )
     conf.unlink()
     step_pytest(
@@ -559,7 +557,6 @@ def cmd_test(args):
         "end-to-end over RPC (tests/)",
         ["tests", "-x" if args.fail_fast else "-q"],
         "pytest-e2e.log",
-        env=env,
     )
     step_lint(tally)
     step_packaging(tally)
