@@ -8,7 +8,7 @@ import pytest
 from sales_coordination_client import BusinessError, ConnectionFailed, UsageError
 from sales_coordination_client.cli import main
 from sales_coordination_client.connection import parse_url, translate_error
-from sales_coordination_client.output import ProgressBar, emit
+from sales_coordination_client.output import ProgressBar, emit, emit_kpis
 
 
 @pytest.mark.parametrize(
@@ -93,6 +93,32 @@ def test_emit_json_csv_table():
     out = io.StringIO()
     emit([], "table", columns=["id"], stream=out)
     assert "(nothing)" in out.getvalue()
+
+
+def test_emit_kpis_empty_is_null_in_json_and_an_empty_cell():
+    kpis = {"quotations": 0, "quote_to_order_rate": False, "fulfillment_rate": 50.0}
+    out = io.StringIO()
+    emit_kpis(kpis, "json", stream=out)
+    assert json.loads(out.getvalue()) == {
+        "quotations": 0,
+        "quote_to_order_rate": None,
+        "fulfillment_rate": 50.0,
+    }
+    assert '"quote_to_order_rate": null' in out.getvalue()
+    out = io.StringIO()
+    emit_kpis(kpis, "csv", stream=out)
+    assert out.getvalue().splitlines() == [
+        "kpi,value",
+        "quotations,0",
+        "quote_to_order_rate,",
+        "fulfillment_rate,50.0",
+    ]
+    out = io.StringIO()
+    emit_kpis(kpis, "table", stream=out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split() == ["kpi", "value"]
+    assert lines[2].split() == ["quotations", "0"]
+    assert lines[3].split() == ["quote_to_order_rate"]
 
 
 def test_missing_connection_settings_exit_2(monkeypatch, capsys):

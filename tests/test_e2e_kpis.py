@@ -114,7 +114,7 @@ def test_kpis_match_the_records_created(admin, kpi_world):
     assert isinstance(kpis["followups_overdue"], int)
 
 
-def test_empty_period_gives_none_rates(admin, kpi_world):
+def test_empty_period_gives_false_rates(admin, kpi_world):
     kpis = get_kpis(
         admin, "1990-01-01", "1990-01-31", user_ids=[kpi_world["coordinator"]]
     )
@@ -128,14 +128,28 @@ def test_empty_period_gives_none_rates(admin, kpi_world):
         "meeting_efficiency_rate",
         "fulfillment_rate",
     ):
-        assert kpis[key] is None, key
+        assert kpis[key] is False, key
+
+
+def test_cli_empty_kpis_are_null_in_json_and_empty_in_csv(kpi_world, cli):
+    user = str(kpi_world["coordinator"])
+    args = ["kpis", "--from", "1990-01-01", "--to", "1990-01-31", "--user", user]
+    as_json = cli(*args, "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    values = json.loads(as_json.stdout)
+    assert values["quotations"] == 0
+    assert values["quote_to_order_rate"] is None
+    as_csv = cli(*args, "--format", "csv")
+    rows = {r["kpi"]: r["value"] for r in csv.DictReader(io.StringIO(as_csv.stdout))}
+    assert rows["quote_to_order_rate"] == ""
+    assert rows["quotations"] == "0"
 
 
 def test_team_filter(admin, kpi_world):
     team = admin.env["crm.team"].create({"name": "E2E empty team"})
     kpis = get_kpis(admin, team_ids=[team])
     assert kpis["quotations"] == 0
-    assert kpis["quote_to_order_rate"] is None
+    assert kpis["quote_to_order_rate"] is False
 
 
 def test_cli_kpis_json_csv_table(admin, kpi_world, cli):
@@ -143,9 +157,10 @@ def test_cli_kpis_json_csv_table(admin, kpi_world, cli):
     args = ["kpis", "--from", DATE_FROM, "--to", DATE_TO, "--user", user]
     as_json = cli(*args, "--format", "json")
     assert as_json.returncode == 0, as_json.stderr
-    assert json.loads(as_json.stdout) == get_kpis(
-        admin, user_ids=[kpi_world["coordinator"]]
-    )
+    expected = get_kpis(admin, user_ids=[kpi_world["coordinator"]])
+    assert json.loads(as_json.stdout) == {
+        key: None if value is False else value for key, value in expected.items()
+    }
     as_csv = cli(*args, "--format", "csv")
     assert as_csv.returncode == 0, as_csv.stderr
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))

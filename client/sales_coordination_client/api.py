@@ -130,7 +130,8 @@ class Client:
     # ------------------------------------------------------------------
 
     def kpis(self, date_from, date_to, teams=(), users=()):
-        """``sales.coordination.kpi.get_kpis`` for a period: a dict."""
+        """``sales.coordination.kpi.get_kpis`` for a period: a dict, where a
+        KPI that cannot be computed (empty denominator) is ``False``."""
         parse_date(date_from, "--from")
         parse_date(date_to, "--to")
         kwargs = {}

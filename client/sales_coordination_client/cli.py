@@ -224,11 +224,7 @@ def build_parser():
 
 def cmd_kpis(client, args):
     kpis = client.kpis(args.date_from, args.date_to, args.team, args.user)
-    if output.resolve_format(args.format) == "json":
-        output.emit(kpis, "json")
-        return
-    rows = [{"kpi": key, "value": value} for key, value in kpis.items()]
-    output.emit(rows, args.format, columns=["kpi", "value"])
+    output.emit_kpis(kpis, args.format)
 
 
 def cmd_check_orders(client, args):

@@ -53,6 +53,18 @@ def emit(data, fmt, columns=None, stream=None):
         table(rows, columns, stream)
 
 
+def emit_kpis(kpis, fmt, stream=None):
+    """Print a ``get_kpis`` dict: a KPI that cannot be computed (``False``
+    from the server) is ``null`` in JSON and an empty cell in a table or CSV.
+    """
+    values = {key: None if value is False else value for key, value in kpis.items()}
+    if resolve_format(fmt) == "json":
+        emit(values, "json", stream=stream)
+        return
+    rows = [{"kpi": key, "value": value} for key, value in values.items()]
+    emit(rows, fmt, columns=["kpi", "value"], stream=stream)
+
+
 def table(rows, columns, stream):
     texts = [[str(cell(row.get(k))) for k in columns] for row in rows]
     widths = [

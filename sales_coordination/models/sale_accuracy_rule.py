@@ -86,6 +86,38 @@ class SaleAccuracyRule(models.Model):
         help="Leave empty to apply the rule in every company.",
     )
     description = fields.Text(translate=True)
+    setting_warning = fields.Text(
+        compute="_compute_setting_warning",
+        help="Why the rule checks nothing in some of its companies (a setting "
+        "of Odoo or a threshold it needs). Orders there are not checked by "
+        "it, and their check does not count it as passed.",
+    )
+
+    # === COMPUTE METHODS ===
+
+    @api.depends("check_type", "threshold", "company_id")
+    @api.depends_context("allowed_company_ids")
+    def _compute_setting_warning(self):
+        for rule in self:
+            companies = rule.company_id or self.env.companies
+            reasons = {}
+            for company in companies:
+                reason = rule._inapplicable_reason(company)
+                if reason:
+                    reasons.setdefault(reason, []).append(company.name)
+            rule.setting_warning = (
+                "\n".join(
+                    self.env._(
+                        "%(reason)s (%(companies)s)",
+                        reason=reason,
+                        companies=", ".join(names),
+                    )
+                    if len(self.env.companies) > 1 or rule.company_id
+                    else reason
+                    for reason, names in reasons.items()
+                )
+                or False
+            )
 
     # === CONSTRAINT METHODS ===
 
@@ -146,20 +178,75 @@ class SaleAccuracyRule(models.Model):
         """
         return _AccuracyData(self.env, orders)
 
+    def _inapplicable_reason(self, company):
+        """Why this rule cannot check the orders of ``company``, or False.
+
+        A rule that needs a setting of Odoo (or a threshold) checks nothing
+        while it is missing: the orders of that company are not checked by it,
+        and the reason shows on the rule form (``setting_warning``) and on the
+        orders (``accuracy_not_applied``). Extend it for a new check type.
+        """
+        self.ensure_one()
+        if self.check_type == "packaging_multiple" and not self._packagings_enabled():
+            return self.env._(
+                "Needs the Product Packagings setting (Settings › Inventory › "
+                "Products): without it, no quantity is checked against a "
+                "packaging."
+            )
+        if self.check_type == "credit_limit" and not company.account_use_credit_limit:
+            return self.env._(
+                "Needs the Sales Credit Limit setting (Settings › Invoicing › "
+                "Customer Payments): without it, no order is checked against a "
+                "credit limit."
+            )
+        if self.check_type == "minimum_order" and not self.threshold:
+            return self.env._(
+                "Needs a minimum amount in Threshold: with 0 the rule checks nothing."
+            )
+        return False
+
+    def _packagings_enabled(self):
+        """Whether the Product Packagings setting is on (Odoo implies its
+        group on every internal user)."""
+        packaging = self.env.ref(
+            "product.group_stock_packaging", raise_if_not_found=False
+        )
+        return bool(
+            packaging
+            and packaging in self.env.ref("base.group_user").sudo().implied_ids
+        )
+
     def _applicable_order_ids(self, data):
         """Ids of the orders of ``data`` this rule applies to (company and
-        teams)."""
+        teams), leaving out the companies where it cannot check anything
+        (``_inapplicable_reason``)."""
         self.ensure_one()
-        if not self.company_id and not self.team_ids:
-            return list(data.orders)
         company_id = self.company_id.id
         team_ids = set(self.team_ids.ids)
+        companies = {order["company_id"] for order in data.orders.values()}
+        skipped = {
+            cid
+            for cid in companies
+            if self._inapplicable_reason(self.env["res.company"].sudo().browse(cid))
+        }
+        if not company_id and not team_ids and not skipped:
+            return list(data.orders)
         return [
             oid
             for oid, order in data.orders.items()
             if (not company_id or order["company_id"] == company_id)
             and (not team_ids or order["team_id"] in team_ids)
+            and order["company_id"] not in skipped
         ]
+
+    def _not_applied_rules(self, company):
+        """The rules of ``self`` that cannot check the orders of ``company``."""
+        return self.filtered(
+            lambda rule: (
+                rule._inapplicable_reason(company)
+                and (not rule.company_id or rule.company_id == company)
+            )
+        )
 
     def _run_checks(self, data):
         """Run every rule in ``self`` on the orders of ``data`` it applies to.
@@ -275,24 +362,25 @@ class SaleAccuracyRule(models.Model):
         ]
 
     def _check_price_deviation(self, data, order_ids, lines):
-        """Compare each line's unit price with the price its pricelist gives.
+        """Compare each line's unit price with the one Odoo would put on it.
 
-        The pricelist rules are fetched once per pricelist for all products
-        (today's rules). Lines of the same product, quantity, unit, currency,
-        day and attributes share a price, which Odoo's pricelist computes
-        once (``_expected_price``).
+        That is the order's pricelist price, or without a pricelist (the
+        Pricelists setting off, Odoo's default) the product's sales price,
+        both with variant extras, unit of measure, currency conversion, the
+        order's date and the fiscal position's taxes, as
+        ``sale.order.line._compute_price_unit`` does. The pricelist rules are
+        fetched once per pricelist for all products (today's rules); lines of
+        the same product, quantity, unit, currency, day, attributes, company
+        and fiscal position share a price, which Odoo computes once
+        (``_expected_price``). No line is skipped: a price that cannot be
+        compared (an expected price of 0) is a finding that says so.
         """
         by_pricelist = defaultdict(list)
         for line in lines:
-            pricelist_id = data.orders[line["order_id"]]["pricelist_id"]
-            if (
-                pricelist_id
-                and line["product_type"] != "combo"
-                and not line["combo_item_id"]
-            ):
-                by_pricelist[pricelist_id].append(line)
+            by_pricelist[data.orders[line["order_id"]]["pricelist_id"] or False].append(
+                line
+            )
         findings = []
-        limit = self.threshold
         now = fields.Datetime.now()
         for pricelist_id, pl_lines in by_pricelist.items():
             # line records that share their prefetching, for the few lines
@@ -311,46 +399,97 @@ class SaleAccuracyRule(models.Model):
             memo = {}
             for line in pl_lines:
                 order = data.orders[line["order_id"]]
-                key = (
-                    line["product_id"],
-                    line["qty"],
-                    line["uom_id"],
-                    order["currency_id"],
-                    order["date_order"].date(),
-                    data.no_variant_values.get(line["id"], ()),
-                )
-                if key not in memo:
-                    memo[key] = self._expected_price(records[line["id"]], items)
-                expected = memo[key]
-                if not expected:
-                    continue
-                deviation = abs(line["price_unit"] - expected) / abs(expected) * 100
-                if round(deviation - limit, 2) <= 0:
-                    continue
-                currency = data.currency(order["currency_id"])
-                findings.append(
-                    (
-                        order["id"],
-                        line["id"],
-                        self.env._(
-                            "%(product)s: unit price %(price)s differs by "
-                            "%(deviation)s%% from the pricelist price "
-                            "%(expected)s (limit %(limit)s%%). Update the "
-                            "price or correct the pricelist.",
-                            product=data.product_name(line["product_id"]),
-                            price=line["price_unit"],
-                            deviation=float_round(deviation, 2),
-                            expected=float_round(
-                                expected, precision_rounding=currency.rounding
-                            ),
-                            limit=self.threshold,
-                        ),
+                record = records[line["id"]]
+                if line["combo_item_id"]:
+                    # depends on its combo line: computed for itself
+                    expected = self._expected_price(record, items)
+                else:
+                    key = (
+                        line["product_id"],
+                        line["qty"],
+                        line["uom_id"],
+                        order["currency_id"],
+                        order["date_order"].date(),
+                        data.no_variant_values.get(line["id"], ()),
+                        order["company_id"],
+                        record.order_id.fiscal_position_id.id,
                     )
+                    if key not in memo:
+                        memo[key] = self._expected_price(record, items)
+                    expected = memo[key]
+                finding = self._price_deviation_finding(
+                    data, line, expected, bool(pricelist_id)
                 )
+                if finding:
+                    findings.append(finding)
         return findings
 
+    def _price_deviation_finding(self, data, line, expected, with_pricelist):
+        """The finding of one line whose price is ``expected``, or None."""
+        order = data.orders[line["order_id"]]
+        currency = data.currency(order["currency_id"])
+        price = line["price_unit"]
+        reference = (
+            self.env._("the pricelist price")
+            if with_pricelist
+            else self.env._("the sales price")
+        )
+        if currency.is_zero(expected):
+            if currency.is_zero(price):
+                return None
+            return (
+                order["id"],
+                line["id"],
+                self.env._(
+                    "%(product)s: unit price %(price)s, but %(reference)s is 0: "
+                    "the deviation cannot be measured. Check the price, or set "
+                    "the product's price.",
+                    product=data.product_name(line["product_id"]),
+                    price=price,
+                    reference=reference,
+                ),
+            )
+        deviation = abs(price - expected) / abs(expected) * 100
+        if round(deviation - self.threshold, 2) <= 0:
+            return None
+        return (
+            order["id"],
+            line["id"],
+            self.env._(
+                "%(product)s: unit price %(price)s differs by %(deviation)s%% "
+                "from %(reference)s %(expected)s (limit %(limit)s%%). Update "
+                "the price or correct the pricelist.",
+                product=data.product_name(line["product_id"]),
+                price=price,
+                deviation=float_round(deviation, 2),
+                reference=reference,
+                expected=float_round(expected, precision_rounding=currency.rounding),
+                limit=self.threshold,
+            ),
+        )
+
     def _expected_price(self, line, items):
-        """Unit price the pricelist shows for ``line`` (before discount)."""
+        """Unit price Odoo puts on ``line`` (before discount): the display
+        price of ``sale.order.line._get_display_price`` from the pricelist
+        rules ``items`` (none without a pricelist: the sales price), with the
+        taxes of the fiscal position as in ``_compute_price_unit``."""
+        line = line.with_company(line.company_id)
+        if line.product_type == "combo":
+            return 0.0  # as Odoo: the combo's items carry the price
+        if line.combo_item_id:
+            price = line._get_combo_item_display_price()
+        else:
+            price = self._pricelist_price(line, items)
+        product = line.product_id
+        return product._get_tax_included_unit_price_from_price(
+            price,
+            product_taxes=product.taxes_id.filtered(
+                lambda tax: tax.company_id == line.env.company
+            ),
+            fiscal_position=line.order_id.fiscal_position_id,
+        )
+
+    def _pricelist_price(self, line, items):
         product = line.product_id.with_context(**line._get_product_price_context())
         quantity = line.product_uom_qty or 1.0
         uom = line.product_uom or product.uom_id

@@ -100,7 +100,37 @@ class SaleOrder(models.Model):
         "Set once, at that first check, and never recomputed.",
     )
 
+    accuracy_not_applied = fields.Text(
+        string="Rules Not Applied",
+        compute="_compute_accuracy_not_applied",
+        help="Active accuracy rules that cannot check this order, and why (a "
+        "setting they need is off). A passed check means that every other "
+        "rule passed; these were not checked.",
+    )
+
     # === COMPUTE METHODS ===
+
+    @api.depends("company_id", "team_id")
+    def _compute_accuracy_not_applied(self):
+        rules = self.env["sale.accuracy.rule"].sudo().search([])
+        for order in self:
+            company = order.company_id or self.env.company
+            not_applied = rules._not_applied_rules(company).filtered(
+                lambda rule, order=order: (
+                    not rule.team_ids or order.team_id in rule.team_ids
+                )
+            )
+            order.accuracy_not_applied = (
+                "\n".join(
+                    self.env._(
+                        "%(rule)s: %(reason)s",
+                        rule=rule.name,
+                        reason=rule._inapplicable_reason(company),
+                    )
+                    for rule in not_applied
+                )
+                or False
+            )
 
     @api.depends("partner_id", "team_id")
     def _compute_coordinator_id(self):
@@ -558,23 +588,23 @@ class SaleOrder(models.Model):
                 "overridden_by_id": self.env.uid,
             }
         )
+        bodies = {}
         for order, order_issues in issues.grouped("order_id").items():
             order.sudo().write({"accuracy_state": "overridden"})
             items = Markup().join(
                 Markup("<li>%s</li>") % issue.message for issue in order_issues
             )
-            order.message_post(
-                body=Markup("<p>%s</p><p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._(
-                        "Accuracy issues overridden by %(user)s.",
-                        user=self.env.user.name,
-                    ),
-                    self.env._("Reason: %(reason)s", reason=reason),
-                    items,
+            bodies[order.id] = Markup("<p>%s</p><p>%s</p><ul>%s</ul>") % (
+                self.env._(
+                    "Accuracy issues overridden by %(user)s.",
+                    user=self.env.user.name,
                 ),
-                subtype_xmlid="mail.mt_note",
+                self.env._("Reason: %(reason)s", reason=reason),
+                items,
             )
+        # An audit note, logged: it notifies nobody, so its author (the
+        # manager) needs no email address, unlike message_post.
+        self.browse(list(bodies))._message_log_batch(bodies=bodies)
 
     def _accuracy_reset_override(self):
         """An overridden order whose partner, prices or quantities change must

@@ -90,7 +90,9 @@ class SalesCoordinationKpi(models.AbstractModel):
             activity assignee, meeting organizer)
         :return: a dict with exactly the keys of ``KPI_KEYS``; rates are
             percentages and durations are hours, both rounded to 0.1, and
-            ``None`` when their denominator is 0.
+            ``False`` (Odoo's empty value, which every RPC transport can
+            send, unlike ``None``) when they cannot be computed: a zero
+            denominator, or a model the user may not read.
 
         Every figure is a PostgreSQL aggregate over the records the current
         user may read (access rights, record rules and allowed companies).
@@ -119,7 +121,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             result.update(family(start, end, team_ids, user_ids))
         # On error the transaction ends, and SET LOCAL with it.
         cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
-        return result
+        return {key: False if value is None else value for key, value in result.items()}
 
     # === VALIDATION ===
 

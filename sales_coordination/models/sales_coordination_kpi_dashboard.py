@@ -196,6 +196,11 @@ class SalesCoordinationKpiDashboard(models.TransientModel):
             team_ids=team_ids,
             user_ids=user_ids,
         )
+        # get_kpis says False for a KPI it cannot compute; None here
+        current, previous = (
+            {key: None if value is False else value for key, value in kpis.items()}
+            for kpis in (current, previous)
+        )
         targets = self.env["sales.coordination.kpi.target"]._get_targets(
             team_ids=team_ids, user_ids=user_ids
         )

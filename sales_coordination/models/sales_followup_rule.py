@@ -2,7 +2,7 @@ import logging
 import threading
 from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
@@ -791,8 +791,12 @@ class SalesFollowupRule(models.Model):
 
     def _create_activities(self, vals_list):
         """Create activities through the ORM, as superuser (escalations:
-        few, and their managers get notified)."""
+        few, and their managers get notified). When the user running the
+        rules has no email address, Odoo's assignment notification could not
+        be sent in their name: it comes from OdooBot, as in the cron."""
         Activity = self.env["mail.activity"].sudo()
+        if not self.env.user.email:
+            Activity = Activity.with_user(SUPERUSER_ID)
         return Activity.create(vals_list) if vals_list else Activity
 
     def _resolve_assignees(self, targets):

@@ -300,7 +300,15 @@ class SalesSupportRequest(models.Model):
         partner = self.assigned_to_id.partner_id
         self.message_subscribe(partner_ids=partner.ids)
         if self.assigned_to_id != self.env.user:
-            self.message_notify(
+            author = self.env.user.partner_id
+            # Odoo refuses to notify from an author without an email address
+            # (warehouse staff logging in with a username): the author stays
+            # the user, the mail goes out from the company's address.
+            email_from = author.email_formatted or self._sc_company_email_from()
+            thread = self if email_from else self.sudo()
+            thread.message_notify(
+                author_id=author.id,
+                email_from=email_from or None,
                 partner_ids=partner.ids,
                 subject=self.env._("Support request: %(name)s", name=self.name),
                 body=self.env._(
@@ -310,3 +318,13 @@ class SalesSupportRequest(models.Model):
                 ),
                 model_description=self._description,
             )
+
+    def _sc_company_email_from(self):
+        """The sender of notifications whose author has no email address:
+        the company's address, else its alias domain's default sender."""
+        company = (self.company_id or self.env.company).sudo()
+        return (
+            company.email_formatted
+            or company.alias_domain_id.default_from_email
+            or False
+        )

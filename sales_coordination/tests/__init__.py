@@ -15,3 +15,5 @@ from . import test_accuracy_rules
 from . import test_accuracy_flow
 from . import test_accuracy_rollback
 from . import test_accuracy_ui
+from . import test_no_email
+from . import test_plain_install

@@ -123,6 +123,9 @@ class TestAccuracyRules(AccuracyCase):
         self.assertEqual(self._check(order), {"invalid_quantity"})
 
     def test_packaging_multiple(self):
+        self.env.ref("base.group_user").implied_ids |= self.env.ref(
+            "product.group_stock_packaging"
+        )
         self.env["product.packaging"].create(
             {
                 "name": "Case of 12",

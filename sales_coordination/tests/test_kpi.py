@@ -163,7 +163,7 @@ class TestKpiOrders(KpiCase):
     def test_team_filter(self):
         result = self._kpis(team_ids=[self.team.id])
         self.assertEqual(result["quotations"], 0)
-        self.assertIsNone(result["quote_to_order_rate"])
+        self.assertIs(result["quote_to_order_rate"], False)
         self.assertEqual(result["orders_confirmed"], 1)
         self.assertEqual(result["new_clients"], 1)
         result = self._kpis(team_ids=[self.team2.id])
@@ -187,7 +187,7 @@ class TestKpiOrders(KpiCase):
         self.assertEqual(result["new_clients"], 1)
         self.assertEqual(self._kpis(user_ids=[self.manager.id])["orders_confirmed"], 0)
 
-    def test_empty_denominators_are_none(self):
+    def test_empty_denominators_are_false(self):
         result = self._kpis(("2020-01-01", "2020-01-31"))
         self.assertEqual(result["quotations"], 0)
         self.assertEqual(result["orders_confirmed"], 0)
@@ -195,7 +195,7 @@ class TestKpiOrders(KpiCase):
         for key in KPI_KEYS:
             if key.endswith(("_rate", "_hours")):
                 with self.subTest(key=key):
-                    self.assertIsNone(result[key])
+                    self.assertIs(result[key], False)
         self.assertEqual(self._kpis(team_ids=[])["quotations"], 0)
 
     def test_invoice_processing_hours(self):
@@ -205,8 +205,8 @@ class TestKpiOrders(KpiCase):
         self._set(self.o4, invoice_posted_date="2026-03-01 12:00:00")
         self._set(self.o3, invoice_posted_date="2026-04-01 08:00:00")
         self.assertEqual(self._kpis()["invoice_processing_hours"], 198.0)
-        self.assertEqual(
-            self._kpis(team_ids=[self.team.id])["invoice_processing_hours"], None
+        self.assertIs(
+            self._kpis(team_ids=[self.team.id])["invoice_processing_hours"], False
         )
         self.assertEqual(
             self._kpis(("2026-04-01", "2026-04-30"))["invoice_processing_hours"], 9.0

@@ -72,8 +72,8 @@ class TestKpiAccuracy(KpiCase):
         self.assertEqual(result["data_entry_accuracy_rate"], 0.0)
         self.assertEqual(result["order_accuracy_rate"], 0.0)
         result = self._kpis(("2026-04-01", "2026-04-30"))
-        self.assertIsNone(result["data_entry_accuracy_rate"])
-        self.assertIsNone(result["order_accuracy_rate"])
+        self.assertIs(result["data_entry_accuracy_rate"], False)
+        self.assertIs(result["order_accuracy_rate"], False)
 
     def test_real_check_sets_the_first_check_markers(self):
         # The branch has no street: a data issue at the first check.
@@ -199,24 +199,24 @@ class TestKpiSupportAndMeetings(KpiCase):
         self.assertEqual(result["internal_response_hours"], 3.5)
         result = self._kpis(user_ids=[self.team_coordinator.id])
         self.assertEqual(result["support_turnaround_hours"], 144.0)
-        self.assertIsNone(result["internal_response_hours"])
+        self.assertIs(result["internal_response_hours"], False)
 
     def test_support_boundaries(self):
         # r1 was requested at 08:00 on the first day.
         result = self._kpis(("2026-03-01", "2026-03-01"))
         self.assertEqual(result["internal_response_hours"], 2.0)
-        self.assertIsNone(result["support_turnaround_hours"])
+        self.assertIs(result["support_turnaround_hours"], False)
         result = self._kpis(("2026-02-01", "2026-02-28"))
         self.assertEqual(result["internal_response_hours"], 4.0)
-        self.assertIsNone(result["support_turnaround_hours"])
+        self.assertIs(result["support_turnaround_hours"], False)
 
     def test_meeting_efficiency_by_hand(self):
         self.assertEqual(self._kpis()["meeting_efficiency_rate"], 33.3)
         self.assertEqual(
             self._kpis(("2026-03-31", "2026-04-01"))["meeting_efficiency_rate"], 50.0
         )
-        self.assertIsNone(
-            self._kpis(("2026-03-15", "2026-03-15"))["meeting_efficiency_rate"]
+        self.assertIs(
+            self._kpis(("2026-03-15", "2026-03-15"))["meeting_efficiency_rate"], False
         )
 
     def test_meeting_filters(self):

@@ -1,0 +1,212 @@
+"""Every public method of the addon through a plain ``xmlrpc.client`` proxy,
+without ``allow_none``: Odoo's ``/xmlrpc/2/object`` cannot marshal ``None``,
+so a method returning ``None`` anywhere (an empty KPI, an action) would come
+back as a fault. Each call has valid arguments and must not fault."""
+
+import xmlrpc.client
+
+import pytest
+from conftest import (
+    clean_order_vals,
+    make_user,
+    new_customer,
+    new_order,
+    new_product,
+    unique,
+    xmlid,
+)
+
+
+class PlainXmlRpc:
+    """execute_kw on /xmlrpc/2/object, as the standard library gives it."""
+
+    def __init__(self, server, login, password):
+        self.db = server.db
+        self.password = password
+        common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
+        self.uid = common.authenticate(server.db, login, password, {})
+        assert self.uid, login
+        self.models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
+
+    def __call__(self, model, method, *args, **kwargs):
+        try:
+            return self.models.execute_kw(
+                self.db, self.uid, self.password, model, method, list(args), kwargs
+            )
+        except xmlrpc.client.Fault as fault:
+            pytest.fail(f"{model}.{method} faulted: {fault.faultString}")
+
+
+@pytest.fixture(scope="module")
+def manager(odoo_server, admin):
+    """A Coordination Manager (also a coordinator and an administrator)."""
+    make_user(admin, "e2e_plain_manager", ["sales_coordination.group_manager"])
+    return PlainXmlRpc(odoo_server, "e2e_plain_manager", "e2e_plain_manager")
+
+
+@pytest.fixture(scope="module")
+def salesperson(odoo_server, admin):
+    make_user(admin, "e2e_plain_sales", ["sales_team.group_sale_salesman"])
+    return PlainXmlRpc(odoo_server, "e2e_plain_sales", "e2e_plain_sales")
+
+
+def test_get_kpis_with_empty_denominators(manager, admin):
+    team = admin.env["crm.team"].create({"name": unique("E2E plain team")})
+    for args, kwargs in (
+        (("1990-01-01", "1990-01-31"), {}),
+        (("1990-01-01", "1990-12-31"), {"team_ids": [team]}),
+        (("2026-01-01", "2026-01-31"), {"user_ids": [manager.uid]}),
+        (("2026-01-01", "2026-12-31"), {"team_ids": [], "user_ids": []}),
+    ):
+        kpis = manager("sales.coordination.kpi", "get_kpis", *args, **kwargs)
+        assert kpis["quotations"] == 0 or args[0] == "2026-01-01"
+    empty = manager("sales.coordination.kpi", "get_kpis", "1990-01-01", "1990-01-31")
+    assert empty["quote_to_order_rate"] is False
+    assert empty["fulfillment_rate"] is False
+    assert empty["sales_growth_rate"] is False
+
+
+def test_accuracy_methods(manager, admin):
+    customer = new_customer(admin)
+    product = new_product(admin, price=100.0)
+    order = new_order(admin, customer, [(product, 12, 70.0)], **clean_order_vals(admin))
+    assert manager("sale.order", "action_check_accuracy", [order]) is True
+    state = manager("sale.order", "read", [order], ["accuracy_state"])[0]
+    assert state["accuracy_state"] == "blocked"  # 70 typed for 100
+    rows = manager(
+        "sale.order",
+        "read",
+        [order],
+        ["accuracy_not_applied", "accuracy_issue_ids", "first_time_right"],
+    )
+    assert rows[0]["accuracy_issue_ids"]
+    rule_ids = manager("sale.accuracy.rule", "search", [])
+    rules = manager("sale.accuracy.rule", "read", rule_ids, ["setting_warning"])
+    assert len(rules) == len(rule_ids)
+    assert manager(
+        "sale.order", "action_accuracy_override", [order], "Agreed by the director"
+    )
+    assert manager("sale.order", "action_confirm", [order]) is True
+    other = new_order(admin, customer, [(product, 12, 70.0)], **clean_order_vals(admin))
+    manager("sale.order", "action_check_accuracy", [other])
+    wizard = manager(
+        "sale.accuracy.confirm.wizard",
+        "create",
+        {"order_ids": [(6, 0, [other])], "reason": "Launch price"},
+    )
+    assert manager("sale.accuracy.confirm.wizard", "action_override", [wizard])
+    assert manager("sale.order", "action_view_support_requests", [order])
+    assert manager("sale.order", "action_create_support_request", [order])
+
+
+def test_followup_methods(manager):
+    assert isinstance(manager("sales.followup.rule", "run_followups"), int)
+    assert isinstance(manager("sales.followup.rule", "run_followups", []), int)
+    rule_ids = manager("sales.followup.rule", "search", [], limit=1)
+    assert manager("sales.followup.rule", "action_run_now", rule_ids)
+    assert manager("sales.followup.rule", "action_view_activities", rule_ids)
+
+
+def test_support_request_methods(manager, salesperson, admin):
+    customer = new_customer(admin)
+    request = salesperson(
+        "sales.support.request",
+        "create",
+        {"name": "Pallet labels", "request_type": "document", "partner_id": customer},
+    )
+    assert manager("sales.support.request", "message_post", [request], body="On it")
+    for method in ("action_start", "action_done", "action_reopen", "action_cancel"):
+        assert manager("sales.support.request", method, [request]) is True
+
+
+def test_meeting_methods(manager, admin):
+    lead = admin.env["crm.lead"].create({"name": unique("E2E plain lead")})
+    assert manager("crm.lead", "action_view_support_requests", [lead])
+    assert manager("crm.lead", "action_create_support_request", [lead])
+
+    def meeting(start):
+        return manager(
+            "calendar.event",
+            "create",
+            {
+                "name": unique("E2E plain meeting"),
+                "start": start,
+                "stop": start.replace("09:00", "10:00"),
+                "opportunity_id": lead,
+            },
+        )
+
+    past = meeting("2026-01-05 09:00:00")
+    for method in (
+        "action_outcome_held",
+        "action_outcome_reset",
+        "action_outcome_no_show",
+        "action_outcome_reset",
+        "action_outcome_cancelled",
+        "action_outcome_reset",
+    ):
+        assert manager("calendar.event", method, [past]) is True
+    assert manager("calendar.event", "action_outcome_rescheduled", [past])
+    assert manager("calendar.event", "action_open_rescheduled", [past])
+    other = meeting("2026-01-12 09:00:00")
+    assert manager(
+        "calendar.event", "action_outcome_rescheduled", [other], "2026-02-02 09:00:00"
+    )
+
+
+def test_dashboard_methods(manager, admin):
+    for values in (
+        {"period": "month", "date_from": "1990-01-01", "date_to": "1990-01-31"},
+        {"period": "custom", "date_from": "2026-01-01", "date_to": "2026-01-31"},
+    ):
+        dashboard = manager("sales.coordination.kpi.dashboard", "create", values)
+        lines = manager(
+            "sales.coordination.kpi.dashboard",
+            "read",
+            [dashboard],
+            ["line_ids", "previous_date_from"],
+        )[0]["line_ids"]
+        assert manager(
+            "sales.coordination.kpi.dashboard.line",
+            "read",
+            lines,
+            ["kpi", "current", "current_display", "trend", "status"],
+        )
+        for method in ("action_refresh", "action_open_lines", "action_export_xlsx"):
+            assert manager("sales.coordination.kpi.dashboard", method, [dashboard])
+    target_model = "sales.coordination.kpi.target"
+    target = manager(target_model, "create", {"kpi": "quotations", "target": 10.0})
+    assert manager(target_model, "read", [target], [])
+
+
+def test_every_public_method_is_covered():
+    """The methods called above are every public method of the addon's
+    models (read from the addon's source: a new one must be added here)."""
+    import ast
+    from pathlib import Path
+
+    called = set()
+    for node in ast.walk(ast.parse(Path(__file__).read_text())):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            called.add(node.value)
+    models = Path(__file__).resolve().parent.parent / "sales_coordination"
+    public = set()
+    for path in [*models.glob("models/*.py"), *models.glob("wizard/*.py")]:
+        if path.name == "sales_coordination_demo.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if (
+                        isinstance(item, ast.FunctionDef)
+                        and not item.name.startswith("_")
+                        and item.name not in ("create", "write", "unlink", "init")
+                    ):
+                        public.add(item.name)
+    assert public - called == set()
+
+
+def test_xmlid_resolution_without_none(manager, admin):
+    name = "mail_activity_type_quote_followup"
+    res = manager("ir.model.data", "check_object_reference", "sales_coordination", name)
+    assert res[1] == xmlid(admin, f"sales_coordination.{name}")
