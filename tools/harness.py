@@ -404,26 +404,54 @@ def step_odoo_tests(tally, db):
 
 
 def step_nodemo_install(tally, db):
+    """Install without demo data and run the plain-install tests (tag
+    ``sc_plain``) there: every rule on a database with no optional setting."""
     drop_db(db)
     rc, log, secs = run_logged(
         odoo_cmd(
-            db, "-i", ADDON, "--without-demo=all", "--stop-after-init", "--no-http"
+            db,
+            "-i",
+            ADDON,
+            "--without-demo=all",
+            "--test-enable",
+            "--test-tags",
+            "sc_plain",
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=info",
         ),
         "odoo-nodemo.log",
     )
-    ok = rc == 0 and " ERROR " not in log and " CRITICAL " not in log
-    if ok:
+    problems = []
+    try:
         state = psql(f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db)
         demo = psql(
             "SELECT count(*) FROM ir_model_data WHERE module = "
             f"'{ADDON}' AND name = 'res_users_coordinator_demo'",
             db,
         )
-        ok = state == [["installed"]] and demo == [[0]]
+    except HarnessError as exc:
+        state = demo = None
+        problems.append(str(exc))
+    if state != [["installed"]] or demo != [[0]]:
+        problems.append("not installed, or installed with demo data")
+    matches = RESULT_RE.findall(log)
+    failed, errors, total = (int(x) for x in matches[-1]) if matches else (0, 0, 0)
+    skipped = re.findall(r"skipped (.*?) : (.*)", log)
+    if not total:
+        problems.append("no sc_plain test ran")
+    problems += [f"skipped {name}: {why}" for name, why in skipped]
+    if rc != 0 and not (failed or errors):
+        problems.append(f"odoo exited with {rc}")
+    for line in re.findall(r"^.* (?:ERROR|CRITICAL) .*$", log, re.MULTILINE)[:20]:
+        print("    " + line[:300])
+    for problem in problems:
+        print("    " + problem)
+    bad = failed + errors + len(skipped) + (1 if problems and not skipped else 0)
     tally.add(
-        "install without demo data",
-        int(ok),
-        int(not ok),
+        "install without demo data, sc_plain tests",
+        max(total - failed - errors - len(skipped), 0),
+        bad,
         f"({secs:.0f} s, log .logs/odoo-nodemo.log)",
     )
     drop_db(db)

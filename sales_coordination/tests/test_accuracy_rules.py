@@ -109,6 +109,52 @@ class TestAccuracyRules(AccuracyCase):
         line.price_unit = 30.0
         self.assertEqual(self._check(order), set())
 
+    def test_price_deviation_without_pricelist_follows_odoo(self):
+        """Without a pricelist, the price Odoo puts on a new line: the sales
+        price, per unit of measure and with the variant extras."""
+        dozen = self.env.ref("uom.product_uom_dozen")
+        attribute = self.env["product.attribute"].create(
+            {
+                "name": "Gift wrap",
+                "create_variant": "no_variant",
+                "value_ids": [Command.create({"name": "Wrapped"})],
+            }
+        )
+        attribute_line = self.env["product.template.attribute.line"].create(
+            {
+                "product_tmpl_id": self.product.product_tmpl_id.id,
+                "attribute_id": attribute.id,
+                "value_ids": [Command.set(attribute.value_ids.ids)],
+            }
+        )
+        wrap = attribute_line.product_template_value_ids
+        wrap.price_extra = 3.0
+        order = self._clean_order(
+            pricelist_id=False,
+            lines=[
+                {
+                    "product_id": self.product.id,
+                    "product_uom_qty": 2,
+                    "product_uom": dozen.id,
+                },
+                {
+                    "product_id": self.product.id,
+                    "product_uom_qty": 12,
+                    "product_no_variant_attribute_value_ids": [Command.set(wrap.ids)],
+                },
+            ],
+        )
+        self.assertFalse(order.pricelist_id)
+        by_dozen, wrapped = order.order_line
+        self.assertEqual(by_dozen.price_unit, 504.0)  # 12 x 42
+        self.assertEqual(wrapped.price_unit, 45.0)
+        self.assertEqual(self._check(order), set())
+        by_dozen.price_unit = 42.0  # the unit's price typed for a dozen
+        wrapped.price_unit = 42.0  # the extra forgotten: -6.7 %
+        self.assertEqual(self._check(order), {"price_deviation"})
+        self.assertEqual(order.accuracy_open_issue_ids.line_id, by_dozen | wrapped)
+        self.assertIn("the sales price 504.0", by_dozen.accuracy_issue_message)
+
     def test_discount_limit(self):
         order = self._clean_order()
         order.order_line.discount = 15.0

@@ -158,6 +158,13 @@ class TestPlainInstall(SalesCoordinationCase):
         self.assertEqual(
             self._check(self._order(payment_term_id=False)), {"missing_payment_term"}
         )
+        zero = self._order(lines=[{"product_id": self.priced.id, "product_uom_qty": 0}])
+        self.assertEqual(self._check(zero), {"invalid_quantity"})
+        first = self._order(client_order_ref="PO-TWICE")
+        second = self._order(client_order_ref="PO-TWICE")
+        self.assertEqual(self._check(second), {"duplicate_order"})
+        self.assertIn(first.name, second.accuracy_open_issue_ids.message)
+        # last: a delivery address of the customer becomes the orders' default
         depot = self.env["res.partner"].create(
             {"name": "Depot", "parent_id": self.customer.id, "type": "delivery"}
         )
@@ -165,12 +172,6 @@ class TestPlainInstall(SalesCoordinationCase):
             self._check(self._order(partner_shipping_id=depot.id)),
             {"incomplete_delivery_address"},
         )
-        zero = self._order(lines=[{"product_id": self.priced.id, "product_uom_qty": 0}])
-        self.assertEqual(self._check(zero), {"invalid_quantity"})
-        first = self._order(client_order_ref="PO-TWICE")
-        second = self._order(client_order_ref="PO-TWICE")
-        self.assertEqual(self._check(second), {"duplicate_order"})
-        self.assertIn(first.name, second.accuracy_open_issue_ids.message)
 
     def test_discount_and_unsellable(self):
         order = self._order()
