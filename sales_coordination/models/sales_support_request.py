@@ -253,6 +253,10 @@ class SalesSupportRequest(models.Model):
             },
         }
 
+    # Odoo's api.returns is not inherited by an override: without it, the
+    # message record itself would be returned over RPC (XML-RPC cannot
+    # marshal it).
+    @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
         if kwargs.get("message_type", "notification") == "comment":
