@@ -219,3 +219,55 @@ class TestFollowupResilience(FollowupCase):
         self.assertEqual(self._run(WHEN), 2)
         self.assertEqual(len(self._followups(orders)), 2)
         self.assertFalse(self.quote_rule.last_error)
+
+    def test_run_that_lost_the_race_gets_no_error(self):
+        """Another transaction planned the same follow-up and committed after
+        this one began: its insert conflicts with a row it cannot see (a
+        serialization failure under REPEATABLE READ). The rule is skipped,
+        nothing is duplicated, and no error reaches the caller."""
+        # A committed rule, which the other transaction can refer to.
+        rule = self.env.ref("sales_coordination.sales_followup_rule_quote_no_reply")
+        rule.write(
+            {"active": True, "team_ids": [Command.set(self.team.ids)], "delay_days": 3}
+        )
+        self.quote_rule.active = self.broken_rule.active = False
+        order = self._sent_quote()
+        other = self._other_connection()
+        other.execute(
+            """
+            INSERT INTO mail_activity (
+                res_model_id, res_model, res_id, activity_type_id, date_deadline,
+                user_id, automated, active, followup_rule_id)
+            VALUES (%s, 'sale.order', %s, %s, %s, %s, TRUE, TRUE, %s)
+            RETURNING id
+            """,
+            (
+                self.env["ir.model"]._get_id("sale.order"),
+                order.id,
+                rule.activity_type_id.id,
+                WHEN.date(),
+                self.env.ref("base.user_admin").id,
+                rule.id,
+            ),
+        )
+        activity_id = other.fetchone()[0]
+        other.commit()
+
+        def cleanup():
+            other.execute("DELETE FROM mail_activity WHERE id = %s", (activity_id,))
+            other.commit()
+
+        self.addCleanup(cleanup)
+        # The committed follow-up is invisible to this transaction, which
+        # started before: planning it again conflicts with it.
+        self.env.cr.execute(
+            "SELECT count(*) FROM mail_activity WHERE id = %s", [activity_id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        with mute_logger("odoo.sql_db"):
+            created = self._run(WHEN)
+        self.assertEqual(created, 0)
+        self.assertFalse(self._followups(order, rule))
+        self.assertFalse(rule.last_error)
+        # The transaction goes on normally after the skipped rule.
+        self.assertEqual(order.state, "sent")
