@@ -1,5 +1,8 @@
 """Bad input over RPC: at least 200 malformed calls to the addon's public
-methods (issues 3, 4, 5), through JSON-RPC (odoorpc) and XML-RPC.
+methods (issues 3, 4, 5), through JSON-RPC (odoorpc) and XML-RPC, and
+edge-of-range numbers and dates on every public method and on create and
+write of the rule and target models (0, negative, 10**7, 10**9, 2**31, 2**63,
+inf and nan, '0001-01-01', '9999-12-31', date-time strings, wrong types).
 
 Each call must get one of the four clear errors (UserError, ValidationError,
 AccessError, MissingError): never an internal error such as TypeError,
@@ -22,6 +25,7 @@ from conftest import (
     new_product,
     rpc_error_name,
     unique,
+    xmlid,
 )
 from odoorpc.error import RPCError
 
@@ -36,6 +40,7 @@ WATCHED_TABLES = [
     "mail_message",
     "calendar_event",
     "res_partner",
+    "sales_coordination_kpi_target",
 ]
 
 HUGE = [2**31, 2**63 - 1, 2**63, 10**30]
@@ -122,6 +127,66 @@ INJECTED_DOMAINS = [
     "[('user_id.password', '=', 'x')]",
 ]
 VALID_FROM, VALID_TO = "2026-01-01", "2026-01-31"
+INF, NAN = float("inf"), float("nan")
+# Out of range or of the wrong type for any number field; each field adds the
+# values just outside its own range.
+ABSURD_NUMBERS = [
+    10**7 + 0.5,
+    10**9 + 1,
+    2**31,
+    2**63,
+    10**30,
+    INF,
+    -INF,
+    NAN,
+    "abc",
+    "1e400",
+    [],
+    [1],
+    {"a": 1},
+    True,
+]
+FOLLOWUP_RANGES = {
+    "sequence": (-1_000_000, 1_000_000),
+    "delay_days": (0, 730),
+    "deadline_days": (0, 365),
+    "escalate_after_days": (0, 365),
+}
+EDGE_PERIODS = [
+    ("0001-01-01", VALID_TO),
+    ("1899-12-31", VALID_TO),
+    (VALID_FROM, "9999-12-31"),
+    ("9999-12-31", "9999-12-31"),
+    ("0001-01-01", "9999-12-31"),
+    ("1900-01-01", "9998-12-31"),  # in range, but longer than 100 years
+    ("0001-01-01 00:00:00", VALID_TO),
+    (VALID_FROM, "9999-12-31 23:59:59"),
+    (VALID_FROM, "2026-01-31T23:59:59"),
+    (0, VALID_TO),
+    (-1, VALID_TO),
+    (2**31, VALID_TO),
+    (INF, VALID_TO),
+    (NAN, VALID_TO),
+]
+BAD_RESCHEDULES = [
+    "0001-01-01 00:00:00",
+    "1899-12-31 23:59:59",
+    "9999-12-31 23:59:59",
+    "9998-12-31 23:59:00",  # the new meeting would end after the latest date
+    "9999-12-31",
+    "2026-13-01 10:00:00",
+    "2026-03-04T10:00:00",
+    "not a date",
+    20260304,
+    2**31,
+    2**63,
+    INF,
+    NAN,
+    -1,
+    ["2026-03-04 10:00:00"],
+    {"start": "2026-03-04 10:00:00"},
+    True,
+]
 
 
 def _cases():
@@ -242,6 +307,9 @@ def _cases():
             [{"name": "bad", "request_type": "other", field: 999999999}],
         )
 
+    _edge_number_cases(add)
+    _edge_date_cases(add)
+
     RULE = "sale.accuracy.rule"
     for i, domain in enumerate(INJECTED_DOMAINS):
         vals = {
@@ -261,6 +329,122 @@ def _cases():
             [["$DOMAIN_RULE"], {"domain": domain}],
         )
     return cases
+
+
+def _edge_number_cases(add):
+    """Numbers out of their range, or not numbers, on create and write of the
+    rule and target models."""
+    FUP = "sales.followup.rule"
+    RULE = "sale.accuracy.rule"
+    for fname, (low, high) in FOLLOWUP_RANGES.items():
+        for i, value in enumerate([low - 1, high + 1, -(2**31), *ABSURD_NUMBERS]):
+            add(
+                f"followup-write-{fname}-{i}",
+                "manager",
+                FUP,
+                "write",
+                [["$FOLLOWUP_RULE"], {fname: value}],
+            )
+            add(
+                f"followup-create-{fname}-{i}",
+                "manager",
+                FUP,
+                "create",
+                [
+                    {
+                        "name": "absurd",
+                        "trigger": "quote_no_reply",
+                        "activity_type_id": "$QUOTE_TYPE",
+                        fname: value,
+                    }
+                ],
+            )
+    for fname in ("last_run_date", "last_error", "cron_after_id", "cron_pass_date"):
+        add(
+            f"followup-engine-field-{fname}",
+            "manager",
+            FUP,
+            "write",
+            [["$FOLLOWUP_RULE"], {fname: "2026-01-01" if "date" in fname else 1}],
+        )
+
+    for label, rule, too_much in (
+        ("discount", "$DISCOUNT_RULE", 100.5),
+        ("duplicate", "$DUPLICATE_RULE", 366),
+    ):
+        for i, value in enumerate([-1, -0.01, too_much, 10**7, *ABSURD_NUMBERS]):
+            add(
+                f"rule-write-threshold-{label}-{i}",
+                "manager",
+                RULE,
+                "write",
+                [[rule], {"threshold": value}],
+            )
+    for i, value in enumerate([1_000_001, -1_000_001, *ABSURD_NUMBERS]):
+        add(
+            f"rule-write-sequence-{i}",
+            "manager",
+            RULE,
+            "write",
+            [["$DISCOUNT_RULE"], {"sequence": value}],
+        )
+        add(
+            f"rule-create-threshold-{i}",
+            "manager",
+            RULE,
+            "create",
+            [
+                {
+                    "name": "absurd",
+                    "code": f"e2e_absurd_{i}",
+                    "check_type": "duplicate_order",
+                    "threshold": value,
+                }
+            ],
+        )
+
+    TARGET = "sales.coordination.kpi.target"
+    for kpi, too_much in (
+        ("quote_to_order_rate", 100.5),
+        ("support_turnaround_hours", 8761),
+        ("new_clients", 10**7 + 1),
+    ):
+        for i, value in enumerate([-1, too_much, *ABSURD_NUMBERS]):
+            add(
+                f"target-create-{kpi}-{i}",
+                "manager",
+                TARGET,
+                "create",
+                [{"kpi": kpi, "target": value}],
+            )
+
+
+def _edge_date_cases(add):
+    """Dates at the edge of what Python can represent, and wrong types, on
+    every public method taking a date."""
+    KPI = "sales.coordination.kpi"
+    for i, (first, last) in enumerate(EDGE_PERIODS):
+        add(f"kpi-edge-period-{i}", "manager", KPI, "get_kpis", [first, last])
+
+    DASHBOARD = "sales.coordination.kpi.dashboard"
+    for i, (first, last) in enumerate(EDGE_PERIODS[:6]):
+        add(
+            f"dashboard-create-period-{i}",
+            "manager",
+            DASHBOARD,
+            "create",
+            [{"period": "custom", "date_from": first, "date_to": last}],
+        )
+
+    EVENT = "calendar.event"
+    for i, value in enumerate(BAD_RESCHEDULES):
+        add(
+            f"meeting-reschedule-{i}",
+            "coordinator",
+            EVENT,
+            "action_outcome_rescheduled",
+            [["$MEETING"], value],
+        )
 
 
 CASES = _cases()
@@ -346,15 +530,56 @@ def world(admin, odoo_server, connect):
             "category": "pricing",
         }
     )
+    quote_type = xmlid(admin, "sales_coordination.mail_activity_type_quote_followup")
+    followup_rule = admin.env["sales.followup.rule"].create(
+        {
+            "name": "E2E ranges",
+            "trigger": "quote_no_reply",
+            "activity_type_id": quote_type,
+            "company_id": company_a,
+            "active": False,
+        }
+    )
+    threshold_rules = {
+        check_type: admin.env["sale.accuracy.rule"].create(
+            {
+                "name": f"E2E {check_type}",
+                "code": unique(f"e2e_{check_type}").replace(" ", "_"),
+                "check_type": check_type,
+                "threshold": 5,
+                "company_id": company_a,
+                "active": False,
+            }
+        )
+        for check_type in ("discount_limit", "duplicate_order")
+    }
     sessions = {
         login: connect(login, login)
         for login in ("manager", "coordinator", "administrator", "e2e_bad_rep")
     }
+    coordinator_uid = sessions["coordinator"].env.uid
+    meeting = (
+        sessions["coordinator"]
+        .env["calendar.event"]
+        .create(
+            {
+                "name": "E2E range review",
+                "start": "2026-03-04 14:00:00",
+                "stop": "2026-03-04 15:00:00",
+                "user_id": coordinator_uid,
+            }
+        )
+    )
     ids = {
         "BLOCKED": blocked,
         "CONFIRMED": confirmed,
         "FOREIGN": foreign,
         "DOMAIN_RULE": domain_rule,
+        "FOLLOWUP_RULE": followup_rule,
+        "QUOTE_TYPE": quote_type,
+        "DISCOUNT_RULE": threshold_rules["discount_limit"],
+        "DUPLICATE_RULE": threshold_rules["duplicate_order"],
+        "MEETING": meeting,
     }
     state = admin.env["sale.order"].read([blocked], ["accuracy_state"])[0]
     assert state["accuracy_state"] == "blocked"

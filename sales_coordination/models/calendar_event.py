@@ -98,6 +98,7 @@ class CalendarEvent(models.Model):
         """
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         self._check_outcome_change()
+        check = self.env["sales.coordination.rpc.check"]
         if start:
             try:
                 start = fields.Datetime.to_datetime(start)
@@ -105,8 +106,20 @@ class CalendarEvent(models.Model):
                 raise UserError(
                     self.env._("%(start)s is not a valid date and time.", start=start)
                 ) from error
+            check._sc_check_date(start, self.env._("The new start"))
+        else:
+            check._sc_check_date(self.start, self.env._("The meeting's start"))
         new_start = start or self.start + timedelta(days=7)
         duration = (self.stop - self.start) if self.stop else timedelta(hours=1)
+        if duration > check._sc_latest_datetime() - new_start:
+            raise UserError(
+                self.env._(
+                    "A meeting starting on %(start)s and lasting as long as this "
+                    "one would end after %(latest)s.",
+                    start=new_start,
+                    latest=check._sc_latest_datetime().date(),
+                )
+            )
         new_event = self.copy(
             {"start": new_start, "stop": new_start + duration, "allday": self.allday}
         )

@@ -22,6 +22,27 @@ BUILTIN_CHECK_TYPES = [
     ("unsellable_product", "Unsellable product"),
 ]
 
+# The numbers a rule accepts: field name -> (minimum, maximum), both included.
+# The threshold's range depends on what it means for the check type:
+# THRESHOLD_RANGES, with THRESHOLD_DEFAULT_RANGE for the other types (which
+# ignore it). The constraints, their errors, the field help and docs/rpc.md
+# all read these.
+ACCURACY_NUMBER_RANGES = {"sequence": (-1_000_000, 1_000_000)}
+THRESHOLD_RANGES = {
+    "price_deviation": (0, 100),  # % off the pricelist price
+    "discount_limit": (0, 100),  # % discount
+    "duplicate_order": (0, 365),  # days between two identical orders
+    "minimum_order": (0, 1_000_000_000),  # untaxed amount
+}
+THRESHOLD_DEFAULT_RANGE = (0, 1_000_000_000)
+THRESHOLD_HELP = (
+    "Percentage, number of days or amount, depending on the check type: "
+    "price deviation and discount limit in % ({price_deviation[1]} and "
+    "{discount_limit[1]} at most), duplicate orders within this many days "
+    "({duplicate_order[1]} at most), minimum order amount ({minimum_order[1]:,} "
+    "at most). Never negative."
+).format(**THRESHOLD_RANGES)
+
 
 class SaleAccuracyRule(models.Model):
     """A check run on quotations before confirmation.
@@ -36,6 +57,7 @@ class SaleAccuracyRule(models.Model):
     _description = "Order Accuracy Rule"
     _order = "sequence, id"
     _check_company_auto = True
+    _number_ranges = ACCURACY_NUMBER_RANGES
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
@@ -43,7 +65,12 @@ class SaleAccuracyRule(models.Model):
         help="Stable key of the rule, unique per company.",
     )
     active = fields.Boolean(default=True)
-    sequence = fields.Integer(default=10)
+    sequence = fields.Integer(
+        default=10,
+        help="Order of the rules. From {} to {}.".format(
+            *ACCURACY_NUMBER_RANGES["sequence"]
+        ),
+    )
     severity = fields.Selection(
         selection=[("warning", "Warning"), ("blocking", "Blocking")],
         required=True,
@@ -70,9 +97,7 @@ class SaleAccuracyRule(models.Model):
         default="[]",
         help="Sale order domain: an order fails the rule when it matches.",
     )
-    threshold = fields.Float(
-        help="Percentage, number of days or amount, depending on the check type.",
-    )
+    threshold = fields.Float(help=THRESHOLD_HELP)
     team_ids = fields.Many2many(
         comodel_name="crm.team",
         string="Sales Teams",
@@ -138,15 +163,22 @@ class SaleAccuracyRule(models.Model):
                     )
                 )
 
+    @api.constrains(*ACCURACY_NUMBER_RANGES)
+    def _check_number_ranges(self):
+        self.env["sales.coordination.rpc.check"]._sc_check_record_numbers(
+            self, self._number_ranges
+        )
+
     @api.constrains("check_type", "domain", "threshold")
     def _check_domain_threshold(self):
+        check = self.env["sales.coordination.rpc.check"]
         for rule in self:
-            if rule.threshold < 0:
-                raise ValidationError(
-                    self.env._(
-                        "The threshold of %(rule)s cannot be negative.", rule=rule.name
-                    )
-                )
+            check._sc_check_number(
+                rule,
+                "threshold",
+                rule.threshold,
+                THRESHOLD_RANGES.get(rule.check_type, THRESHOLD_DEFAULT_RANGE),
+            )
             if rule.check_type != "domain":
                 continue
             try:
@@ -164,6 +196,32 @@ class SaleAccuracyRule(models.Model):
                         error=exc,
                     )
                 ) from exc
+
+    # === CRUD METHODS ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._validate_vals_numbers(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._validate_vals_numbers([vals])
+        return super().write(vals)
+
+    def _validate_vals_numbers(self, vals_list):
+        """Numbers the database could not store are refused before they reach
+        it; the precise threshold range of the check type is the constraint's
+        (the check type may change in the same write)."""
+        widest = (
+            min(low for low, __ in THRESHOLD_RANGES.values()),
+            max(
+                THRESHOLD_DEFAULT_RANGE[1],
+                *(high for __, high in THRESHOLD_RANGES.values()),
+            ),
+        )
+        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
+            self, vals_list, dict(self._number_ranges, threshold=widest)
+        )
 
     # === BUSINESS METHODS ===
 

@@ -129,13 +129,16 @@ class SalesCoordinationKpi(models.AbstractModel):
     def _kpi_parse_date(self, value, argument):
         if isinstance(value, datetime):
             value = value.date()
-        if isinstance(value, date):
-            return value
         if isinstance(value, str) and len(value) == 10:
             try:
-                return datetime.strptime(value, "%Y-%m-%d").date()
+                value = datetime.strptime(value, "%Y-%m-%d").date()
             except ValueError:
                 pass
+        if isinstance(value, date):
+            # Within the years the period arithmetic below can handle.
+            return self.env["sales.coordination.rpc.check"]._sc_check_date(
+                value, argument
+            )
         raise UserError(
             self.env._(
                 "%(argument)s must be a date written 'YYYY-MM-DD', got %(value)r.",
@@ -149,6 +152,11 @@ class SalesCoordinationKpi(models.AbstractModel):
         """Return the period as naive UTC datetimes [start, end)."""
         first = self._kpi_parse_date(date_from, "date_from")
         last = self._kpi_parse_date(date_to, "date_to")
+        if first <= last:
+            # Not too long: the previous period is computed too.
+            self.env["sales.coordination.rpc.check"]._sc_check_period(
+                first, last, self.env._("The KPI period")
+            )
         if first > last:
             raise UserError(
                 self.env._(

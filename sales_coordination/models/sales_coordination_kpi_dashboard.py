@@ -5,7 +5,7 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import date_utils
 
 from .sales_coordination_kpi import KPI_KEYS
@@ -88,7 +88,20 @@ class SalesCoordinationKpiDashboard(models.TransientModel):
                 dashboard._previous_period()
             )
 
-    # === ONCHANGE ===
+    # === CONSTRAINTS AND ONCHANGE ===
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        check = self.env["sales.coordination.rpc.check"]
+        for dashboard in self:
+            try:
+                first = check._sc_check_date(
+                    dashboard.date_from, self.env._("Start Date")
+                )
+                last = check._sc_check_date(dashboard.date_to, self.env._("End Date"))
+                check._sc_check_period(first, last, self.env._("The period"))
+            except UserError as error:
+                raise ValidationError(error.args[0]) from error
 
     @api.onchange("period", "date_from", "date_to", "team_ids", "user_ids", "mine")
     def _onchange_compute_lines(self):
@@ -164,15 +177,25 @@ class SalesCoordinationKpiDashboard(models.TransientModel):
 
     def _previous_period(self):
         self.ensure_one()
-        if not (self.date_from and self.date_to):
+        check = self.env["sales.coordination.rpc.check"]
+        if not (
+            check._sc_date_in_range(self.date_from)
+            and check._sc_date_in_range(self.date_to)
+            and self.date_from <= self.date_to
+        ):
+            # Nothing to compare with (the constraint refuses such a period).
             return False, False
         if self.period in PERIOD_STEP:
             step = PERIOD_STEP[self.period]
             start = self.date_from - step
-            return start, self.date_from - timedelta(days=1)
-        length = self.date_to - self.date_from
-        end = self.date_from - timedelta(days=1)
-        return end - length, end
+            end = self.date_from - timedelta(days=1)
+        else:
+            length = self.date_to - self.date_from
+            end = self.date_from - timedelta(days=1)
+            start = end - length
+        if not check._sc_date_in_range(start):
+            return False, False
+        return start, end
 
     def _prepare_line_values(self):
         """One line per KPI: current and previous figure, trend and status."""
@@ -181,6 +204,12 @@ class SalesCoordinationKpiDashboard(models.TransientModel):
             return []
         if self.date_from > self.date_to:
             raise UserError(self.env._("The period must not end before it starts."))
+        check = self.env["sales.coordination.rpc.check"]
+        check._sc_check_period(
+            check._sc_check_date(self.date_from, self.env._("Start Date")),
+            check._sc_check_date(self.date_to, self.env._("End Date")),
+            self.env._("The period"),
+        )
         team_ids, user_ids = self._scope()
         kpi_model = self.env["sales.coordination.kpi"]
         previous_from, previous_to = self._previous_period()
@@ -190,11 +219,15 @@ class SalesCoordinationKpiDashboard(models.TransientModel):
             team_ids=team_ids,
             user_ids=user_ids,
         )
-        previous = kpi_model.get_kpis(
-            fields.Date.to_string(previous_from),
-            fields.Date.to_string(previous_to),
-            team_ids=team_ids,
-            user_ids=user_ids,
+        previous = (
+            kpi_model.get_kpis(
+                fields.Date.to_string(previous_from),
+                fields.Date.to_string(previous_to),
+                team_ids=team_ids,
+                user_ids=user_ids,
+            )
+            if previous_from
+            else dict.fromkeys(KPI_KEYS)
         )
         # get_kpis says False for a KPI it cannot compute; None here
         current, previous = (

@@ -29,6 +29,34 @@ KPI_HIGHER_IS_BETTER = {
 
 KPI_SELECTION = [(key, KPI_LABELS[key]) for key in KPI_KEYS]
 
+# The target a KPI accepts, (minimum, maximum) both included, by unit: rates
+# in %, durations in hours (a year at most), counts. The constraint, its
+# error, the field help and docs/rpc.md all read these.
+RATE_RANGE = (0, 100)
+HOURS_RANGE = (0, 8760)
+COUNT_RANGE = (0, 10_000_000)
+KPI_TARGET_RANGES = {
+    **dict.fromkeys([key for key in KPI_KEYS if key.endswith("_rate")], RATE_RANGE),
+    "sales_growth_rate": (-100, 10_000),
+    **dict.fromkeys([key for key in KPI_KEYS if key.endswith("_hours")], HOURS_RANGE),
+}
+TARGET_HELP = (
+    "The value to reach: a rate from {rate[0]} to {rate[1]} %, a duration "
+    "from {hours[0]} to {hours[1]} hours, a count from {count[0]} to "
+    "{count[1]:,} (sales growth: {growth[0]} to {growth[1]:,} %)."
+).format(
+    rate=RATE_RANGE,
+    hours=HOURS_RANGE,
+    count=COUNT_RANGE,
+    growth=KPI_TARGET_RANGES["sales_growth_rate"],
+)
+# The widest range, checked on the raw values of create and write (the KPI
+# may change in the same write); the constraint checks the KPI's own range.
+TARGET_WIDEST_RANGE = (
+    min(low for low, __ in [*KPI_TARGET_RANGES.values(), COUNT_RANGE]),
+    max(high for __, high in [*KPI_TARGET_RANGES.values(), COUNT_RANGE]),
+)
+
 
 class SalesCoordinationKpiTarget(models.Model):
     _name = "sales.coordination.kpi.target"
@@ -55,7 +83,7 @@ class SalesCoordinationKpiTarget(models.Model):
         domain="[('share', '=', False)]",
         help="A personal target for this coordinator or administrator.",
     )
-    target = fields.Float(required=True, help="The value to reach.")
+    target = fields.Float(required=True, help=TARGET_HELP)
     higher_is_better = fields.Boolean(
         compute="_compute_higher_is_better",
         store=True,
@@ -95,6 +123,17 @@ class SalesCoordinationKpiTarget(models.Model):
 
     # === CONSTRAINTS ===
 
+    @api.constrains("kpi", "target")
+    def _check_target_range(self):
+        check = self.env["sales.coordination.rpc.check"]
+        for target in self:
+            check._sc_check_number(
+                target,
+                "target",
+                target.target,
+                KPI_TARGET_RANGES.get(target.kpi, COUNT_RANGE),
+            )
+
     @api.constrains("kpi", "team_id", "user_id", "company_id", "active")
     def _check_unique_scope(self):
         for target in self.filtered("active"):
@@ -113,6 +152,21 @@ class SalesCoordinationKpiTarget(models.Model):
                         target=target.display_name,
                     )
                 )
+
+    # === CRUD ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
+            self, vals_list, {"target": TARGET_WIDEST_RANGE}
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
+            self, [vals], {"target": TARGET_WIDEST_RANGE}
+        )
+        return super().write(vals)
 
     # === BUSINESS METHODS ===
 

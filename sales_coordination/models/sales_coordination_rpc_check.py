@@ -1,7 +1,9 @@
+import math
 import re
+from datetime import date, datetime, time
 
 from odoo import api, models
-from odoo.exceptions import MissingError, UserError
+from odoo.exceptions import MissingError, UserError, ValidationError
 from odoo.models import NewId
 from odoo.osv import expression
 
@@ -10,6 +12,14 @@ MAX_ID = 2**31 - 1
 # Fields a rule domain may never read, on any model, whatever the user's rights.
 SENSITIVE_FIELD = re.compile(r"password|passwd|secret|token|api_?key|totp|signup|otp")
 DOMAIN_KEYWORDS = ("any", "not any")
+# Dates accepted by public methods: any business date, and far enough from
+# Python's own limits (years 1 and 9999) for the arithmetic done on them
+# (previous periods, the day after, a meeting moved one week later).
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(9998, 12, 31)
+# The longest period a public method accepts: a period and the one before it
+# (the KPIs compare both) always stay within Python's dates.
+PERIOD_MAX_DAYS = 36525  # 100 years
 
 
 def _shown(values, limit=5):
@@ -212,3 +222,146 @@ class SalesCoordinationRpcCheck(models.AbstractModel):
                     )
                 )
         return Model._name
+
+    @api.model
+    def _sc_check_number(self, model, fname, value, bounds):
+        """Check a number given for the field ``fname`` of ``model``: a finite
+        number (a whole one for an integer field) between ``bounds``, both
+        included. ``False`` and ``None`` count as 0, as the ORM stores them.
+
+        Create and write call it on the raw values, before they reach the
+        database (where 2**31 in an integer column or a string would be a
+        server error); constraints call it on the saved records.
+
+        :param tuple bounds: ``(minimum, maximum)``
+        :return: the number
+        :raise ValidationError: naming the field (its label) and the range
+        """
+        label = model._fields[fname]._description_string(self.env)
+        low, high = bounds
+        number = 0 if value is None or value is False else value
+        if isinstance(number, str):
+            try:
+                number = float(number.strip())
+            except ValueError:
+                number = value
+        whole = model._fields[fname].type == "integer"
+        valid = (
+            isinstance(number, int | float)
+            and not isinstance(number, bool)
+            and math.isfinite(number)
+            and (not whole or float(number).is_integer())
+        )
+        if not valid or not low <= number <= high:
+            raise ValidationError(
+                self.env._(
+                    "%(field)s must be a %(kind)s between %(minimum)s and "
+                    "%(maximum)s, not %(value)s.",
+                    field=label,
+                    kind=self.env._("whole number") if whole else self.env._("number"),
+                    minimum=low,
+                    maximum=high,
+                    value=_shown([value]),
+                )
+            )
+        return int(number) if whole else float(number)
+
+    @api.model
+    def _sc_check_vals_numbers(self, model, vals_list, ranges):
+        """Check the numbers of ``vals_list`` (create or write values of
+        ``model``) against ``ranges``, a dict ``field name: (minimum,
+        maximum)``."""
+        for vals in vals_list:
+            for fname in ranges.keys() & vals.keys():
+                self._sc_check_number(model, fname, vals[fname], ranges[fname])
+
+    @api.model
+    def _sc_check_record_numbers(self, records, ranges):
+        """Check the saved numbers of ``records`` against ``ranges``."""
+        for record in records:
+            for fname, bounds in ranges.items():
+                self._sc_check_number(records, fname, record[fname], bounds)
+
+    @api.model
+    def _sc_check_date(self, value, argument):
+        """Check a date or date-time given as an argument (a date, a datetime
+        or their string forms) and return it as a ``date`` or a ``datetime``:
+        between DATE_MIN and DATE_MAX.
+
+        :raise UserError: when it is not a date or out of range
+        """
+        parsed = value
+        if isinstance(value, str):
+            try:
+                parsed = (
+                    date.fromisoformat(value)
+                    if len(value) == 10
+                    else datetime.fromisoformat(value)
+                )
+            except ValueError:
+                parsed = None
+        if not isinstance(parsed, date):
+            raise UserError(
+                self.env._(
+                    "%(argument)s must be a date ('YYYY-MM-DD') or a date and "
+                    "time ('YYYY-MM-DD HH:MM:SS'), not %(value)s.",
+                    argument=argument,
+                    value=_shown([value]),
+                )
+            )
+        day = parsed.date() if isinstance(parsed, datetime) else parsed
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise UserError(
+                self.env._(
+                    "%(argument)s must be between %(minimum)s and %(maximum)s, "
+                    "not %(value)s.",
+                    argument=argument,
+                    minimum=DATE_MIN,
+                    maximum=DATE_MAX,
+                    value=day,
+                )
+            )
+        return parsed
+
+    @api.model
+    def _sc_check_period(self, first, last, argument):
+        """Check a period of two dates (already checked with
+        :meth:`_sc_check_date`): ``first`` not after ``last``, and at most
+        PERIOD_MAX_DAYS long.
+
+        :raise UserError: when the period is reversed or too long
+        """
+        first_day = first.date() if isinstance(first, datetime) else first
+        last_day = last.date() if isinstance(last, datetime) else last
+        if first_day > last_day:
+            raise UserError(
+                self.env._(
+                    "%(argument)s must not end (%(last)s) before it starts "
+                    "(%(first)s).",
+                    argument=argument,
+                    first=first_day,
+                    last=last_day,
+                )
+            )
+        if (last_day - first_day).days >= PERIOD_MAX_DAYS:
+            raise UserError(
+                self.env._(
+                    "%(argument)s may span at most %(days)s days, not %(value)s.",
+                    argument=argument,
+                    days=PERIOD_MAX_DAYS,
+                    value=(last_day - first_day).days + 1,
+                )
+            )
+
+    @api.model
+    def _sc_date_in_range(self, value):
+        """Whether a date or datetime is between DATE_MIN and DATE_MAX (for
+        computed fields, which show nothing rather than raise)."""
+        if isinstance(value, datetime):
+            value = value.date()
+        return isinstance(value, date) and DATE_MIN <= value <= DATE_MAX
+
+    @api.model
+    def _sc_latest_datetime(self):
+        """The latest moment accepted, as a naive datetime."""
+        return datetime.combine(DATE_MAX, time.max)

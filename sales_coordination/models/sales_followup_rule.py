@@ -2,8 +2,11 @@ import logging
 import threading
 from datetime import datetime, time, timedelta
 
+from psycopg2 import OperationalError
+
 from odoo import SUPERUSER_ID, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
@@ -26,6 +29,29 @@ DEFAULT_OWNER_FIELDS = {
     "salesperson": "user_id",
 }
 
+# The numbers a rule accepts: field name -> (minimum, maximum), both included.
+# The constraint, its error, the field help and docs/rpc.md all read these.
+FOLLOWUP_NUMBER_RANGES = {
+    "sequence": (-1_000_000, 1_000_000),
+    "delay_days": (0, 730),
+    "deadline_days": (0, 365),
+    "escalate_after_days": (0, 365),
+}
+# Fields only the follow-up engine writes: refused in create and write.
+ENGINE_FIELDS = frozenset(
+    {"last_run_date", "last_error", "cron_after_id", "cron_pass_date"}
+)
+# cron_after_id of a rule whose candidates are all done in the current pass.
+PASS_DONE = -1
+# First key of the rules' advisory locks (the second is the rule id).
+LOCK_NAMESPACE = 0x5C_F011
+
+
+def _range_help(fname):
+    low, high = FOLLOWUP_NUMBER_RANGES[fname]
+    return f" From {low} to {high}."
+
+
 # The activity type each built-in trigger plans by default.
 TRIGGER_ACTIVITY_TYPES = {
     "quote_no_reply": "sales_coordination.mail_activity_type_quote_followup",
@@ -41,12 +67,15 @@ class SalesFollowupRule(models.Model):
     _description = "Follow-up Rule"
     _order = "sequence, id"
     _check_company_auto = True
+    _number_ranges = FOLLOWUP_NUMBER_RANGES
 
     # === FIELDS ===
 
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
-    sequence = fields.Integer(default=10)
+    sequence = fields.Integer(
+        default=10, help="Order of the rules." + _range_help("sequence")
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         string="Company",
@@ -76,7 +105,7 @@ class SalesFollowupRule(models.Model):
         default=3,
         help="Days after the triggering date (quotation sent, delivery "
         "scheduled, invoice due, last stage change, meeting held) before a "
-        "follow-up is planned.",
+        "follow-up is planned." + _range_help("delay_days"),
     )
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
@@ -97,13 +126,15 @@ class SalesFollowupRule(models.Model):
     deadline_days = fields.Integer(
         string="Deadline (days)",
         default=1,
-        help="Days the assignee has to do the follow-up.",
+        help="Days the assignee has to do the follow-up."
+        + _range_help("deadline_days"),
     )
     escalate_after_days = fields.Integer(
         string="Escalate after (days)",
         default=3,
         help="Escalate a follow-up to the Coordination Managers once it is "
-        "overdue by this many days. 0 never escalates.",
+        "overdue by this many days. 0 never escalates."
+        + _range_help("escalate_after_days"),
     )
     fallback_user_id = fields.Many2one(
         comodel_name="res.users",
@@ -125,6 +156,33 @@ class SalesFollowupRule(models.Model):
     )
     activity_count = fields.Integer(
         string="Open Follow-ups", compute="_compute_activity_count"
+    )
+    last_run_date = fields.Datetime(
+        string="Last Run",
+        readonly=True,
+        copy=False,
+        help="When the rule last ran, from the daily cron or Run Now, "
+        "successfully or not.",
+    )
+    last_error = fields.Text(
+        readonly=True,
+        copy=False,
+        help="Why the last run of this rule failed, or skipped records; empty "
+        "when it succeeded. The other rules run all the same.",
+    )
+    cron_after_id = fields.Integer(
+        string="Cron Progress",
+        readonly=True,
+        copy=False,
+        help="Technical: the candidates up to this id are done in the daily "
+        "cron's current pass (-1: all of them).",
+    )
+    cron_pass_date = fields.Date(
+        string="Cron Pass Date",
+        readonly=True,
+        copy=False,
+        help="Technical: the day of the daily cron's pass that Cron Progress "
+        "belongs to.",
     )
 
     # === SQL CONSTRAINTS ===
@@ -158,6 +216,12 @@ class SalesFollowupRule(models.Model):
 
     # === CONSTRAINT AND ONCHANGE METHODS ===
 
+    @api.constrains(*FOLLOWUP_NUMBER_RANGES)
+    def _check_number_ranges(self):
+        self.env["sales.coordination.rpc.check"]._sc_check_record_numbers(
+            self, self._number_ranges
+        )
+
     @api.constrains("trigger", "model_id", "domain")
     def _check_domain(self):
         for rule in self.filtered(lambda r: r.trigger == "domain"):
@@ -185,6 +249,38 @@ class SalesFollowupRule(models.Model):
         xmlid = TRIGGER_ACTIVITY_TYPES.get(self.trigger)
         if xmlid:
             self.activity_type_id = self.env.ref(xmlid, raise_if_not_found=False)
+
+    # === CRUD METHODS ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._refuse_engine_vals(vals_list)
+        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
+            self, vals_list, self._number_ranges
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._refuse_engine_vals([vals])
+        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
+            self, [vals], self._number_ranges
+        )
+        return super().write(vals)
+
+    def _refuse_engine_vals(self, vals_list):
+        """The run bookkeeping is written by the engine only (in SQL)."""
+        given = {fname for vals in vals_list for fname in vals} & ENGINE_FIELDS
+        if given and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a follow-up rule are set by its runs and "
+                    "cannot be written.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env)
+                        for fname in sorted(given)
+                    ),
+                )
+            )
 
     # === ACTION METHODS ===
 
@@ -265,10 +361,13 @@ class SalesFollowupRule(models.Model):
         Each call processes at most ``max_batches`` batches of ``batch_size``
         candidates, commits after each batch (outside tests), and reports its
         progress through ``ir.cron._notify_progress``. When candidates
-        remain, Odoo's cron runner calls it again straight away; as every
-        planned record drops out of the candidates, each call picks up where
-        the previous one stopped. Overdue follow-ups are escalated once all
-        candidates are done.
+        remain, Odoo's cron runner calls it again straight away; each rule
+        keeps how far the day's pass got (``cron_after_id``), so that each
+        call picks up where the previous one stopped, also past candidates
+        that could not be planned (no assignee). Overdue follow-ups are
+        escalated once all candidates are done. A rule that fails is skipped
+        and its error recorded on it (``last_error``): the cron itself does
+        not fail.
         """
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         today = fields.Date.context_today(self)
@@ -281,6 +380,9 @@ class SalesFollowupRule(models.Model):
         )
         if not remaining:
             rules._escalate_overdue(today, batch_size=batch_size, commit=auto_commit)
+            rules._set_cron_progress(0, False)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         _logger.info(
             "Follow-up rules: %s candidates processed, %s follow-ups created, "
@@ -296,25 +398,44 @@ class SalesFollowupRule(models.Model):
     def _run_batches(self, today, batch_size=None, max_batches=None, commit=False):
         """Walk the candidates of every rule in ``self`` by increasing id and
         plan their follow-ups, one batch at a time. With ``max_batches`` (the
-        cron), progress is reported after every batch, and committed when
-        ``commit`` is set.
+        cron), progress is reported after every batch, kept on the rules and
+        committed when ``commit`` is set.
+
+        Each batch runs in a savepoint under the rule's advisory lock (see
+        :meth:`_run_guarded`): a rule that fails, or that another run holds,
+        is skipped; the other rules run.
 
         :return: (activities created, candidates processed, candidates left)
         """
         created = done = batches = 0
         cron = bool(max_batches)
-        counts = [rule._count_candidates(today) if cron else 0 for rule in self]
-        total = sum(counts)
-        for index, rule in enumerate(self):
-            after_id = 0
-            while True:
-                records = rule._find_candidates(
-                    today, limit=batch_size, after_id=after_id
+        starts = {rule.id: rule._cron_start_id(today) if cron else 0 for rule in self}
+        counts = {rule.id: 0 for rule in self}
+        if cron:
+            for rule in self.filtered(lambda r: starts[r.id] != PASS_DONE):
+                status, count = rule._run_guarded(
+                    rule._count_candidates, today, after_id=starts[rule.id]
                 )
-                if records:
-                    after_id = max(records.ids)
-                    created += rule._plan_followups(records, today)
-                    done += len(records)
+                if status == "done":
+                    counts[rule.id] = count
+                else:
+                    starts[rule.id] = PASS_DONE
+                    rule._set_cron_progress(PASS_DONE, today)
+        total = sum(counts.values())
+        for index, rule in enumerate(self):
+            after_id = starts[rule.id]
+            while after_id != PASS_DONE:
+                status, result = rule._run_guarded(
+                    rule._run_batch, today, batch_size, after_id, cron
+                )
+                if status != "done":
+                    if cron:
+                        rule._set_cron_progress(PASS_DONE, today)
+                    break  # skipped: failed (recorded) or run elsewhere
+                count, planned, after_id = result
+                if count:
+                    created += planned
+                    done += count
                     batches += 1
                     if cron:
                         # An estimate between batches.
@@ -323,15 +444,195 @@ class SalesFollowupRule(models.Model):
                         )
                     if commit:
                         self.env.cr.commit()  # pylint: disable=invalid-commit
-                if not batch_size or len(records) < batch_size:
+                if after_id == PASS_DONE:
                     break  # this rule is done
                 if cron and batches >= max_batches:
                     # Stopped early: the next call picks up from here.
                     return created, done, max(total - done, 1)
-            later = sum(counts[index + 1 :])
+            later = sum(counts[rule.id] for rule in self[index + 1 :])
             if cron and batches >= max_batches and later:
                 return created, done, later
         return created, done, 0
+
+    def _run_batch(self, today, batch_size, after_id, cron):
+        """Plan the follow-ups of the next batch of candidates after
+        ``after_id``; the run's bookkeeping on the rule is written in the same
+        transaction.
+
+        :return: (candidates, activities created, the id to go on after, or
+            PASS_DONE when the rule has no candidates left)
+        """
+        self.ensure_one()
+        if not after_id:
+            self._record_run(error=None, finished=False)
+        records = self._find_candidates(today, limit=batch_size, after_id=after_id)
+        planned = self._plan_records(records, today) if records else 0
+        last = not batch_size or len(records) < batch_size
+        next_id = PASS_DONE if last else max(records.ids)
+        if cron:
+            self._set_cron_progress(next_id, today)
+        if last:
+            self._record_run(finished=True)
+        return len(records), planned, next_id
+
+    def _plan_records(self, records, today):
+        """Plan a batch; when it fails, plan its records one at a time so
+        that one bad record skips only itself (logged and recorded)."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                return self._plan_followups(records, today)
+        except OperationalError as error:
+            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            self.env.invalidate_all(flush=False)
+        except Exception:  # noqa: BLE001 - retried record by record below
+            self.env.invalidate_all(flush=False)
+        planned = 0
+        failed = {}
+        for record in records:
+            try:
+                with self.env.cr.savepoint():
+                    planned += self._plan_followups(record, today)
+            except OperationalError as error:
+                if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                self.env.invalidate_all(flush=False)
+                failed[record] = error
+            except Exception as error:  # noqa: BLE001 - recorded on the rule
+                self.env.invalidate_all(flush=False)
+                failed[record] = error
+        if failed:
+            _logger.warning(
+                "Follow-up rule %s: %s records skipped: %s",
+                self.id,
+                len(failed),
+                ", ".join(f"{r._name},{r.id}: {e!r}" for r, e in failed.items()),
+            )
+            record, error = next(iter(failed.items()))
+            self._record_run(
+                error=self.env._(
+                    "%(count)s records skipped, e.g. %(record)s: %(error)s",
+                    count=len(failed),
+                    record=f"{record._name},{record.id}",
+                    error=error,
+                ),
+                finished=False,
+            )
+        return planned
+
+    def _run_guarded(self, step, *args, **kwargs):
+        """Run ``step(*args, **kwargs)`` for this rule in a savepoint, under a
+        transaction-level advisory lock on the rule.
+
+        - When another transaction holds the rule (a concurrent run), or a
+          concurrent run wrote the same rows first (serialization failure,
+          lock timeout, deadlock), the step is rolled back and skipped: that
+          other run plans the follow-ups, and no error reaches the user.
+        - Any other error is rolled back, logged and recorded on the rule
+          (``last_error``, ``last_run_date``).
+
+        :return: ``(status, result)``, status "done", "busy" or "failed"
+        """
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                if not self._try_lock():
+                    _logger.info(
+                        "Follow-up rule %s is being run by another transaction: "
+                        "skipped",
+                        self.id,
+                    )
+                    return "busy", None
+                return "done", step(*args, **kwargs)
+        except OperationalError as error:
+            self.env.invalidate_all(flush=False)
+            if error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                return self._record_failure(error)
+            _logger.info(
+                "Follow-up rule %s: a concurrent run came first (%s): skipped",
+                self.id,
+                error.pgcode,
+            )
+            return "busy", None
+        except Exception as error:  # noqa: BLE001 - recorded on the rule
+            self.env.invalidate_all(flush=False)
+            return self._record_failure(error)
+
+    def _record_failure(self, error):
+        """Log the error of a failed step and record it on the rule."""
+        _logger.exception(
+            "Follow-up rule %s (%s) failed and was skipped", self.id, self.name
+        )
+        message = (
+            error.args[0]
+            if isinstance(error, UserError | ValidationError) and error.args
+            else f"{type(error).__name__}: {error}"
+        )
+        try:
+            with self.env.cr.savepoint():
+                self._record_run(error=message, finished=True)
+        except OperationalError:
+            # A concurrent run is writing the rule: its own outcome wins.
+            self.env.invalidate_all(flush=False)
+        return "failed", None
+
+    def _try_lock(self):
+        """Take the rule's transaction-level advisory lock, without waiting."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                LOCK_NAMESPACE,
+                self.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _record_run(self, error=None, finished=True):
+        """Write the run's outcome on the rules, in SQL (users cannot write
+        these fields, and the rule's own constraints are not concerned):
+        ``finished`` sets the last run date; ``error`` the last error (None
+        clears it, unless the run finishes)."""
+        if not self:
+            return
+        assignments = []
+        if finished:
+            assignments.append(SQL("last_run_date = %s", fields.Datetime.now()))
+        if error is not None:
+            assignments.append(SQL("last_error = %s", str(error)[:10000]))
+        elif not finished:
+            assignments.append(SQL("last_error = NULL"))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sales_followup_rule SET %s WHERE id IN %s",
+                SQL(", ").join(assignments),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["last_run_date", "last_error"])
+
+    def _cron_start_id(self, today):
+        """Where the cron's pass of today stands for this rule: 0 to start,
+        an id to go on after, or PASS_DONE."""
+        self.ensure_one()
+        if self.cron_pass_date == today:
+            return self.cron_after_id
+        return 0
+
+    def _set_cron_progress(self, after_id, today):
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sales_followup_rule SET cron_after_id = %s, "
+                "cron_pass_date = %s WHERE id IN %s",
+                after_id,
+                today or None,
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["cron_after_id", "cron_pass_date"])
 
     def _find_candidates(self, today, limit=None, after_id=0):
         """The records this rule should follow up today, in one query."""
@@ -872,42 +1173,55 @@ class SalesFollowupRule(models.Model):
     def _escalate_overdue(self, today, batch_size=None, commit=False):
         """Escalate, once, the open follow-ups of ``self`` overdue by
         ``escalate_after_days``: one activity per Coordination Manager of the
-        company, naming the original assignee.
+        company, naming the original assignee. Rule by rule, each batch
+        guarded like the planning (:meth:`_run_guarded`).
 
         :return: the number of follow-ups escalated
         """
-        if not self:
-            return 0
         escalated = 0
-        while True:
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    """SELECT act.id FROM mail_activity act
-                         JOIN sales_followup_rule rule ON rule.id = act.followup_rule_id
-                        WHERE rule.id IN %(rules)s
-                          AND act.active AND NOT COALESCE(act.followup_escalated, FALSE)
-                          AND rule.escalate_after_days > 0
-                          AND act.date_deadline + rule.escalate_after_days <= %(today)s
-                        ORDER BY act.id %(limit)s""",
-                    rules=tuple(self.ids),
-                    today=today,
-                    limit=SQL("LIMIT %s", batch_size) if batch_size else SQL(),
+        for rule in self:
+            while True:
+                status, count = rule._run_guarded(
+                    rule._escalate_batch, today, batch_size
                 )
+                if status != "done" or not count:
+                    break
+                escalated += count
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                if not batch_size or count < batch_size:
+                    break
+        return escalated
+
+    def _escalate_batch(self, today, batch_size=None):
+        """Escalate the next ``batch_size`` overdue follow-ups of this rule.
+
+        :return: the number of follow-ups escalated
+        """
+        self.ensure_one()
+        if self.escalate_after_days <= 0:
+            return 0
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT act.id FROM mail_activity act
+                    WHERE act.followup_rule_id = %(rule)s
+                      AND act.active AND NOT COALESCE(act.followup_escalated, FALSE)
+                      AND act.date_deadline <= %(due)s
+                    ORDER BY act.id %(limit)s""",
+                rule=self.id,
+                due=today - timedelta(days=self.escalate_after_days),
+                limit=SQL("LIMIT %s", batch_size) if batch_size else SQL(),
             )
-            activities = (
-                self.env["mail.activity"]
-                .sudo()
-                .browse(row[0] for row in self.env.cr.fetchall())
-            )
-            if not activities:
-                return escalated
+        )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .browse(row[0] for row in self.env.cr.fetchall())
+        )
+        if activities:
             self._escalate(activities, today)
-            escalated += len(activities)
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            if not batch_size:
-                return escalated
+        return len(activities)
 
     @api.model
     def _escalate(self, activities, today):

@@ -17,3 +17,5 @@ from . import test_accuracy_rollback
 from . import test_accuracy_ui
 from . import test_no_email
 from . import test_plain_install
+from . import test_input_ranges
+from . import test_followup_resilience
