@@ -1,5 +1,12 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+# Set by the follow-up rules only (see sales.coordination.field.guard).
+PROTECTED_FIELDS = frozenset(
+    {"followup_rule_id", "followup_escalated", "followup_escalation_of_id"}
+)
+# A follow-up holds its rule's one slot on its record: it cannot move.
+RECORD_FIELDS = frozenset({"res_model", "res_model_id", "res_id"})
 
 
 class MailActivity(models.Model):
@@ -13,11 +20,13 @@ class MailActivity(models.Model):
         # indexed by mail_activity_followup_rule_res_idx (see init)
         ondelete="set null",
         readonly=True,
+        copy=False,
         help="The rule that planned this follow-up.",
     )
     followup_escalated = fields.Boolean(
         string="Escalated",
         readonly=True,
+        copy=False,
         help="Set once the follow-up was escalated to the Coordination Managers.",
     )
     followup_escalation_of_id = fields.Many2one(
@@ -26,6 +35,7 @@ class MailActivity(models.Model):
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
+        copy=False,
         help="The overdue follow-up this activity escalates.",
     )
     followup_user_id = fields.Many2one(
@@ -56,3 +66,21 @@ class MailActivity(models.Model):
             )
         )
         return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = self.env["sales.coordination.field.guard"]._sc_guard_create(
+            self, vals_list, PROTECTED_FIELDS
+        )
+        return super(MailActivity, activities).create(vals_list)
+
+    def write(self, vals):
+        guard = self.env["sales.coordination.field.guard"]
+        guard._sc_guard_write(self, vals, PROTECTED_FIELDS)
+        if RECORD_FIELDS.intersection(vals) and not self.env.su:
+            followups = self.filtered(
+                lambda a: a.followup_rule_id or a.followup_escalation_of_id
+            )
+            if followups:
+                guard._sc_refuse(followups, RECORD_FIELDS.intersection(vals))
+        return super().write(vals)
