@@ -168,9 +168,7 @@ class CalendarEvent(models.Model):
 
     def _write_outcome(self, vals):
         """Write the outcome fields (protected) for the outcome actions."""
-        return self.env["sales.coordination.field.guard"]._sc_write_trusted(
-            self, vals
-        )
+        return self.env["sales.coordination.field.guard"]._sc_write_trusted(self, vals)
 
     def _check_outcome_change(self):
         """Refuse malformed or unknown ids and meetings that already have an

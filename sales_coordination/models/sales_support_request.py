@@ -310,9 +310,7 @@ class SalesSupportRequest(models.Model):
 
     def _write_state(self, vals):
         """Write the state and the dates the actions set (protected fields)."""
-        return self.env["sales.coordination.field.guard"]._sc_write_trusted(
-            self, vals
-        )
+        return self.env["sales.coordination.field.guard"]._sc_write_trusted(self, vals)
 
     def _hours_since_request(self, moment):
         self.ensure_one()

@@ -233,7 +233,10 @@ class TestProtectedFollowupFields(FollowupCase):
     # --- sales.support.request ---
 
     def _request(self, user=None, **values):
-        vals = {"name": "Proposal for 40 pallets", "assigned_to_id": self.coordinator.id}
+        vals = {
+            "name": "Proposal for 40 pallets",
+            "assigned_to_id": self.coordinator.id,
+        }
         vals.update(values)
         return self.Request.with_user(user or self.salesperson).create(vals)
 
@@ -242,7 +245,9 @@ class TestProtectedFollowupFields(FollowupCase):
             for name, value in REQUEST_FIELDS.items():
                 with self.assertRaises(AccessError, msg=name):
                     self._request(user, **{name: value})
-        self.assertFalse(self.Request.search([("name", "=", "Proposal for 40 pallets")]))
+        self.assertFalse(
+            self.Request.search([("name", "=", "Proposal for 40 pallets")])
+        )
 
     def test_request_fields_refused_on_write(self):
         request = self._request()
@@ -302,8 +307,8 @@ class TestProtectedFollowupFields(FollowupCase):
             "user_id": self.coordinator.id,
         }
         vals.update(values)
-        return self.env["calendar.event"].with_user(user or self.coordinator).create(
-            vals
+        return (
+            self.env["calendar.event"].with_user(user or self.coordinator).create(vals)
         )
 
     def test_meeting_fields_refused(self):
@@ -368,9 +373,11 @@ class TestProtectedFollowupFields(FollowupCase):
             ):
                 with self.assertRaises(AccessError, msg=name):
                     Activity.with_user(user).create(dict(vals, **{name: value}))
-        squatter = Activity.with_user(self.coordinator).with_context(
-            default_followup_rule_id=self.quote_rule.id
-        ).create(vals)
+        squatter = (
+            Activity.with_user(self.coordinator)
+            .with_context(default_followup_rule_id=self.quote_rule.id)
+            .create(vals)
+        )
         self.assertFalse(squatter.followup_rule_id)
         self.assertEqual(self._run(SENT_AT + timedelta(days=3)), 1)
         self.assertTrue(self._followups(order))
@@ -395,7 +402,9 @@ class TestProtectedFollowupFields(FollowupCase):
             [("followup_escalation_of_id", "=", followup.id)], limit=1
         )
         with self.assertRaises(AccessError):
-            escalation.with_user(self.manager).write({"followup_escalation_of_id": False})
+            escalation.with_user(self.manager).write(
+                {"followup_escalation_of_id": False}
+            )
         # the assignee still works the follow-up as usual
         followup.with_user(self.coordinator).write({"note": "Called, no answer"})
 
