@@ -424,15 +424,10 @@ def followup(admin, connect, world):
     [
         {"followup_escalated": True},
         {"followup_rule_id": False},
-        {"res_id": "OTHER"},
     ],
-    ids=["escalated", "rule", "moved"],
+    ids=["escalated", "rule"],
 )
-def test_assignee_cannot_stop_the_escalation(
-    admin, world, attacker, odoo_server, followup, vals
-):
-    if vals.get("res_id") == "OTHER":
-        vals = {"res_id": rep_quotation(admin, world, blocked=False)}
+def test_assignee_cannot_stop_the_escalation(attacker, odoo_server, followup, vals):
     before = rows(odoo_server, "mail_activity", [followup["id"]])
     name = attacker("coordinator").refused(
         "mail.activity", "write", [[followup["id"]], vals]

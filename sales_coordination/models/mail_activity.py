@@ -5,8 +5,6 @@ from odoo.tools import SQL
 PROTECTED_FIELDS = frozenset(
     {"followup_rule_id", "followup_escalated", "followup_escalation_of_id"}
 )
-# A follow-up holds its rule's one slot on its record: it cannot move.
-RECORD_FIELDS = frozenset({"res_model", "res_model_id", "res_id"})
 
 
 class MailActivity(models.Model):
@@ -75,12 +73,9 @@ class MailActivity(models.Model):
         return super(MailActivity, activities).create(vals_list)
 
     def write(self, vals):
-        guard = self.env["sales.coordination.field.guard"]
-        guard._sc_guard_write(self, vals, PROTECTED_FIELDS)
-        if RECORD_FIELDS.intersection(vals) and not self.env.su:
-            followups = self.filtered(
-                lambda a: a.followup_rule_id or a.followup_escalation_of_id
-            )
-            if followups:
-                guard._sc_refuse(followups, RECORD_FIELDS.intersection(vals))
+        # A follow-up may move with its record (Odoo's merge of opportunities
+        # moves their activities): it keeps its rule and still escalates.
+        self.env["sales.coordination.field.guard"]._sc_guard_write(
+            self, vals, PROTECTED_FIELDS
+        )
         return super().write(vals)

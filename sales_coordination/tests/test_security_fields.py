@@ -384,12 +384,10 @@ class TestProtectedFollowupFields(FollowupCase):
 
     def test_assignee_cannot_stop_the_escalation(self):
         order, followup = self._planned_followup()
-        other = self._sent_quote()
         for vals in (
             {"followup_escalated": True},
             {"followup_rule_id": False},
             {"followup_escalation_of_id": followup.id},
-            {"res_id": other.id},
         ):
             for user in (self.coordinator, self.manager):
                 with self.assertRaises(AccessError, msg=str(vals)):
