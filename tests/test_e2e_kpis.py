@@ -74,15 +74,16 @@ def kpi_world(admin, connect):
 
     now = datetime.datetime.now(datetime.UTC).replace(tzinfo=None, microsecond=0)
     for outcome in ("held", "no_show"):
-        admin.env["calendar.event"].create(
+        meeting = admin.env["calendar.event"].create(
             {
                 "name": f"E2E KPI meeting {outcome}",
                 "start": (now - datetime.timedelta(hours=2)).isoformat(" "),
                 "stop": (now - datetime.timedelta(hours=1)).isoformat(" "),
                 "user_id": coord_id,
-                "coordination_outcome": outcome,
             }
         )
+        # The outcome is recorded with its button (the field is protected).
+        admin.execute_kw("calendar.event", f"action_outcome_{outcome}", [[meeting]])
     return {"coordinator": coord_id, "orders": orders, "requests": requests}
 
 

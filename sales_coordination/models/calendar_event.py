@@ -3,6 +3,12 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# Set by the outcome actions and the follow-up rules only (see
+# sales.coordination.field.guard).
+PROTECTED_FIELDS = frozenset(
+    {"coordination_outcome", "rescheduled_event_id", "coordination_followup_done"}
+)
+
 
 class CalendarEvent(models.Model):
     _inherit = "calendar.event"
@@ -20,11 +26,12 @@ class CalendarEvent(models.Model):
         string="Outcome",
         default="planned",
         required=True,
+        readonly=True,
         index=True,
         tracking=True,
         copy=False,
-        help="What happened to the meeting. Held meetings linked to an "
-        "opportunity or an order get a follow-up.",
+        help="What happened to the meeting, recorded with the outcome buttons. "
+        "Held meetings linked to an opportunity or an order get a follow-up.",
     )
     sale_order_id = fields.Many2one(
         comodel_name="sale.order",
@@ -47,6 +54,21 @@ class CalendarEvent(models.Model):
         help="Set once the follow-up rules handled this held meeting.",
     )
 
+    # === CRUD METHODS ===
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        events = self.env["sales.coordination.field.guard"]._sc_guard_create(
+            self, vals_list, PROTECTED_FIELDS
+        )
+        return super(CalendarEvent, events).create(vals_list)
+
+    def write(self, vals):
+        self.env["sales.coordination.field.guard"]._sc_guard_write(
+            self, vals, PROTECTED_FIELDS
+        )
+        return super().write(vals)
+
     # === ACTION METHODS ===
 
     def action_outcome_held(self):
@@ -61,17 +83,17 @@ class CalendarEvent(models.Model):
                     name=future[0].display_name,
                 )
             )
-        self.coordination_outcome = "held"
+        self._write_outcome({"coordination_outcome": "held"})
         return True
 
     def action_outcome_no_show(self):
         self._check_outcome_change()
-        self.coordination_outcome = "no_show"
+        self._write_outcome({"coordination_outcome": "no_show"})
         return True
 
     def action_outcome_cancelled(self):
         self._check_outcome_change()
-        self.coordination_outcome = "cancelled"
+        self._write_outcome({"coordination_outcome": "cancelled"})
         return True
 
     def action_outcome_reset(self):
@@ -86,7 +108,9 @@ class CalendarEvent(models.Model):
                     name=followed[0].display_name,
                 )
             )
-        self.write({"coordination_outcome": "planned", "rescheduled_event_id": False})
+        self._write_outcome(
+            {"coordination_outcome": "planned", "rescheduled_event_id": False}
+        )
         return True
 
     def action_outcome_rescheduled(self, start=None):
@@ -123,7 +147,7 @@ class CalendarEvent(models.Model):
         new_event = self.copy(
             {"start": new_start, "stop": new_start + duration, "allday": self.allday}
         )
-        self.write(
+        self._write_outcome(
             {
                 "coordination_outcome": "rescheduled",
                 "rescheduled_event_id": new_event.id,
@@ -154,6 +178,10 @@ class CalendarEvent(models.Model):
         }
 
     # === BUSINESS METHODS ===
+
+    def _write_outcome(self, vals):
+        """Write the outcome fields (protected) for the outcome actions."""
+        return self.env["sales.coordination.field.guard"]._sc_write_trusted(self, vals)
 
     def _check_outcome_change(self):
         """Refuse malformed or unknown ids and meetings that already have an

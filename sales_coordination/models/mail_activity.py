@@ -1,5 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
+
+# Set by the follow-up rules only (see sales.coordination.field.guard).
+PROTECTED_FIELDS = frozenset(
+    {"followup_rule_id", "followup_escalated", "followup_escalation_of_id"}
+)
 
 
 class MailActivity(models.Model):
@@ -13,11 +18,13 @@ class MailActivity(models.Model):
         # indexed by mail_activity_followup_rule_res_idx (see init)
         ondelete="set null",
         readonly=True,
+        copy=False,
         help="The rule that planned this follow-up.",
     )
     followup_escalated = fields.Boolean(
         string="Escalated",
         readonly=True,
+        copy=False,
         help="Set once the follow-up was escalated to the Coordination Managers.",
     )
     followup_escalation_of_id = fields.Many2one(
@@ -26,6 +33,7 @@ class MailActivity(models.Model):
         index="btree_not_null",
         ondelete="set null",
         readonly=True,
+        copy=False,
         help="The overdue follow-up this activity escalates.",
     )
     followup_user_id = fields.Many2one(
@@ -56,3 +64,18 @@ class MailActivity(models.Model):
             )
         )
         return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        activities = self.env["sales.coordination.field.guard"]._sc_guard_create(
+            self, vals_list, PROTECTED_FIELDS
+        )
+        return super(MailActivity, activities).create(vals_list)
+
+    def write(self, vals):
+        # A follow-up may move with its record (Odoo's merge of opportunities
+        # moves their activities): it keeps its rule and still escalates.
+        self.env["sales.coordination.field.guard"]._sc_guard_write(
+            self, vals, PROTECTED_FIELDS
+        )
+        return super().write(vals)

@@ -16,8 +16,13 @@ ACCURACY_FIELDS = frozenset(
         "accuracy_open_issue_ids",
         "accuracy_checked_date",
         "first_time_right",
+        "accuracy_first_checked_date",
+        "data_entry_right",
     }
 )
+# Set by the addon only (see sales.coordination.field.guard): the accuracy
+# fields, and the KPI timestamps of posting and sending.
+PROTECTED_FIELDS = ACCURACY_FIELDS | {"invoice_posted_date", "quotation_sent_date"}
 # Changing these on an overridden order voids the override.
 ACCURACY_RESET_FIELDS = frozenset({"partner_id", "partner_shipping_id", "pricelist_id"})
 
@@ -189,19 +194,26 @@ class SaleOrder(models.Model):
     )
     # === CRUD METHODS: ACCURACY ===
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = self.env["sales.coordination.field.guard"]._sc_guard_create(
+            self, vals_list, PROTECTED_FIELDS
+        )
+        if not self.env.su and any(
+            vals.get("state", self.env.context.get("default_state")) == "sale"
+            for vals in vals_list
+        ):
+            raise UserError(self._accuracy_confirm_only_message())
+        return super(SaleOrder, orders).create(vals_list)
+
     def write(self, vals):
-        # Follow-ups (issue 4): remember when the quotation was sent.
+        guard = self.env["sales.coordination.field.guard"]
+        guard._sc_guard_write(self, vals, PROTECTED_FIELDS)
+        if vals.get("state") == "sale" and not guard._sc_is_trusted(self, "state"):
+            raise UserError(self._accuracy_confirm_only_message())
+        # Follow-ups: remember when the quotation was sent.
         if vals.get("state") == "sent" and "quotation_sent_date" not in vals:
             vals = dict(vals, quotation_sent_date=fields.Datetime.now())
-        protected = ACCURACY_FIELDS.intersection(vals)
-        if protected and not self.env.su:
-            raise AccessError(
-                self.env._(
-                    "The accuracy fields (%(fields)s) are set by the accuracy "
-                    "checks only.",
-                    fields=", ".join(sorted(protected)),
-                )
-            )
         overridden = self.browse()
         if ACCURACY_RESET_FIELDS.intersection(vals):
             overridden = self.filtered(
@@ -244,7 +256,7 @@ class SaleOrder(models.Model):
             self, allow_empty=True, check_exists=False
         )
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
-        if quotations and not self._accuracy_skip_checks():
+        if quotations:
             quotations._accuracy_check()
             blocked = quotations._accuracy_blocked()
             if blocked:
@@ -252,7 +264,12 @@ class SaleOrder(models.Model):
                     return blocked._accuracy_dialog_action(confirm_after=True)
                 blocked._accuracy_keep_findings_after_rollback()
                 raise UserError(blocked._accuracy_blocking_message())
-        return super().action_confirm()
+        # Odoo's confirmation writes the state itself: only this flow, on
+        # these orders, may set it to ``sale`` (see write).
+        trusted = self.env["sales.coordination.field.guard"]._sc_trusted(
+            self, ["state"]
+        )
+        return super(SaleOrder, trusted).action_confirm()
 
     def action_accuracy_override(self, reason=None):
         """Override the open blocking issues of these quotations.
@@ -314,21 +331,29 @@ class SaleOrder(models.Model):
             )
         self.check_access(operation)
 
-    def _accuracy_skip_checks(self):
-        """Data files (Odoo's own demo confirms orders) are never checked."""
-        return bool(self.env.context.get("install_module"))
-
     def _accuracy_blocked(self):
         """Orders that may not be confirmed now. Customers confirming or
         paying online (portal and public users) are never blocked: their
-        orders are checked, and the issues wait for the administrator."""
-        if not self.env.user._is_internal():
+        orders are checked, and the issues wait for the administrator.
+        Neither are the orders that modules confirm in their data files while
+        they are installed or upgraded: the registry is ready only once every
+        module is loaded, and no request is served before (no context key a
+        caller could send decides this)."""
+        if not self.env.user._is_internal() or not self.env.registry.ready:
             return self.browse()
         return self.filtered(
             lambda o: (
                 o.accuracy_state == "blocked"
                 and o.company_id.accuracy_mode == "enforce"
             )
+        )
+
+    def _accuracy_confirm_only_message(self):
+        return self.env._(
+            "An order becomes a sales order only through its confirmation "
+            "(the Confirm button, or action_confirm over RPC), which runs the "
+            "accuracy checks; the state cannot be set to %(state)s directly.",
+            state="sale",
         )
 
     def _accuracy_blocking_message(self):

@@ -1,6 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# Set by the request's actions only (see sales.coordination.field.guard).
+PROTECTED_FIELDS = frozenset(
+    {
+        "state",
+        "request_date",
+        "first_response_date",
+        "done_date",
+        "response_hours",
+        "resolution_hours",
+    }
+)
+
 
 class SalesSupportRequest(models.Model):
     _name = "sales.support.request"
@@ -101,9 +113,11 @@ class SalesSupportRequest(models.Model):
         ],
         default="new",
         required=True,
+        readonly=True,
         index=True,
         tracking=True,
         copy=False,
+        help="Moves through the request's buttons only.",
     )
     request_date = fields.Datetime(
         string="Requested On",
@@ -176,12 +190,18 @@ class SalesSupportRequest(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        requests = super().create(vals_list)
+        requests = self.env["sales.coordination.field.guard"]._sc_guard_create(
+            self, vals_list, PROTECTED_FIELDS
+        )
+        requests = super(SalesSupportRequest, requests).create(vals_list)
         for request in requests.filtered("assigned_to_id"):
             request._notify_assignee()
         return requests
 
     def write(self, vals):
+        self.env["sales.coordination.field.guard"]._sc_guard_write(
+            self, vals, PROTECTED_FIELDS
+        )
         new_assignee = vals.get("assigned_to_id")
         changed = (
             self.filtered(lambda r: r.assigned_to_id.id != new_assignee)
@@ -199,23 +219,23 @@ class SalesSupportRequest(models.Model):
         self._check_state("new", self.env._("start"))
         self.filtered(lambda r: not r.assigned_to_id).assigned_to_id = self.env.user
         self._mark_first_response()
-        self.write({"state": "in_progress"})
+        self._write_state({"state": "in_progress"})
         return True
 
     def action_done(self):
         self._check_state(("new", "in_progress"), self.env._("mark as done"))
         self._mark_first_response()
-        self.write({"state": "done", "done_date": fields.Datetime.now()})
+        self._write_state({"state": "done", "done_date": fields.Datetime.now()})
         return True
 
     def action_cancel(self):
         self._check_state(("new", "in_progress"), self.env._("cancel"))
-        self.write({"state": "cancelled"})
+        self._write_state({"state": "cancelled"})
         return True
 
     def action_reopen(self):
         self._check_state(("done", "cancelled"), self.env._("reopen"))
-        self.write({"state": "in_progress", "done_date": False})
+        self._write_state({"state": "in_progress", "done_date": False})
         return True
 
     # === BUSINESS METHODS ===
@@ -290,7 +310,11 @@ class SalesSupportRequest(models.Model):
             lambda r: not r.first_response_date and r.assigned_to_id == self.env.user
         )
         if todo:
-            todo.write({"first_response_date": fields.Datetime.now()})
+            todo._write_state({"first_response_date": fields.Datetime.now()})
+
+    def _write_state(self, vals):
+        """Write the state and the dates the actions set (protected fields)."""
+        return self.env["sales.coordination.field.guard"]._sc_write_trusted(self, vals)
 
     def _hours_since_request(self, moment):
         self.ensure_one()

@@ -19,3 +19,4 @@ from . import test_no_email
 from . import test_plain_install
 from . import test_input_ranges
 from . import test_followup_resilience
+from . import test_security_fields

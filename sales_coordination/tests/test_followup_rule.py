@@ -326,7 +326,7 @@ class TestFollowupEngine(FollowupCase):
             self.assertRaises(psycopg2.errors.UniqueViolation),
             self.cr.savepoint(),
         ):
-            activity.copy()
+            activity.copy({"followup_rule_id": activity.followup_rule_id.id})
         # A concurrent run that lost the race creates nothing more.
         with mute_logger("odoo.sql_db"):
             created = self.quote_rule._create_followups(
