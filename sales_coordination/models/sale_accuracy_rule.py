@@ -33,6 +33,7 @@ class SaleAccuracyRule(models.Model):
     """
 
     _name = "sale.accuracy.rule"
+    _inherit = ["sales.coordination.shared.mixin"]  # noqa: RUF012
     _description = "Order Accuracy Rule"
     _order = "sequence, id"
     _check_company_auto = True

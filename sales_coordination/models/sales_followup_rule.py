@@ -38,6 +38,7 @@ TRIGGER_ACTIVITY_TYPES = {
 
 class SalesFollowupRule(models.Model):
     _name = "sales.followup.rule"
+    _inherit = ["sales.coordination.shared.mixin"]  # noqa: RUF012
     _description = "Follow-up Rule"
     _order = "sequence, id"
     _check_company_auto = True
