@@ -84,6 +84,7 @@ class SaleAccuracyRule(models.Model):
         comodel_name="res.company",
         string="Company",
         index=True,
+        default=lambda self: self._sc_default_company_id(),
         help="Leave empty to apply the rule in every company.",
     )
     description = fields.Text(translate=True)

@@ -52,6 +52,14 @@ class SalesCoordinationSharedMixin(models.AbstractModel):
     # === BUSINESS METHODS ===
 
     @api.model
+    def _sc_default_company_id(self):
+        """Every company for those who may choose it (and for data files),
+        else the current company."""
+        if self.env.su or self._sc_user_in_every_company():
+            return False
+        return self.env.company
+
+    @api.model
     def _sc_user_in_every_company(self):
         companies = self.env["res.company"].sudo().search([])
         return not (companies - self.env.user.sudo().company_ids)

@@ -52,6 +52,7 @@ class SalesFollowupRule(models.Model):
         comodel_name="res.company",
         string="Company",
         index=True,
+        default=lambda self: self._sc_default_company_id(),
         help="Leave empty to apply the rule in every company.",
     )
     team_ids = fields.Many2many(

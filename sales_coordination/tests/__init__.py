@@ -16,3 +16,5 @@ from . import test_accuracy_flow
 from . import test_accuracy_rollback
 from . import test_accuracy_ui
 from . import test_record_rules
+from . import test_roles_read
+from . import test_access_matrix

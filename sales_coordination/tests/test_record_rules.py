@@ -324,6 +324,16 @@ class TestRecordRules(SalesCoordinationCase):
         with self.assertRaises(ValidationError):
             event.sudo().user_id = self.coordinator_b
 
+    def test_request_about_an_unreadable_order_is_refused(self):
+        Request = self.env["sales.support.request"].with_user(self.salesperson)
+        with self.assertRaises(ValidationError):
+            Request.create({"name": "Spy", "order_id": self.other_order.id})
+        request = Request.create({"name": "Mine", "order_id": self.own_order.id})
+        self.assertEqual(request.partner_id, self.customer)
+        with self.assertRaises(ValidationError):
+            request.write({"order_id": self.other_order.id})
+        self.assertEqual(request.order_id, self.own_order)
+
     # === READ-ONLY ROLES ===
 
     def test_read_only_users_cannot_make_the_checks_write(self):
