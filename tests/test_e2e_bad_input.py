@@ -344,6 +344,8 @@ def world(admin, odoo_server, connect):
             "domain": "[('amount_untaxed', '>', 1000000000)]",
             "severity": "warning",
             "category": "pricing",
+            # of company A: the manager (of company A only) may change it
+            "company_id": company_a,
         }
     )
     sessions = {
