@@ -341,7 +341,23 @@ def test_salesperson_and_coordinator_cannot_change_rules(admin, connect, manager
         assert rpc_error_name(info.value) == ACCESS
     before = manager.env["sale.accuracy.rule"].read([rule], ["threshold"])[0]
     assert before["threshold"] != 99
-    manager.env["sale.accuracy.rule"].write([rule], {"threshold": before["threshold"]})
+    # A manager changes the rules of their company (a rule without a company
+    # needs a user of every company: see test_e2e_attack_rules.py).
+    own = admin.env["sale.accuracy.rule"].copy(
+        rule,
+        {
+            "company_id": admin.env.user.company_id.id,
+            "code": unique("e2e_own_discount").replace(" ", "_"),
+            "active": False,
+        },
+    )
+    own = own[0] if isinstance(own, list) else own
+    manager.env["sale.accuracy.rule"].write([own], {"threshold": 20})
+    assert (
+        manager.env["sale.accuracy.rule"].read([own], ["threshold"])[0]["threshold"]
+        == 20
+    )
+    admin.env["sale.accuracy.rule"].unlink([own])
 
 
 def test_domain_rule_over_rpc(admin, enforce, product, manager, administrator):

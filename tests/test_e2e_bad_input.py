@@ -528,6 +528,8 @@ def world(admin, odoo_server, connect):
             "domain": "[('amount_untaxed', '>', 1000000000)]",
             "severity": "warning",
             "category": "pricing",
+            # of company A: the manager (of company A only) may change it
+            "company_id": company_a,
         }
     )
     quote_type = xmlid(admin, "sales_coordination.mail_activity_type_quote_followup")

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # Set by the outcome actions and the follow-up rules only (see
 # sales.coordination.field.guard).
@@ -53,6 +53,37 @@ class CalendarEvent(models.Model):
         readonly=True,
         help="Set once the follow-up rules handled this held meeting.",
     )
+
+    # === CONSTRAINT METHODS ===
+
+    @api.constrains("sale_order_id", "user_id")
+    def _check_sale_order_id(self):
+        """A meeting links only an order its author may read, of a company of
+        the meeting's organizer."""
+        for event in self.filtered("sale_order_id"):
+            order = event.sudo().sale_order_id
+            if not self.env.su and not order.with_env(self.env).has_access("read"):
+                raise ValidationError(
+                    self.env._(
+                        "You cannot link meeting %(meeting)s to order %(order)s: "
+                        "you may not read that order.",
+                        meeting=event.sudo().display_name,
+                        order=order.id,
+                    )
+                )
+            organizer = event.sudo().user_id
+            if organizer and order.company_id not in organizer.company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Order %(order)s belongs to %(company)s, a company "
+                        "%(organizer)s does not work for: it cannot be linked "
+                        "to their meeting %(meeting)s.",
+                        order=order.name,
+                        company=order.company_id.name,
+                        organizer=organizer.name,
+                        meeting=event.sudo().display_name,
+                    )
+                )
 
     # === CRUD METHODS ===
 

@@ -10,13 +10,19 @@ class CrmLead(models.Model):
         comodel_name="sales.support.request",
         inverse_name="lead_id",
         string="Support Requests",
+        # the requests' access rights are the Sales groups'
+        groups="sales_team.group_sale_salesman",
     )
     support_request_count = fields.Integer(compute="_compute_support_request_count")
 
     # === COMPUTE METHODS ===
 
     def _compute_support_request_count(self):
-        groups = self.env["sales.support.request"]._read_group(
+        Request = self.env["sales.support.request"]
+        if not Request.has_access("read"):
+            self.support_request_count = 0
+            return
+        groups = Request._read_group(
             [("lead_id", "in", self.ids)], ["lead_id"], ["__count"]
         )
         counts = {lead.id: count for lead, count in groups}

@@ -9,10 +9,13 @@ class SaleAccuracyIssue(models.Model):
     """
 
     _name = "sale.accuracy.issue"
+    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
     _description = "Order Accuracy Issue"
     _order = "date_found desc, id desc"
     _rec_name = "message"
     _check_company_auto = True
+    # readable by whoever may read the order
+    _sc_source_fields = ("order_id",)
 
     order_id = fields.Many2one(
         comodel_name="sale.order",

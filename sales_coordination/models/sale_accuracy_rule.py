@@ -54,6 +54,7 @@ class SaleAccuracyRule(models.Model):
     """
 
     _name = "sale.accuracy.rule"
+    _inherit = ["sales.coordination.shared.mixin"]  # noqa: RUF012
     _description = "Order Accuracy Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -108,6 +109,7 @@ class SaleAccuracyRule(models.Model):
         comodel_name="res.company",
         string="Company",
         index=True,
+        default=lambda self: self._sc_default_company_id(),
         help="Leave empty to apply the rule in every company.",
     )
     description = fields.Text(translate=True)

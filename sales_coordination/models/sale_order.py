@@ -257,6 +257,9 @@ class SaleOrder(models.Model):
         )
         quotations = self.filtered(lambda o: o.state in ("draft", "sent"))
         if quotations:
+            # the checks write as superuser: a user who may only read the
+            # orders must not make them write anything
+            quotations.check_access("write")
             quotations._accuracy_check()
             blocked = quotations._accuracy_blocked()
             if blocked:
@@ -710,11 +713,17 @@ class SaleOrder(models.Model):
         comodel_name="sales.support.request",
         inverse_name="order_id",
         string="Support Requests",
+        # warehouse and billing users read orders but not requests
+        groups="sales_team.group_sale_salesman",
     )
     support_request_count = fields.Integer(compute="_compute_support_request_count")
 
     def _compute_support_request_count(self):
-        groups = self.env["sales.support.request"]._read_group(
+        Request = self.env["sales.support.request"]
+        if not Request.has_access("read"):
+            self.support_request_count = 0
+            return
+        groups = Request._read_group(
             [("order_id", "in", self.ids)], ["order_id"], ["__count"]
         )
         counts = {order.id: count for order, count in groups}

@@ -65,6 +65,13 @@ class SalesCoordinationKpiDashboard(models.TransientModel):
     )
     export_file = fields.Binary(readonly=True, attachment=False)
     export_filename = fields.Char(readonly=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        help="A dashboard is seen by the user who made it, in this company only.",
+    )
 
     # === COMPUTE METHODS ===
 

@@ -8,8 +8,11 @@ AMBER_MARGIN = 0.1
 
 class SalesCoordinationKpiDashboardLine(models.TransientModel):
     _name = "sales.coordination.kpi.dashboard.line"
+    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
     _description = "Sales Coordination KPI Dashboard Line"
     _order = "dashboard_id, sequence, id"
+    # a line belongs to whoever may see its dashboard
+    _sc_source_fields = ("dashboard_id",)
 
     dashboard_id = fields.Many2one(
         comodel_name="sales.coordination.kpi.dashboard",

@@ -64,6 +64,7 @@ TRIGGER_ACTIVITY_TYPES = {
 
 class SalesFollowupRule(models.Model):
     _name = "sales.followup.rule"
+    _inherit = ["sales.coordination.shared.mixin"]  # noqa: RUF012
     _description = "Follow-up Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -80,6 +81,7 @@ class SalesFollowupRule(models.Model):
         comodel_name="res.company",
         string="Company",
         index=True,
+        default=lambda self: self._sc_default_company_id(),
         help="Leave empty to apply the rule in every company.",
     )
     team_ids = fields.Many2many(

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 # Set by the request's actions only (see sales.coordination.field.guard).
 PROTECTED_FIELDS = frozenset(
@@ -185,6 +185,27 @@ class SalesSupportRequest(models.Model):
     def _compute_resolution_hours(self):
         for request in self:
             request.resolution_hours = request._hours_since_request(request.done_date)
+
+    # === CONSTRAINT METHODS ===
+
+    @api.constrains("order_id", "lead_id")
+    def _check_documents_readable(self):
+        """A request is about an order or a lead its author may read: it
+        would show their customer, team and name otherwise."""
+        if self.env.su:
+            return
+        for fname in ("order_id", "lead_id"):
+            documents = self.sudo()[fname].with_env(self.env)
+            hidden = documents - documents._filtered_access("read")
+            if hidden:
+                raise ValidationError(
+                    self.env._(
+                        "You cannot file a request about %(model)s %(ids)s: you "
+                        "may not read it.",
+                        model=hidden._description,
+                        ids=", ".join(str(i) for i in hidden.ids),
+                    )
+                )
 
     # === CRUD METHODS ===
 

@@ -4,11 +4,14 @@ from odoo.tools import SQL
 
 class SalesCoordinationAccuracyReport(models.Model):
     _name = "sales.coordination.accuracy.report"
+    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
     _description = "Order Accuracy Analysis"
     _auto = False
     _rec_name = "order_id"
     _order = "date_found desc"
+    _sc_source_fields = ("issue_id",)
 
+    issue_id = fields.Many2one("sale.accuracy.issue", string="Issue", readonly=True)
     order_id = fields.Many2one("sale.order", string="Order", readonly=True)
     rule_id = fields.Many2one("sale.accuracy.rule", string="Rule", readonly=True)
     category = fields.Selection(
@@ -51,6 +54,7 @@ class SalesCoordinationAccuracyReport(models.Model):
         return SQL(
             """
             SELECT i.id AS id,
+                   i.id AS issue_id,
                    i.order_id AS order_id,
                    i.rule_id AS rule_id,
                    i.category AS category,

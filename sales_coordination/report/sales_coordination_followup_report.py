@@ -4,10 +4,13 @@ from odoo.tools import SQL
 
 class SalesCoordinationFollowupReport(models.Model):
     _name = "sales.coordination.followup.report"
+    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
     _description = "Follow-up Analysis"
     _auto = False
     _order = "date_deadline desc"
+    _sc_source_fields = ("activity_id",)
 
+    activity_id = fields.Many2one("mail.activity", string="Activity", readonly=True)
     activity_type_id = fields.Many2one(
         "mail.activity.type", string="Activity Type", readonly=True
     )
@@ -36,6 +39,7 @@ class SalesCoordinationFollowupReport(models.Model):
         return SQL(
             """
             SELECT a.id AS id,
+                   a.id AS activity_id,
                    a.activity_type_id AS activity_type_id,
                    a.followup_rule_id AS followup_rule_id,
                    a.user_id AS user_id,
@@ -60,6 +64,9 @@ class SalesCoordinationFollowupReport(models.Model):
                      ON a.res_model = 'crm.lead' AND lead.id = a.res_id
             """
         )
+
+    def _sc_source_domain(self, fname):
+        return [("followup_rule_id", "!=", False)]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

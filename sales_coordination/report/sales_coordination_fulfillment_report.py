@@ -4,10 +4,12 @@ from odoo.tools import SQL
 
 class SalesCoordinationFulfillmentReport(models.Model):
     _name = "sales.coordination.fulfillment.report"
+    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
     _description = "Order Fulfillment Analysis"
     _auto = False
     _rec_name = "picking_id"
     _order = "date_done desc"
+    _sc_source_fields = ("picking_id", "sale_id")
 
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
     sale_id = fields.Many2one("sale.order", string="Sale Order", readonly=True)

@@ -4,10 +4,12 @@ from odoo.tools import SQL
 
 class SalesCoordinationSupportReport(models.Model):
     _name = "sales.coordination.support.report"
+    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
     _description = "Support Request Analysis"
     _auto = False
     _rec_name = "request_id"
     _order = "request_date desc"
+    _sc_source_fields = ("request_id",)
 
     request_id = fields.Many2one(
         "sales.support.request", string="Request", readonly=True

@@ -20,3 +20,6 @@ from . import test_plain_install
 from . import test_input_ranges
 from . import test_followup_resilience
 from . import test_security_fields
+from . import test_record_rules
+from . import test_roles_read
+from . import test_access_matrix

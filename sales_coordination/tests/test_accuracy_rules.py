@@ -454,5 +454,12 @@ class TestAccuracyRules(AccuracyCase):
             self.Rule.with_user(self.salesperson).create(
                 {"name": "x", "code": "x", "check_type": "domain"}
             )
-        rule.with_user(self.manager).threshold = 20
+        # a shared rule (no company) needs a manager of every company
+        everywhere = new_test_user(
+            self.env,
+            login="sc_manager_everywhere",
+            groups="base.group_user,sales_coordination.group_manager",
+            company_ids=[Command.set(self.env["res.company"].search([]).ids)],
+        )
+        rule.with_user(everywhere).threshold = 20
         self.assertEqual(rule.threshold, 20)

@@ -54,6 +54,8 @@ class TestSupportRequest(SalesCoordinationCase):
                 "type": "opportunity",
                 "partner_id": self.customer.id,
                 "team_id": self.team.id,
+                # the salesperson's own lead: requests are about readable leads
+                "user_id": self.salesperson.id,
             }
         )
         request = self._request(lead_id=lead.id, request_type="meeting_scheduling")

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class SaleAccuracyConfirmWizard(models.TransientModel):
@@ -29,12 +29,30 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
     @api.depends("order_ids")
     def _compute_issue_ids(self):
         for wizard in self:
-            wizard.issue_ids = wizard.order_ids.accuracy_open_issue_ids
+            orders = wizard.order_ids._filtered_access("read")
+            wizard.issue_ids = orders.accuracy_open_issue_ids
 
     @api.depends("order_ids")
     @api.depends_context("uid")
     def _compute_can_override(self):
         self.can_override = self.env.user.has_group("sales_coordination.group_manager")
+
+    # === CONSTRAINT METHODS ===
+
+    @api.constrains("order_ids")
+    def _check_order_ids(self):
+        """The dialog shows the issues of orders its author may read only."""
+        if self.env.su:
+            return
+        orders = self.sudo().order_ids.with_env(self.env)
+        hidden = orders - orders._filtered_access("read")
+        if hidden:
+            raise AccessError(
+                self.env._(
+                    "You may not read the orders %(ids)s.",
+                    ids=", ".join(str(i) for i in hidden.ids),
+                )
+            )
 
     # === ACTION METHODS ===
 

@@ -1,0 +1,417 @@
+"""Record-rule attacks over JSON-RPC (odoorpc) and XML-RPC (a plain
+``xmlrpc.client.ServerProxy``, without ``allow_none``), each tried as the
+weakest user that could try it.
+
+Each attack must be refused with a clear error (UserError, ValidationError,
+AccessError, MissingError) or find nothing, and leave the database exactly as
+it was (row count, last id and last write of the watched tables).
+"""
+
+import xmlrpc.client
+
+import pytest
+from conftest import (
+    db_connect,
+    is_clear_error,
+    make_user,
+    new_customer,
+    new_order,
+    new_product,
+    rpc_error_name,
+    unique,
+    xmlid,
+)
+from odoorpc.error import RPCError
+
+WATCHED_TABLES = [
+    "sale_order",
+    "sale_accuracy_issue",
+    "sale_accuracy_rule",
+    "sales_followup_rule",
+    "sales_support_request",
+    "sales_coordination_kpi_dashboard",
+    "sales_coordination_kpi_dashboard_line",
+    "sale_accuracy_confirm_wizard",
+    "calendar_event",
+    "mail_message",
+]
+
+
+class PlainXmlRpc:
+    """XML-RPC exactly as an integrator writes it: no allow_none."""
+
+    def __init__(self, server, login, password):
+        self.db = server.db
+        self.password = password
+        common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
+        self.uid = common.authenticate(server.db, login, password, {})
+        assert self.uid, f"{login} cannot log in"
+        self.models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
+
+    def __call__(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
+
+
+def snapshot(odoo_server):
+    conn = db_connect(odoo_server)
+    state = {}
+    with conn.cursor() as cr:
+        for table in WATCHED_TABLES:
+            cr.execute(f"SELECT count(*), max(id), max(write_date) FROM {table}")
+            state[table] = cr.fetchone()
+    conn.close()
+    return state
+
+
+@pytest.fixture(scope="module")
+def world(admin, odoo_server, connect):
+    """Two salespeople of company A (one the victim), an administrator, a
+    coordinator and a manager of a company B, an auditor; the victim's order
+    with open issues, a support request and a coordinator's dashboard."""
+    company_a = admin.env.user.company_id.id
+    company_b = admin.env["res.company"].create({"name": unique("E2E Rules B")})
+    users = {
+        "rep": make_user(admin, "atk_rep", ["sales_team.group_sale_salesman"]),
+        "victim": make_user(admin, "atk_victim", ["sales_team.group_sale_salesman"]),
+        "admin_a": make_user(
+            admin, "atk_administrator", ["sales_coordination.group_administrator"]
+        ),
+        "coord_a": make_user(
+            admin, "atk_coordinator", ["sales_coordination.group_coordinator"]
+        ),
+        "coord_b": make_user(
+            admin,
+            "atk_coordinator_b",
+            ["sales_coordination.group_coordinator"],
+            company_id=company_b,
+        ),
+        "manager_b": make_user(
+            admin,
+            "atk_manager_b",
+            ["sales_coordination.group_manager"],
+            company_id=company_b,
+        ),
+        "auditor": make_user(admin, "atk_auditor", ["account.group_account_readonly"]),
+    }
+    product = new_product(admin)
+    # No customer reference: the data rules open issues on this order.
+    order = new_order(
+        admin, new_customer(admin), [(product, 12, None)], user_id=users["victim"]
+    )
+    admin.env["sale.order"].action_check_accuracy([order])
+    issues = admin.env["sale.accuracy.issue"].search([("order_id", "=", order)])
+    assert issues, "the victim's order has no accuracy issue"
+    request = admin.env["sales.support.request"].create(
+        {
+            "name": "Victim's secret margin question",
+            "requested_by_id": users["victim"],
+            "assigned_to_id": users["coord_a"],
+            "company_id": company_a,
+        }
+    )
+    coordinator = connect("atk_coordinator", "atk_coordinator")
+    dashboard = coordinator.env["sales.coordination.kpi.dashboard"].create(
+        {"period": "month"}
+    )
+    lines = coordinator.env["sales.coordination.kpi.dashboard"].read(
+        [dashboard], ["line_ids"]
+    )[0]["line_ids"]
+    assert lines
+    kpi = coordinator.env["sales.coordination.kpi.dashboard.line"].read(
+        lines[:1], ["kpi"]
+    )[0]["kpi"]
+    shared_accuracy = admin.env["sale.accuracy.rule"].search(
+        [("company_id", "=", False)], limit=1
+    )[0]
+    shared_followup = admin.env["sales.followup.rule"].search(
+        [("company_id", "=", False)], limit=1
+    )[0]
+    return {
+        "users": users,
+        "order": order,
+        "issues": issues,
+        "request": request,
+        "dashboard": dashboard,
+        "lines": lines,
+        "kpi": kpi,
+        "shared_accuracy": shared_accuracy,
+        "shared_followup": shared_followup,
+        "company_b": company_b,
+        "todo_type": xmlid(admin, "mail.mail_activity_data_todo"),
+    }
+
+
+@pytest.fixture(params=["jsonrpc", "xmlrpc"])
+def as_user(request, connect, odoo_server):
+    """as_user(login)(model, method, *args, **kwargs), over either protocol."""
+
+    def _as(login):
+        if request.param == "xmlrpc":
+            return PlainXmlRpc(odoo_server, login, login)
+        odoo = connect(login, login)
+
+        def call(model, method, *args, **kwargs):
+            return odoo.execute_kw(model, method, list(args), kwargs)
+
+        return call
+
+    return _as
+
+
+def refused(odoo_server, call, *args, **kwargs):
+    """Run an attack that must fail with a clear error and change nothing;
+    return the error's name."""
+    before = snapshot(odoo_server)
+    with pytest.raises((RPCError, xmlrpc.client.Fault)) as info:
+        call(*args, **kwargs)
+    assert is_clear_error(info.value), f"unclear error: {info.value}"
+    assert snapshot(odoo_server) == before, "the database changed"
+    return rpc_error_name(info.value)
+
+
+def found_nothing(odoo_server, call, *args, **kwargs):
+    before = snapshot(odoo_server)
+    result = call(*args, **kwargs)
+    assert snapshot(odoo_server) == before, "the database changed"
+    return result
+
+
+ACCESS = ("odoo.exceptions.AccessError", "access")
+USER = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "user")
+
+
+# === ACCURACY ISSUES FOLLOW THEIR ORDER ===
+
+
+def test_salesperson_cannot_read_issues_of_another_salespersons_order(
+    world, as_user, odoo_server
+):
+    rep = as_user("atk_rep")
+    domain = [("order_id", "=", world["order"])]
+    assert (
+        found_nothing(
+            odoo_server,
+            rep,
+            "sale.accuracy.issue",
+            "search_read",
+            domain,
+            fields=["message"],
+        )
+        == []
+    )
+    assert (
+        found_nothing(odoo_server, rep, "sale.accuracy.issue", "search_count", domain)
+        == 0
+    )
+    groups = found_nothing(
+        odoo_server,
+        rep,
+        "sale.accuracy.issue",
+        "read_group",
+        [],
+        ["order_id"],
+        ["order_id"],
+    )
+    assert world["order"] not in [g["order_id"][0] for g in groups if g["order_id"]]
+    name = refused(
+        odoo_server, rep, "sale.accuracy.issue", "read", world["issues"], ["message"]
+    )
+    assert name in ACCESS
+
+
+def test_salesperson_cannot_reach_issues_through_the_order(world, as_user, odoo_server):
+    rep = as_user("atk_rep")
+    found = found_nothing(
+        odoo_server,
+        rep,
+        "sale.order",
+        "search",
+        [("accuracy_issue_ids", "any", [("id", "in", world["issues"])])],
+    )
+    assert found == []
+
+
+def test_other_company_cannot_read_the_issues_or_their_report(
+    world, as_user, odoo_server
+):
+    coord_b = as_user("atk_coordinator_b")
+    for model in ("sale.accuracy.issue", "sales.coordination.accuracy.report"):
+        assert (
+            found_nothing(
+                odoo_server, coord_b, model, "search", [("id", "in", world["issues"])]
+            )
+            == []
+        )
+        assert (
+            refused(odoo_server, coord_b, model, "read", world["issues"], ["order_id"])
+            in ACCESS
+        )
+
+
+# === REPORTS FOLLOW THEIR SOURCES ===
+
+
+def test_administrator_sees_only_own_requests_in_the_support_report(
+    world, as_user, odoo_server
+):
+    administrator = as_user("atk_administrator")
+    rows = found_nothing(
+        odoo_server,
+        administrator,
+        "sales.coordination.support.report",
+        "search_read",
+        [("request_id", "=", world["request"])],
+        fields=["request_id"],
+    )
+    assert rows == []
+    name = refused(
+        odoo_server,
+        administrator,
+        "sales.coordination.support.report",
+        "read",
+        [world["request"]],
+        ["request_id"],
+    )
+    assert name in ACCESS
+    # the coordinator assigned to it sees it
+    coordinator = as_user("atk_coordinator")
+    rows = coordinator(
+        "sales.coordination.support.report",
+        "search_read",
+        [("request_id", "=", world["request"])],
+        fields=["request_id"],
+    )
+    assert [row["request_id"][0] for row in rows] == [world["request"]]
+
+
+# === DASHBOARDS AND DIALOGS ===
+
+
+def test_other_users_cannot_read_or_change_a_dashboard(world, as_user, odoo_server):
+    for login in ("atk_coordinator_b", "atk_administrator"):
+        intruder = as_user(login)
+        assert (
+            found_nothing(
+                odoo_server,
+                intruder,
+                "sales.coordination.kpi.dashboard.line",
+                "search",
+                [("dashboard_id", "=", world["dashboard"])],
+            )
+            == []
+        )
+        for call in (
+            (
+                "sales.coordination.kpi.dashboard.line",
+                "read",
+                world["lines"],
+                ["current"],
+            ),
+            (
+                "sales.coordination.kpi.dashboard.line",
+                "write",
+                world["lines"],
+                {"current": 99.0},
+            ),
+            ("sales.coordination.kpi.dashboard.line", "unlink", world["lines"]),
+            (
+                "sales.coordination.kpi.dashboard",
+                "read",
+                [world["dashboard"]],
+                ["date_from"],
+            ),
+            (
+                "sales.coordination.kpi.dashboard",
+                "action_refresh",
+                [world["dashboard"]],
+            ),
+        ):
+            assert refused(odoo_server, intruder, *call) in ACCESS
+        name = refused(
+            odoo_server,
+            intruder,
+            "sales.coordination.kpi.dashboard.line",
+            "create",
+            {"dashboard_id": world["dashboard"], "kpi": world["kpi"], "name": "x"},
+        )
+        assert name in ACCESS + USER
+
+
+def test_dialog_refuses_orders_the_user_cannot_read(world, as_user, odoo_server):
+    rep = as_user("atk_rep")
+    name = refused(
+        odoo_server,
+        rep,
+        "sale.accuracy.confirm.wizard",
+        "create",
+        {"order_ids": [(6, 0, [world["order"]])]},
+    )
+    assert name in ACCESS
+
+
+# === RULES OF EVERY COMPANY ===
+
+
+def test_manager_of_one_company_cannot_change_shared_rules(world, as_user, odoo_server):
+    manager_b = as_user("atk_manager_b")
+    for model, key in (
+        ("sale.accuracy.rule", "shared_accuracy"),
+        ("sales.followup.rule", "shared_followup"),
+    ):
+        rule = world[key]
+        assert manager_b(model, "read", [rule], ["name"])
+        assert (
+            refused(odoo_server, manager_b, model, "write", [rule], {"active": False})
+            in ACCESS
+        )
+        assert refused(odoo_server, manager_b, model, "unlink", [rule]) in ACCESS
+    name = refused(
+        odoo_server,
+        manager_b,
+        "sale.accuracy.rule",
+        "create",
+        {
+            "name": "Everyone's orders",
+            "code": unique("atk").replace(" ", "_"),
+            "check_type": "domain",
+            "domain": "[('amount_total', '>', 0)]",
+            "company_id": False,
+        },
+    )
+    assert name in ACCESS
+
+
+# === MEETINGS ===
+
+
+def test_meeting_cannot_link_an_unreadable_order(world, as_user, odoo_server):
+    rep = as_user("atk_rep")
+    values = {
+        "name": "Spy meeting",
+        "start": "2026-03-02 10:00:00",
+        "stop": "2026-03-02 11:00:00",
+    }
+    name = refused(
+        odoo_server,
+        rep,
+        "calendar.event",
+        "create",
+        dict(values, sale_order_id=world["order"]),
+    )
+    assert name in USER
+
+
+# === READ-ONLY ROLES ===
+
+
+def test_auditor_cannot_make_the_checks_write(world, as_user, odoo_server):
+    auditor = as_user("atk_auditor")
+    rows = auditor("sale.order", "read", [world["order"]], ["accuracy_issue_ids"])
+    assert sorted(rows[0]["accuracy_issue_ids"]) == sorted(world["issues"])
+    for method in ("action_check_accuracy", "action_confirm"):
+        assert (
+            refused(odoo_server, auditor, "sale.order", method, [world["order"]])
+            in ACCESS
+        )
