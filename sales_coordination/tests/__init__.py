@@ -15,3 +15,4 @@ from . import test_accuracy_rules
 from . import test_accuracy_flow
 from . import test_accuracy_rollback
 from . import test_accuracy_ui
+from . import test_history_backfill
