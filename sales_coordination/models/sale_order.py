@@ -732,6 +732,7 @@ class SaleOrder(models.Model):
                        AND (o.coordinator_id IS NULL OR o.administrator_id IS NULL)
                   ) AS src
                  WHERE so.id = src.id
+                   AND so.id >= %(low)s AND so.id < %(high)s
                    AND ((so.coordinator_id IS NULL AND src.coordinator IS NOT NULL)
                         OR (so.administrator_id IS NULL
                             AND src.administrator IS NOT NULL))
@@ -782,6 +783,7 @@ class SaleOrder(models.Model):
                      GROUP BY sol.order_id
                   ) AS src
                  WHERE so.id = src.order_id AND src.posted IS NOT NULL
+                   AND so.id >= %(low)s AND so.id < %(high)s
                 """,
                 field=state_field,
                 labels=labels,
@@ -827,6 +829,7 @@ class SaleOrder(models.Model):
                               AND r.res_partner_id = o.partner_id)
                   ) AS emailed ON TRUE
                  WHERE so.id = o.id
+                   AND so.id >= %(low)s AND so.id < %(high)s
                    AND o.id >= %(low)s AND o.id < %(high)s
                    AND o.quotation_sent_date IS NULL
                    AND (tracked.sent IS NOT NULL OR o.state = 'sent')
