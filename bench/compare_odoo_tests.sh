@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
-# Run Odoo's own tests of sale, sale_crm, sale_stock and crm on two databases,
-# one without sales_coordination and one with it (in observe mode, the
-# default of a fresh install), and diff the failures.
+# Run Odoo's own tests of sale, sale_crm, sale_stock, crm and calendar, and
+# the invoice tests of account and the activity tests of mail and test_mail,
+# on two databases, one without sales_coordination and one with it (in
+# observe mode, the default of a fresh install), and diff the failures.
 #
 #   bench/compare_odoo_tests.sh [PREFIX]      (default PREFIX: sc_compare)
 #
 # Environment: PGHOST (127.0.0.1), PGUSER (current user), HTTP_PORT (8069;
 # the second database uses HTTP_PORT + 1), ODOO_ADDONS
-# (/opt/odoo18/odoo/addons,/opt/odoo18/addons), MODULES ("sale sale_crm
-# sale_stock crm"), JOBS (2: both databases at once; 1: one after the other).
+# (/opt/odoo18/odoo/addons,/opt/odoo18/addons), MODULES (every test file of
+# these modules: "sale sale_crm sale_stock crm calendar"), FILES (single test
+# files, as module/tests/file.py: account's invoice tests and the activity
+# tests of mail and test_mail), INSTALL (modules installed on both databases
+# for FILES: "test_mail" when it is in the addons path), JOBS (2: both
+# databases at once; 1: one after the other), TEMPLATE_DB (copy this
+# database, with sale_management, sale_crm and sale_stock and demo data,
+# instead of installing them).
 # Both databases get Odoo + sale_management, sale_crm, sale_stock with demo
-# data (through `sc-clone-db` when available, else a fresh install).
+# data (through `sc-clone-db` when available, TEMPLATE_DB when set, else a
+# fresh install).
+#
+# To check the script on a few files only:
+#   MODULES= FILES="account/tests/test_account_invoice_report.py" \
+#       bench/compare_odoo_tests.sh sc_check
 #
 # Every test file runs with `odoo --test-file`, after the whole registry is
 # loaded: at_install tests included. (A plain `--test-enable` run executes the
@@ -27,11 +39,25 @@ PGHOST=${PGHOST:-127.0.0.1}
 PGUSER=${PGUSER:-$(whoami)}
 HTTP_PORT=${HTTP_PORT:-8069}
 ODOO_ADDONS=${ODOO_ADDONS:-/opt/odoo18/odoo/addons,/opt/odoo18/addons}
-MODULES=${MODULES:-sale sale_crm sale_stock crm}
+MODULES=${MODULES-sale sale_crm sale_stock crm calendar}
+FILES=${FILES-account/tests/test_account_move_out_invoice.py
+account/tests/test_account_move_out_refund.py
+account/tests/test_account_move_in_invoice.py
+account/tests/test_invoice_taxes.py
+account/tests/test_account_invoice_report.py
+account/tests/test_portal_invoice.py
+mail/tests/test_mail_activity.py
+test_mail/tests/test_mail_activity.py
+test_mail/tests/test_mail_activity_plan.py}
+TEMPLATE_DB=${TEMPLATE_DB:-}
 JOBS=${JOBS:-2}
 OUT="$ROOT/.logs/compare"
-command -v odoo > /dev/null || {
-    echo "compare_odoo_tests: no 'odoo' command on PATH (Odoo 18 must be installed)" >&2
+PYTHON=${PYTHON:-python3}
+# Odoo as the harness runs it (an installed `odoo` script may fail on its own
+# requirement checks)
+odoo() { "$PYTHON" -m odoo "$@"; }
+"$PYTHON" -c "import odoo" 2> /dev/null || {
+    echo "compare_odoo_tests: $PYTHON cannot import odoo (Odoo 18 must be installed)" >&2
     exit 2
 }
 rm -rf "$OUT" && mkdir -p "$OUT/without" "$OUT/with"
@@ -47,6 +73,12 @@ fresh_db() {
     local db=$1
     if command -v sc-clone-db > /dev/null; then
         sc-clone-db "$db" > /dev/null
+    elif [ -n "$TEMPLATE_DB" ]; then
+        dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$db"
+        createdb -h "$PGHOST" -U "$PGUSER" -T "$TEMPLATE_DB" "$db"
+        local store=$HOME/.local/share/Odoo/filestore
+        rm -rf "${store:?}/$db"
+        [ -d "$store/$TEMPLATE_DB" ] && cp -r "$store/$TEMPLATE_DB" "$store/$db"
     else
         dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$db"
         odoo --db_host="$PGHOST" --db_user="$PGUSER" --addons-path="$ODOO_ADDONS" \
@@ -65,10 +97,29 @@ module_dir() { # the first addons path entry that holds the module
     exit 2
 }
 
+has_module() {
+    local dir
+    IFS=, read -ra dirs <<< "$ODOO_ADDONS"
+    for dir in "${dirs[@]}"; do
+        [ -f "$dir/$1/__manifest__.py" ] && return 0
+    done
+    return 1
+}
+
+INSTALL=${INSTALL-$(has_module test_mail && echo test_mail)}
+
 test_files() {
-    local module
+    local module file
     for module in $MODULES; do
         ls "$(module_dir "$module")"/tests/test_*.py
+    done
+    for file in $FILES; do
+        module=${file%%/*}
+        # test_mail's files only where test_mail is installed
+        if has_module "$module" && { [ "$module" != test_mail ] ||
+            [[ " $INSTALL " == *" test_mail "* ]]; }; then
+            ls "$(module_dir "$module")/${file#*/}"
+        fi
     done
 }
 
@@ -95,12 +146,19 @@ echo "== database without the addon: ${PREFIX}_without"
 fresh_db "${PREFIX}_without"
 echo "== database with the addon (observe mode): ${PREFIX}_with"
 fresh_db "${PREFIX}_with"
+if [ -n "$INSTALL" ]; then
+    echo "== installing on both: $INSTALL"
+    for variant in without with; do
+        odoo_cmd "$variant" -i "${INSTALL// /,}" --stop-after-init \
+            > "$OUT/$variant.install-extra.log" 2>&1
+    done
+fi
 odoo_cmd with -i sales_coordination --stop-after-init > "$OUT/with.install.log" 2>&1
 psql -h "$PGHOST" -U "$PGUSER" -d "${PREFIX}_with" -qc \
     "UPDATE res_company SET accuracy_mode = 'observe'"
 
 test_files > "$OUT/files"
-echo "== running $(wc -l < "$OUT/files") test files of: $MODULES"
+echo "== running $(wc -l < "$OUT/files") test files of: $MODULES" $FILES
 start=$SECONDS
 if [ "$JOBS" -ge 2 ]; then
     run_variant without & pid=$!
@@ -117,6 +175,18 @@ for variant in without with; do
     tests=$(grep -hc " Starting [A-Za-z0-9_]*\.test" "$OUT/$variant"/*.log |
         paste -sd+ | bc)
     echo "   $variant: $tests tests run, $(wc -l < "$OUT/$variant.failures") failing"
+done
+echo "   per suite (tests run, failing) without | with:"
+for module in $(cd "$OUT/without" && ls -- *.log | sed 's/-.*//' | sort -u); do
+    line="     $module:"
+    for variant in without with; do
+        tests=$(grep -hc " Starting [A-Za-z0-9_]*\.test" "$OUT/$variant/$module"-*.log |
+            paste -sd+ | bc)
+        failing=$(cat "$OUT/$variant/$module"-*.log.failures | sort -u | wc -l)
+        line="$line $tests, $failing"
+        [ "$variant" = without ] && line="$line |"
+    done
+    echo "$line"
 done
 
 # A file whose failures differ is run again on both databases (one at a time).

@@ -53,6 +53,7 @@
         "demo/calendar_event_demo.xml",
         "demo/sales_coordination_story_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "sales_coordination/static/tests/tours/**/*",

@@ -26,6 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "sales_coordination"
+# A test-only addon (other addons' required fields), installed with ADDON by
+# the test command: its directory is on the addons path.
+TEST_ADDONS = ROOT / ADDON / "tests" / "addons"
+TEST_ADDON = "sales_coordination_test_required_fields"
 LOG_DIR = ROOT / ".logs"
 DEMO_LOGINS = [
     ("Sales Coordinator", "coordinator", "coordinator"),
@@ -168,6 +172,7 @@ def addons_path():
     extra = [Path(p) for p in os.environ.get("ODOO_ADDONS_PATH", "").split(",") if p]
     result = [p for p in [*extra, *paths] if p.is_dir()]
     result.append(ROOT)
+    result.append(TEST_ADDONS)
     return ",".join(str(p) for p in dict.fromkeys(result))
 
 
@@ -363,10 +368,10 @@ def step_odoo_tests(tally, db):
         odoo_cmd(
             db,
             "-i",
-            ADDON,
+            f"{ADDON},{TEST_ADDON}",
             "--test-enable",
             "--test-tags",
-            f"/{ADDON}",
+            f"/{ADDON},/{TEST_ADDON}",
             "--stop-after-init",
             "--http-port",
             str(free_port()),

@@ -296,24 +296,38 @@ class SalesCoordinationKpi(models.AbstractModel):
             "sale_order.amount_untaxed::float8 "
             "/ COALESCE(NULLIF(sale_order.currency_rate, 0), 1)"
         )
-        if self._kpi_has_fields("sale.order", "first_time_right"):
+        # Order accuracy counts the confirmed orders that were checked: an
+        # order confirmed before the install was never checked, and whether it
+        # was right the first time cannot be known.
+        if self._kpi_has_fields(
+            "sale.order", "first_time_right", "accuracy_first_checked_date"
+        ):
+            checked = SQL(
+                "%s AND sale_order.accuracy_first_checked_date IS NOT NULL", confirmed
+            )
             right_first = SQL(
-                "count(*) FILTER (WHERE %s AND sale_order.first_time_right)", confirmed
+                "count(*) FILTER (WHERE %s AND sale_order.first_time_right)", checked
             )
+            checked_count = SQL("count(*) FILTER (WHERE %s)", checked)
         else:
-            right_first = SQL("NULL::bigint")
-        quotations, won, orders, first_right, amount_now, amount_before = (
-            self._kpi_fetch(
-                query,
-                SQL("count(*) FILTER (WHERE %s)", created),
-                SQL(
-                    "count(*) FILTER (WHERE %s AND sale_order.state = 'sale')", created
-                ),
-                SQL("count(*) FILTER (WHERE %s)", confirmed),
-                right_first,
-                SQL("COALESCE(sum(%s) FILTER (WHERE %s), 0)", amount, confirmed),
-                SQL("COALESCE(sum(%s) FILTER (WHERE %s), 0)", amount, previous),
-            )
+            right_first = checked_count = SQL("NULL::bigint")
+        (
+            quotations,
+            won,
+            orders,
+            checked_orders,
+            first_right,
+            amount_now,
+            amount_before,
+        ) = self._kpi_fetch(
+            query,
+            SQL("count(*) FILTER (WHERE %s)", created),
+            SQL("count(*) FILTER (WHERE %s AND sale_order.state = 'sale')", created),
+            SQL("count(*) FILTER (WHERE %s)", confirmed),
+            checked_count,
+            right_first,
+            SQL("COALESCE(sum(%s) FILTER (WHERE %s), 0)", amount, confirmed),
+            SQL("COALESCE(sum(%s) FILTER (WHERE %s), 0)", amount, previous),
         )
         growth = None
         if amount_before:
@@ -326,7 +340,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             "orders_confirmed": orders or 0,
             "quote_to_order_rate": _rate(won, quotations),
             "order_accuracy_rate": (
-                None if first_right is None else _rate(first_right, orders)
+                None if first_right is None else _rate(first_right, checked_orders)
             ),
             "sales_growth_rate": growth,
         }

@@ -45,14 +45,18 @@ class SalesCoordinationKpiDashboardLine(models.TransientModel):
         for line in self:
             line.current_display = self._format(line.current, line.has_current)
             line.previous_display = self._format(line.previous, line.has_previous)
-            line.target_display = self._format(line.target, line.has_target)
+            line.target_display = (
+                self._format(line.target, True) if line.has_target else "–"
+            )
 
     # === BUSINESS METHODS ===
 
     @api.model
     def _format(self, value, present):
         if not present:
-            return "–"
+            # e.g. the accuracy KPIs of the months before the install: no
+            # order of that time was checked
+            return self.env._("No data")
         return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
     @api.model

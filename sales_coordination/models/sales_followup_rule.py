@@ -12,6 +12,30 @@ from odoo.tools.safe_eval import safe_eval
 
 _logger = logging.getLogger(__name__)
 
+# The columns _insert_followups writes itself.
+FOLLOWUP_INSERTED_FIELDS = frozenset(
+    {
+        "id",
+        "res_model_id",
+        "res_model",
+        "res_id",
+        "res_name",
+        "activity_type_id",
+        "summary",
+        "date_deadline",
+        "user_id",
+        "user_tz",
+        "automated",
+        "active",
+        "followup_rule_id",
+        "followup_escalated",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    }
+)
+
 # How each document model reaches its owners: the fields read by the assignee
 # chain, when the model has them.
 OWNER_FIELDS = {
@@ -996,6 +1020,9 @@ class SalesFollowupRule(models.Model):
             model: self.env["ir.model"]._get_id(model)
             for model in {record._name for record, __ in rows}
         }
+        # Fields other addons add to activities get their defaults, as with
+        # create() (a required field with a default must not fail here).
+        extra = self._followup_extra_defaults()
         cr.execute(
             SQL(
                 """
@@ -1003,11 +1030,13 @@ class SalesFollowupRule(models.Model):
                     res_model_id, res_model, res_id, res_name, activity_type_id,
                     summary, date_deadline, user_id, user_tz, automated, active,
                     followup_rule_id, followup_escalated,
-                    create_uid, create_date, write_uid, write_date)
+                    create_uid, create_date, write_uid, write_date
+                    %(extra_columns)s)
                 SELECT data.model_id, data.model, data.res_id, data.res_name,
                        %(type)s, %(summary)s, %(deadline)s, data.user_id, users_tz.tz,
                        TRUE, TRUE, %(rule)s, FALSE,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
+                       %(extra_values)s
                   FROM unnest(%(model_ids)s::int[], %(models)s::varchar[],
                               %(res_ids)s::int[], %(res_names)s::varchar[],
                               %(user_ids)s::int[])
@@ -1033,6 +1062,12 @@ class SalesFollowupRule(models.Model):
                 res_ids=[record.id for record, __ in rows],
                 res_names=[names[(record._name, record.id)] for record, __ in rows],
                 user_ids=[user.id for __, user in rows],
+                extra_columns=SQL("").join(
+                    SQL(", %s", SQL.identifier(fname)) for fname in extra
+                ),
+                extra_values=SQL("").join(
+                    SQL(", %s", value) for value in extra.values()
+                ),
             )
         )
         created = cr.fetchall()
@@ -1044,6 +1079,26 @@ class SalesFollowupRule(models.Model):
         # The rows were written behind the ORM's back.
         self.env.invalidate_all(flush=False)
         return len(created)
+
+    def _followup_extra_defaults(self):
+        """Column values of the defaults of the stored ``mail.activity``
+        fields that ``_insert_followups`` does not set itself."""
+        Activity = self.env["mail.activity"]
+        fnames = [
+            fname
+            for fname, field in Activity._fields.items()
+            if field.store
+            and field.column_type
+            and fname not in FOLLOWUP_INSERTED_FIELDS
+        ]
+        defaults = Activity.default_get(fnames)
+        return {
+            fname: Activity._fields[fname].convert_to_column_insert(
+                value, Activity, defaults
+            )
+            for fname, value in defaults.items()
+            if fname in fnames
+        }
 
     def _subscribe_assignees(self, created):
         """Make the assignees follow their records, as mail.activity does,

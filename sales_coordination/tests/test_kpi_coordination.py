@@ -75,6 +75,34 @@ class TestKpiAccuracy(KpiCase):
         self.assertIs(result["data_entry_accuracy_rate"], False)
         self.assertIs(result["order_accuracy_rate"], False)
 
+    def test_orders_never_checked_are_left_out(self):
+        # o3 as an order confirmed before the addon was installed: never
+        # checked, so neither right nor wrong the first time.
+        self._set(
+            self.o3,
+            accuracy_first_checked_date=None,
+            accuracy_checked_date=None,
+            first_time_right=None,
+            data_entry_right=None,
+        )
+        result = self._kpis()
+        self.assertEqual(result["orders_confirmed"], 2)
+        self.assertEqual(result["order_accuracy_rate"], 100.0)
+        # o1 and o2 right of o1, o2, o5
+        self.assertEqual(result["data_entry_accuracy_rate"], 66.7)
+        # A period of unchecked history only: no figure, not 0 %.
+        self._set(
+            self.o1 | self.o2 | self.o5,
+            accuracy_first_checked_date=None,
+            accuracy_checked_date=None,
+            first_time_right=None,
+            data_entry_right=None,
+        )
+        result = self._kpis()
+        self.assertEqual(result["orders_confirmed"], 2)
+        self.assertIsNone(result["order_accuracy_rate"])
+        self.assertIsNone(result["data_entry_accuracy_rate"])
+
     def test_real_check_sets_the_first_check_markers(self):
         # The branch has no street: a data issue at the first check.
         order = self._order(self.vet_branch, self.team, 3.0)

@@ -59,7 +59,7 @@ class TestKpiDashboard(KpiCase):
         # invoice time: no status.
         self.assertFalse(lines["new_clients"].status)
         self.assertFalse(lines["invoice_processing_hours"].has_current)
-        self.assertEqual(lines["invoice_processing_hours"].current_display, "–")
+        self.assertEqual(lines["invoice_processing_hours"].current_display, "No data")
         self.assertFalse(lines["invoice_processing_hours"].status)
 
     def test_lower_is_better_and_team_target(self):

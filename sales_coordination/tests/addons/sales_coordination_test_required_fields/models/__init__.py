@@ -1,0 +1,2 @@
+from . import mail_activity
+from . import sale_order_line
