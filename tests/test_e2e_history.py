@@ -241,7 +241,6 @@ def history_server():
             try:
                 assert wait_http(url, server, timeout=180), "no answer from Odoo"
 
-                # JSON-RPC: a KPI without a figure may be None or False.
                 def rpc(service, method, *args):
                     request = urllib.request.Request(
                         f"{url}/jsonrpc",
@@ -302,8 +301,7 @@ def test_kpis_of_the_month_before_the_install(history_server):
     assert kpis["invoice_processing_hours"] == 43.0
     assert kpis["new_clients"] == 2
     assert kpis["followups_overdue"] == 0
-    # Not known for the past: no figure (None, or False on plain XML-RPC),
-    # never 0 %.
+    # Not known for the past: no figure (False, Odoo's empty value), never 0 %.
     for key in (
         "order_accuracy_rate",
         "data_entry_accuracy_rate",
@@ -312,7 +310,7 @@ def test_kpis_of_the_month_before_the_install(history_server):
         "support_turnaround_hours",
         "internal_response_hours",
     ):
-        assert kpis[key] in (None, False), key
+        assert kpis[key] is False, key
 
 
 def test_backfilled_fields(history_server):

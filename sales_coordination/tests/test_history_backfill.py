@@ -130,7 +130,7 @@ class TestHistoryBackfill(SalesCoordinationCase):
         # (48 h + 38 h) / 2; the orders were never checked: no accuracy figure
         self.assertEqual(kpis["invoice_processing_hours"], 43.0)
         self.assertEqual(kpis["orders_confirmed"], 2)
-        self.assertIsNone(kpis["order_accuracy_rate"])
+        self.assertIs(kpis["order_accuracy_rate"], False)
 
     def test_batches_and_a_second_run(self):
         Order = type(self.env["sale.order"])

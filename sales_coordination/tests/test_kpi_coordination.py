@@ -100,8 +100,8 @@ class TestKpiAccuracy(KpiCase):
         )
         result = self._kpis()
         self.assertEqual(result["orders_confirmed"], 2)
-        self.assertIsNone(result["order_accuracy_rate"])
-        self.assertIsNone(result["data_entry_accuracy_rate"])
+        self.assertIs(result["order_accuracy_rate"], False)
+        self.assertIs(result["data_entry_accuracy_rate"], False)
 
     def test_real_check_sets_the_first_check_markers(self):
         # The branch has no street: a data issue at the first check.
