@@ -322,8 +322,11 @@ def cmd_run(args):
     try:
         return server.wait()
     except KeyboardInterrupt:
-        server.terminate()
-        server.wait()
+        try:  # Ctrl+C reached Odoo too: let it shut down gracefully first
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            server.wait()
         return 0
 
 
