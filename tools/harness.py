@@ -127,7 +127,7 @@ def ensure_python_deps(dev=True):
         return
     cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     cmd += ["-r", str(req)]
-    print(f"• installing Python dependencies from {req.name} …", flush=True)
+    step = bootstrap.Step(f"installing Python dependencies from {req.name}")
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
@@ -137,6 +137,7 @@ def ensure_python_deps(dev=True):
         )
     stamp.parent.mkdir(exist_ok=True)
     stamp.write_text(deps_signature(req))
+    step.done()
 
 
 def deps_stamp(req):
@@ -144,7 +145,9 @@ def deps_stamp(req):
     that a second run needs no network (``rm -rf .cache`` forgets it)."""
     import hashlib
 
-    key = hashlib.sha256(sys.executable.encode()).hexdigest()[:12]
+    # A venv made again at the same path is another environment.
+    where = f"{sys.executable} {Path(sys.prefix).stat().st_ino}"
+    key = hashlib.sha256(where.encode()).hexdigest()[:12]
     return ROOT / ".cache" / f"deps-{req.stem}-{key}.stamp"
 
 
