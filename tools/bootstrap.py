@@ -703,5 +703,8 @@ def run_odoo_with_progress(cmd, label, log_path):
                 problems += 1
                 step.note("    " + line.rstrip()[:300])
         proc.wait()
+    if proc.returncode in (-2, 130):  # Ctrl+C reached Odoo first
+        step.done("interrupted")
+        raise KeyboardInterrupt
     step.done("done" if proc.returncode == 0 else f"failed, log {log_path}")
     return proc.returncode
