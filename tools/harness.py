@@ -1,7 +1,9 @@
 """Run the demo or the whole test suite of sales_coordination.
 
 Called by ``bin/run`` and ``bin/test`` (see README.md). Standard library only:
-it must work on a machine that has Odoo 18 and PostgreSQL and nothing of ours.
+it must work on a machine that has Python and git and nothing else. When the
+running ``python3`` has no Odoo 18 or nothing answers at ``PGHOST``/``PGPORT``,
+``bootstrap.py`` sets them up first (``.venv/``, ``.cache/``).
 
 Environment variables (all optional):
 
@@ -10,7 +12,9 @@ Environment variables (all optional):
 - ``SC_DB``: database used by ``bin/run`` (default ``sales_coordination``);
 - ``SC_HTTP_PORT``: port of ``bin/run`` (default 8069);
 - ``SC_TEST_DB``: prefix of the throw-away test databases (default ``sc_test``);
-- ``ODOO_ADDONS_PATH``: extra addons directories, comma-separated.
+- ``ODOO_ADDONS_PATH``: extra addons directories, comma-separated;
+- ``ODOO_SRC``, ``ODOO_REPO``, ``ODOO_REF``: where ``bootstrap.py`` takes Odoo
+  from when the running ``python3`` does not import Odoo 18.0.
 """
 
 import argparse
@@ -23,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "sales_coordination"
@@ -119,16 +125,39 @@ def check_postgres():
 
 def ensure_python_deps(dev=True):
     req = ROOT / ("requirements-dev.txt" if dev else "requirements.txt")
+    stamp = deps_stamp(req)
+    if stamp.exists() and stamp.read_text() == deps_signature(req):
+        print(f"• Python dependencies from {req.name}: installed before", flush=True)
+        return
     cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     cmd += ["-r", str(req)]
-    print(f"• installing Python dependencies from {req.name} …", flush=True)
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    step = bootstrap.Step(f"installing Python dependencies from {req.name}")
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout + proc.stderr)
         raise HarnessError(
             f"pip could not install {req.name}: see the output above, fix the "
             "network or the package index, and run this again."
         )
+    stamp.parent.mkdir(exist_ok=True)
+    stamp.write_text(deps_signature(req))
+    step.done()
+
+
+def deps_stamp(req):
+    """Where a successful install of ``req`` into this python is remembered, so
+    that a second run needs no network (``rm -rf .cache`` forgets it)."""
+    import hashlib
+
+    # A venv made again at the same path is another environment.
+    where = f"{sys.executable} {Path(sys.prefix).stat().st_ino}"
+    key = hashlib.sha256(where.encode()).hexdigest()[:12]
+    return ROOT / ".cache" / f"deps-{req.stem}-{key}.stamp"
+
+
+def deps_signature(req):
+    files = [req, ROOT / "requirements.txt", ROOT / "client" / "pyproject.toml"]
+    return "".join(f"{p.name}\n{p.read_text()}\n" for p in files if p.exists())
 
 
 def find_chromium():
@@ -258,18 +287,17 @@ def cmd_run(args):
         rows = psql(f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'", db=db)
         installed = bool(rows) and rows[0][0] == "installed"
     step = "-u" if installed else "-i"
-    print(
-        f"• {'updating' if installed else 'installing'} {ADDON} "
-        f"{'in' if installed else 'with demo data into'} database {db!r} …",
-        flush=True,
-    )
     t0 = time.time()
-    init = subprocess.run(
-        odoo_cmd(db, step, ADDON, "--stop-after-init", "--log-level=warn"),
-        check=False,
+    returncode = bootstrap.run_odoo_with_progress(
+        odoo_cmd(db, step, ADDON, "--stop-after-init", "--log-level=info"),
+        f"{'updating' if installed else 'installing'} {ADDON} "
+        f"{'in' if installed else 'with demo data into'} database {db!r}",
+        LOG_DIR / "run-install.log",
     )
-    if init.returncode != 0:
-        raise HarnessError(f"installing {ADDON} into {db!r} failed: see the log above.")
+    if returncode != 0:
+        raise HarnessError(
+            f"installing {ADDON} into {db!r} failed: see .logs/run-install.log."
+        )
     print(f"• ready in {time.time() - t0:.0f} s", flush=True)
     server = subprocess.Popen(
         odoo_cmd(
@@ -297,13 +325,35 @@ def cmd_run(args):
     print("Demo logins (login / password):")
     for role, login, password in DEMO_LOGINS:
         print(f"  {role:<22} {login} / {password}")
+    print_cli_hint(url, db)
     print("Press Ctrl+C to stop.\n", flush=True)
     try:
         return server.wait()
     except KeyboardInterrupt:
-        server.terminate()
-        server.wait()
+        try:  # Ctrl+C reached Odoo too: let it shut down gracefully first
+            server.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            server.terminate()
+            server.wait()
         return 0
+
+
+def print_cli_hint(url, db):
+    """How to call the sales-coordination CLI (installed with requirements.txt
+    into this python's environment) against the running demo."""
+    import sysconfig
+
+    cli = Path(sysconfig.get_path("scripts")) / "sales-coordination"
+    try:
+        shown = cli.relative_to(Path.cwd())
+    except ValueError:
+        shown = cli
+    print("The command line, installed in the same environment:")
+    print(
+        f"  {shown} --url {url} --db {db} --login coordinator "
+        "--password coordinator check-orders"
+    )
+    print(f"  ({shown} --help lists the commands)")
 
 
 def wait_http(url, proc=None, timeout=60):
@@ -608,11 +658,19 @@ def main():
     test.add_argument("--skip-odoo", action="store_true", help=argparse.SUPPRESS)
     test.add_argument("--fail-fast", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    cluster = None
     try:
+        bootstrap.ensure_odoo()  # re-executes under .venv/bin/python if needed
+        cluster = bootstrap.ensure_postgres(pg_params()["user"])
         return cmd_run(args) if args.command == "run" else cmd_test(args)
-    except HarnessError as exc:
+    except (HarnessError, bootstrap.BootstrapError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if cluster:  # bin/test when it ends, bin/run after Ctrl+C
+            cluster.stop()
 
 
 if __name__ == "__main__":
