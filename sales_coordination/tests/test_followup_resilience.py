@@ -233,22 +233,28 @@ class TestFollowupResilience(FollowupCase):
         self.quote_rule.active = self.broken_rule.active = False
         order = self._sent_quote()
         other = self._other_connection()
+        # other addons' required columns get their defaults, as in the engine
+        extra = self.env["sales.followup.rule"]._followup_extra_defaults()
+        columns = SQL(", ").join(SQL.identifier(fname) for fname in extra)
+        values = SQL(", ").join(SQL("%s", value) for value in extra.values())
         other.execute(
-            """
+            SQL(
+                """
             INSERT INTO mail_activity (
                 res_model_id, res_model, res_id, activity_type_id, date_deadline,
-                user_id, automated, active, followup_rule_id)
-            VALUES (%s, 'sale.order', %s, %s, %s, %s, TRUE, TRUE, %s)
+                user_id, automated, active, followup_rule_id%s)
+            VALUES (%s, 'sale.order', %s, %s, %s, %s, TRUE, TRUE, %s%s)
             RETURNING id
             """,
-            (
+                SQL(", %s", columns) if extra else SQL(""),
                 self.env["ir.model"]._get_id("sale.order"),
                 order.id,
                 rule.activity_type_id.id,
                 WHEN.date(),
                 self.env.ref("base.user_admin").id,
                 rule.id,
-            ),
+                SQL(", %s", values) if extra else SQL(""),
+            )
         )
         activity_id = other.fetchone()[0]
         other.commit()

@@ -36,12 +36,18 @@ class TestInputRanges(FollowupCase):
                 "code": f"range_{check_type}",
                 "check_type": check_type,
                 "threshold": threshold,
+                # a rule of the manager's company: shared rules need a user
+                # of every company
+                "company_id": self.manager.company_id.id,
             }
         )
 
     # --- follow-up rules ---
 
     def test_followup_numbers_within_range_are_saved(self):
+        # a rule of the manager's company: shared rules need a user of every
+        # company
+        self.quote_rule.company_id = self.manager.company_id
         rule = self.quote_rule.with_user(self.manager)
         for fname, (low, high) in FOLLOWUP_NUMBER_RANGES.items():
             with self.subTest(field=fname):
