@@ -205,11 +205,13 @@ def test_request_lifecycle(admin, connect, salespeople, coordinator_id):
 
 def test_request_with_xmlrpc(admin, xmlrpc_as, salespeople):
     rep = xmlrpc_as(salespeople[0], salespeople[0])
+    # a request is about an order its author may read: the rep's own
     order = new_order(
         admin,
         new_customer(admin),
         [(new_product(admin), 1, None)],
         **clean_order_vals(admin),
+        user_id=make_user(admin, salespeople[0], []),
     )
     request_id = rep(
         "sales.support.request",
@@ -230,8 +232,13 @@ def test_request_with_xmlrpc(admin, xmlrpc_as, salespeople):
 
 def test_cli_requests(admin, cli, salespeople, coordinator_id):
     partner = new_customer(admin)
+    # a request is about an order its author may read: the rep's own
     order = new_order(
-        admin, partner, [(new_product(admin), 1, None)], **clean_order_vals(admin)
+        admin,
+        partner,
+        [(new_product(admin), 1, None)],
+        **clean_order_vals(admin),
+        user_id=make_user(admin, salespeople[0], []),
     )
     created = cli(
         "requests",
