@@ -14,7 +14,7 @@ Usage::
 
     python3 bench/bench_accuracy.py -d DB [--orders 10000] [--lines 5]
         [--confirm 200] [--db_host 127.0.0.1] [--db_user root]
-        [--addons-path /opt/odoo18/odoo/addons,/opt/odoo18/addons,.]
+        [--addons-path PATHS]
 """
 
 import argparse
@@ -22,14 +22,10 @@ import sys
 import time
 from pathlib import Path
 
-try:
-    import odoo
-    from odoo import SUPERUSER_ID, Command, api
-except ImportError:
-    sys.exit(
-        "bench_accuracy: cannot import odoo; run it with Odoo 18 importable "
-        "(e.g. PYTHONPATH=/opt/odoo18)."
-    )
+import benchlib
+
+odoo = benchlib.import_odoo("bench_accuracy")
+from odoo import SUPERUSER_ID, Command, api
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,8 +40,8 @@ def parse_args():
     parser.add_argument("--db_user", default=None)
     parser.add_argument(
         "--addons-path",
-        default=f"{Path(odoo.__file__).parent / 'addons'},"
-        f"{Path(odoo.__file__).parent.parent / 'addons'},{ROOT}",
+        default=benchlib.addons_path(),
+        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
     )
     return parser.parse_args()
 

@@ -32,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_kpis  # the generator
+import benchlib
 
 BACKFILLED = (
     "coordinator_id",
@@ -49,7 +50,8 @@ def parse_args():
     parser.add_argument("--db_user", default="root")
     parser.add_argument(
         "--addons-path",
-        default=f"/opt/odoo18/odoo/addons,/opt/odoo18/addons,{bench_kpis.ROOT}",
+        default=None,
+        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
     )
     parser.add_argument("--orders", type=int, default=1_000_000)
     return parser.parse_args()
@@ -208,6 +210,7 @@ def fill_history(env):
 def main():
     args = parse_args()
     odoo = bench_kpis.import_odoo()
+    args.addons_path = args.addons_path or benchlib.addons_path()
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
 

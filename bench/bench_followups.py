@@ -25,28 +25,14 @@ import tracemalloc
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parent.parent
-ODOO_CANDIDATES = [os.environ.get("ODOO_PATH"), "/opt/odoo18", "/opt/odoo"]
 BENCH_PREFIX = "BENCH-FU-"
 
 
 def import_odoo():
-    try:
-        import odoo
-
-        return odoo
-    except ImportError:
-        pass
-    for candidate in filter(None, ODOO_CANDIDATES):
-        if (Path(candidate) / "odoo" / "__init__.py").exists():
-            sys.path.insert(0, candidate)
-            import odoo
-
-            return odoo
-    sys.exit(
-        "bench_followups: cannot import Odoo. Install Odoo 18 or set ODOO_PATH "
-        "to the directory that contains the 'odoo' package."
-    )
+    return benchlib.import_odoo("bench_followups")
 
 
 def parse_args():
@@ -60,9 +46,8 @@ def parse_args():
     parser.add_argument("--db-user", default=os.environ.get("PGUSER", "root"))
     parser.add_argument(
         "--addons-path",
-        default=os.environ.get(
-            "ODOO_ADDONS_PATH", f"/opt/odoo18/odoo/addons,/opt/odoo18/addons,{ROOT}"
-        ),
+        default=None,
+        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
     )
     parser.add_argument(
         "--tracemalloc",
@@ -205,6 +190,7 @@ def cleanup(registry, odoo):
 def main():
     args = parse_args()
     odoo = import_odoo()
+    args.addons_path = args.addons_path or benchlib.addons_path()
     odoo.tools.config.parse_config(
         [
             "-d",

@@ -5,7 +5,7 @@ Usage::
 
     sc-clone-db kpi_bench
     odoo -d kpi_bench --db_host=127.0.0.1 --db_user=root \\
-        --addons-path=/opt/odoo18/odoo/addons,/opt/odoo18/addons,. \\
+        [--addons-path=PATHS] \\
         -i sales_coordination --stop-after-init
     python3 bench/bench_kpis.py -d kpi_bench
 
@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+import benchlib
+
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS = 1_000_000
 LINES_PER_ORDER = 3
@@ -41,24 +43,8 @@ BENCH_PREFIX = "BENCH/"
 
 
 def import_odoo():
-    """Import odoo, looking in the usual places; exit with a clear message."""
-    candidates = [os.environ.get("ODOO_PATH"), "/opt/odoo18", "/opt/odoo"]
-    for path in [None, *candidates]:
-        if path:
-            if not Path(path, "odoo", "__init__.py").exists():
-                continue
-            sys.path.insert(0, path)
-        try:
-            import odoo
-
-            return odoo
-        except ImportError:
-            if path:
-                sys.path.remove(path)
-    sys.exit(
-        "bench_kpis: cannot import Odoo. Install Odoo 18 or set ODOO_PATH to the "
-        "directory that holds the 'odoo' package (e.g. /opt/odoo18)."
-    )
+    """Import odoo (see benchlib); exit with a clear message."""
+    return benchlib.import_odoo("bench_kpis")
 
 
 def parse_args():
@@ -69,7 +55,8 @@ def parse_args():
     parser.add_argument("--db_user", default=os.environ.get("PGUSER", "root"))
     parser.add_argument(
         "--addons-path",
-        default=f"/opt/odoo18/odoo/addons,/opt/odoo18/addons,{ROOT}",
+        default=None,
+        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--year", type=int, default=2025)
@@ -545,6 +532,7 @@ def median_time(function, repeat):
 def main():
     args = parse_args()
     odoo = import_odoo()
+    args.addons_path = args.addons_path or benchlib.addons_path()
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
 

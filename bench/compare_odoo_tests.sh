@@ -8,7 +8,7 @@
 #
 # Environment: PGHOST (127.0.0.1), PGUSER (current user), HTTP_PORT (8069;
 # the second database uses HTTP_PORT + 1), ODOO_ADDONS
-# (/opt/odoo18/odoo/addons,/opt/odoo18/addons), MODULES (every test file of
+# (default: the addons next to the Odoo that python3 imports), MODULES (every test file of
 # these modules: "sale sale_crm sale_stock crm calendar"), FILES (single test
 # files, as module/tests/file.py: account's invoice tests and the activity
 # tests of mail and test_mail), INSTALL (modules installed on both databases
@@ -38,7 +38,9 @@ PREFIX=${1:-sc_compare}
 PGHOST=${PGHOST:-127.0.0.1}
 PGUSER=${PGUSER:-$(whoami)}
 HTTP_PORT=${HTTP_PORT:-8069}
-ODOO_ADDONS=${ODOO_ADDONS:-/opt/odoo18/odoo/addons,/opt/odoo18/addons}
+ODOO_ADDONS=${ODOO_ADDONS:-$(python3 -c 'import os, odoo
+d = os.path.dirname(odoo.__file__)
+print(f"{d}/addons,{os.path.dirname(d)}/addons")')}
 MODULES=${MODULES-sale sale_crm sale_stock crm calendar}
 FILES=${FILES-account/tests/test_account_move_out_invoice.py
 account/tests/test_account_move_out_refund.py
