@@ -317,6 +317,35 @@ class TestFollowupEngine(FollowupCase):
         self.assertEqual(self._run(SENT_AT + timedelta(days=6)), 0)
         self.assertEqual(self._run(SENT_AT + timedelta(days=7)), 1)
 
+    def test_types_keeping_done_activities_name_their_model(self):
+        """Odoo's activity view fetches done activities for a model as soon
+        as one type of that model, or one without a model, keeps them: a
+        model-less type of ours that kept them would change the activity view
+        of every model in the database."""
+        ours = self.env["mail.activity.type"].search(
+            [("id", "in", self._our_activity_type_ids()), ("keep_done", "=", True)]
+        )
+        self.assertTrue(ours)
+        self.assertFalse(ours.filtered(lambda t: not t.res_model))
+        # The activity view of a model we plan nothing on stays as in Odoo.
+        data = self.env["mail.activity"].get_activity_data(
+            "res.partner", [], fetch_done=True
+        )
+        self.assertFalse(
+            self.env["mail.activity.type"]
+            .browse(type_["id"] for type_ in data["activity_types"])
+            .filtered(lambda t: t.keep_done and t.id in ours.ids)
+        )
+
+    def _our_activity_type_ids(self):
+        return (
+            self.env["ir.model.data"]
+            .search(
+                [("module", "=", "sales_coordination"), ("model", "=", "mail.activity.type")]
+            )
+            .mapped("res_id")
+        )
+
     def test_open_followup_unique_per_rule_and_record(self):
         order = self._sent_quote()
         self._run(SENT_AT + timedelta(days=3))
