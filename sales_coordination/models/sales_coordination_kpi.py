@@ -1,26 +1,39 @@
+import bisect
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, date_utils
 from odoo.tools.sql import create_index
 
-# The public contract: the keys of get_kpis, in display order.
-KPI_KEYS = [
-    "quotations",
-    "orders_confirmed",
-    "quote_to_order_rate",
-    "order_accuracy_rate",
-    "data_entry_accuracy_rate",
-    "support_turnaround_hours",
-    "internal_response_hours",
-    "meeting_efficiency_rate",
-    "invoice_processing_hours",
-    "fulfillment_rate",
-    "sales_growth_rate",
-    "new_clients",
-    "followups_overdue",
-]
+from .sales_coordination_kpi_definitions import (
+    KPI_BY_KEY,
+    KPI_DEFINITIONS,
+    KPI_FAMILIES,
+    KPI_KEYS,
+    UNIT_SYMBOLS,
+)
+
+# The steps of a series, and of the dashboard's periods.
+GRANULARITY_STEPS = {
+    "day": relativedelta(days=1),
+    "week": relativedelta(weeks=1),
+    "month": relativedelta(months=1),
+    "quarter": relativedelta(months=3),
+}
+PERIOD_STEPS = {
+    "month": relativedelta(months=1),
+    "quarter": relativedelta(months=3),
+    "year": relativedelta(years=1),
+}
+SERIES_MAX_BUCKETS = 400
+# The sparkline of a dashboard card: this many periods, the current one last.
+DASHBOARD_SERIES_LENGTH = 12
+# Within this share of the target, a KPI that misses it is amber, not red.
+AMBER_MARGIN = 0.1
 
 
 def _rate(numerator, denominator):
@@ -30,8 +43,17 @@ def _rate(numerator, denominator):
     return round(100.0 * (numerator or 0) / denominator, 1)
 
 
-def _hours(value):
-    return None if value is None else round(float(value), 1)
+def _average_hours(total, count, scale=1):
+    """Average of ``count`` values summing to ``total`` (exact), divided by
+    ``scale``, rounded to 0.1; None without values."""
+    if not count:
+        return None
+    return round(float(Decimal(total) / count / scale), 1)
+
+
+def _false(value):
+    """None as False, Odoo's empty value that every RPC transport can send."""
+    return False if value is None else value
 
 
 class SalesCoordinationKpi(models.AbstractModel):
@@ -78,6 +100,7 @@ class SalesCoordinationKpi(models.AbstractModel):
     # === PUBLIC API ===
 
     @api.model
+    @api.readonly
     def get_kpis(self, date_from=None, date_to=None, team_ids=None, user_ids=None):
         """Return the coordination KPIs of a period as a JSON-friendly dict.
 
@@ -96,32 +119,169 @@ class SalesCoordinationKpi(models.AbstractModel):
 
         Every figure is a PostgreSQL aggregate over the records the current
         user may read (access rights, record rules and allowed companies).
+        It writes nothing: callable on a read-only cursor (a replica).
         """
         start, end = self._kpi_parse_period(date_from, date_to)
         team_ids = self._kpi_check_ids("crm.team", team_ids, "team_ids")
         user_ids = self._kpi_check_ids("res.users", user_ids, "user_ids")
-        self.env.flush_all()
-        # These are short aggregates: PostgreSQL's JIT compilation would cost
-        # more than it saves (seconds at a million orders). Off for them only.
-        cr = self.env.cr
-        cr.execute("SELECT current_setting('jit')")
-        jit = cr.fetchone()[0]
-        cr.execute("SET LOCAL jit = off")
-        result = dict.fromkeys(KPI_KEYS)
-        for family in (
-            self._kpi_orders,
-            self._kpi_accuracy,
-            self._kpi_invoicing,
-            self._kpi_new_clients,
-            self._kpi_fulfillment,
-            self._kpi_support,
-            self._kpi_meetings,
-            self._kpi_followups,
-        ):
-            result.update(family(start, end, team_ids, user_ids))
-        # On error the transaction ends, and SET LOCAL with it.
-        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
-        return {key: False if value is None else value for key, value in result.items()}
+        (result,) = self._kpi_compute([(start, end)], team_ids, user_ids)
+        return {key: _false(value) for key, value in result.items()}
+
+    @api.model
+    @api.readonly
+    def get_kpi_series(
+        self,
+        date_from,
+        date_to,
+        granularity="month",
+        team_ids=None,
+        user_ids=None,
+        keys=None,
+    ):
+        """Return the KPIs of each day, week, month or quarter of a period.
+
+        :param date_from: first day, ``'YYYY-MM-DD'`` (inclusive)
+        :param date_to: last day, ``'YYYY-MM-DD'`` (inclusive)
+        :param granularity: ``'day'``, ``'week'`` (ISO weeks, from Monday),
+            ``'month'`` or ``'quarter'``; the first and last buckets are cut
+            at ``date_from`` and ``date_to``
+        :param team_ids: as :meth:`get_kpis`
+        :param user_ids: as :meth:`get_kpis`
+        :param keys: optional list of KPI keys (default: all of them)
+        :return: ``{"buckets": [{"date_from", "date_to"}, ...],
+            "values": {key: [value per bucket, ...]}}``: each bucket's values
+            are exactly what :meth:`get_kpis` returns for its dates.
+        :raise UserError: bad dates, granularity, ids or keys, or more than
+            SERIES_MAX_BUCKETS buckets
+
+        One aggregate per KPI family for all the buckets.
+        """
+        start, end = self._kpi_parse_period(date_from, date_to)
+        if granularity not in GRANULARITY_STEPS:
+            raise UserError(
+                self.env._(
+                    "granularity must be one of %(allowed)s, got %(value)r.",
+                    allowed=", ".join(GRANULARITY_STEPS),
+                    value=granularity,
+                )
+            )
+        keys = self._kpi_check_keys(keys)
+        team_ids = self._kpi_check_ids("crm.team", team_ids, "team_ids")
+        user_ids = self._kpi_check_ids("res.users", user_ids, "user_ids")
+        buckets = self._kpi_buckets(start.date(), end.date(), granularity)
+        results = self._kpi_compute(self._kpi_datetimes(buckets), team_ids, user_ids)
+        return {
+            "buckets": [
+                {
+                    "date_from": fields.Date.to_string(first),
+                    "date_to": fields.Date.to_string(last),
+                }
+                for first, last in buckets
+            ],
+            "values": {
+                key: [_false(result[key]) for result in results] for key in keys
+            },
+        }
+
+    @api.model
+    @api.readonly
+    def get_dashboard(
+        self,
+        period="month",
+        date_from=None,
+        date_to=None,
+        team_ids=None,
+        user_ids=None,
+        mine=False,
+    ):
+        """Return the KPI dashboard: one card per KPI.
+
+        :param period: ``'month'``, ``'quarter'`` or ``'year'`` (from its
+            first day to today, compared with as many days at the start of
+            the previous one) or ``'custom'`` (``date_from`` to ``date_to``,
+            both required, compared with the preceding period of equal
+            length)
+        :param team_ids: as :meth:`get_kpis`
+        :param user_ids: as :meth:`get_kpis`
+        :param mine: only the current user's records (``user_ids`` is then
+            the current user, ``team_ids`` ignored)
+        :return: ``{"period": {"date_from", "date_to"}, "previous":
+            {"date_from", "date_to"}, "cards": [{"key", "label", "unit",
+            "value", "previous", "target", "status", "series", "action",
+            "numerator_domain"}, ...]}``; ``series`` holds the values of the
+            last DASHBOARD_SERIES_LENGTH periods (the current one last, from
+            ``series_buckets``), ``action`` is a window action on the
+            records the figure counts (a rate: its denominator) and
+            ``numerator_domain`` the filter of the rate's numerator (or
+            False).
+        """
+        if period not in (*PERIOD_STEPS, "custom"):
+            raise UserError(
+                self.env._(
+                    "period must be one of %(allowed)s, got %(value)r.",
+                    allowed=", ".join([*PERIOD_STEPS, "custom"]),
+                    value=period,
+                )
+            )
+        if mine:
+            team_ids, user_ids = None, [self.env.uid]
+        team_ids = self._kpi_check_ids("crm.team", team_ids, "team_ids")
+        user_ids = self._kpi_check_ids("res.users", user_ids, "user_ids")
+        (first, last), (previous_first, previous_last) = self._kpi_dashboard_periods(
+            period, date_from, date_to
+        )
+        granularity = period if period in PERIOD_STEPS else "month"
+        series_buckets = self._kpi_buckets(
+            date_utils.start_of(last, granularity)
+            - PERIOD_STEPS.get(granularity, GRANULARITY_STEPS["month"])
+            * (DASHBOARD_SERIES_LENGTH - 1),
+            last,
+            granularity,
+        )
+        compared = [(previous_first, previous_last), (first, last)]
+        previous, current = self._kpi_compute(
+            self._kpi_datetimes(compared), team_ids, user_ids
+        )
+        series = self._kpi_compute(
+            self._kpi_datetimes(series_buckets), team_ids, user_ids
+        )
+        targets = self.env["sales.coordination.kpi.target"]._get_targets(
+            team_ids=team_ids, user_ids=user_ids
+        )
+        labels = dict(
+            self.env["sales.coordination.kpi.target"]
+            ._fields["kpi"]
+            ._description_selection(self.env)
+        )
+        start, end = self._kpi_datetimes([(first, last)])[0]
+        cards = []
+        for definition in KPI_DEFINITIONS:
+            key = definition.key
+            target = targets.get(key)
+            action, numerator = self._kpi_drilldown(key, start, end, team_ids, user_ids)
+            cards.append(
+                {
+                    "key": key,
+                    "label": labels.get(key, definition.label),
+                    "unit": UNIT_SYMBOLS[definition.unit],
+                    "higher_is_better": definition.higher_is_better,
+                    "value": _false(current[key]),
+                    "previous": _false(previous[key]),
+                    "target": target.target if target else False,
+                    "status": _false(self._kpi_status(current[key], target)),
+                    "series": [_false(values[key]) for values in series],
+                    "action": action,
+                    "numerator_domain": numerator,
+                }
+            )
+        return {
+            "period": self._kpi_dates_dict(first, last),
+            "previous": self._kpi_dates_dict(previous_first, previous_last),
+            "series_buckets": [
+                self._kpi_dates_dict(*bucket) for bucket in series_buckets
+            ],
+            "cards": cards,
+        }
 
     # === VALIDATION ===
 
@@ -209,6 +369,200 @@ class SalesCoordinationKpi(models.AbstractModel):
         # Existence only: the figures themselves stay under record rules.
         return self.env[model].sudo().browse(ids).exists().ids
 
+    @api.model
+    def _kpi_check_keys(self, keys):
+        if keys is None or keys is False:
+            return list(KPI_KEYS)
+        if not isinstance(keys, list | tuple) or not all(
+            isinstance(key, str) for key in keys
+        ):
+            raise UserError(
+                self.env._(
+                    "keys must be a list of KPI keys, got %(value)r.", value=keys
+                )
+            )
+        unknown = [key for key in keys if key not in KPI_BY_KEY]
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "Unknown KPI keys: %(keys)s. Known keys: %(known)s.",
+                    keys=", ".join(repr(key)[:40] for key in unknown[:5]),
+                    known=", ".join(KPI_KEYS),
+                )
+            )
+        return list(dict.fromkeys(keys))
+
+    # === PERIODS AND BUCKETS ===
+
+    @api.model
+    def _kpi_buckets(self, first, last, granularity):
+        """The buckets ``[(first_day, last_day), ...]`` (dates, inclusive)
+        from ``first`` to ``last``; the first and last ones are cut."""
+        step = GRANULARITY_STEPS.get(granularity) or PERIOD_STEPS[granularity]
+        buckets = []
+        day = first
+        while day <= last:
+            if len(buckets) >= SERIES_MAX_BUCKETS:
+                raise UserError(
+                    self.env._(
+                        "A series may hold at most %(max)s buckets: choose a "
+                        "shorter period or a coarser granularity.",
+                        max=SERIES_MAX_BUCKETS,
+                    )
+                )
+            following = date_utils.start_of(day, granularity) + step
+            buckets.append((day, min(following - timedelta(days=1), last)))
+            day = following
+        return buckets
+
+    @api.model
+    def _kpi_datetimes(self, buckets):
+        """Buckets of dates (inclusive) as naive UTC datetimes [start, end)."""
+        return [
+            (
+                datetime.combine(first, time.min),
+                datetime.combine(last + timedelta(days=1), time.min),
+            )
+            for first, last in buckets
+        ]
+
+    @api.model
+    def _kpi_dates_dict(self, first, last):
+        return {
+            "date_from": fields.Date.to_string(first),
+            "date_to": fields.Date.to_string(last),
+        }
+
+    @api.model
+    def _kpi_dashboard_periods(self, period, date_from, date_to):
+        """``((first, last), (previous_first, previous_last))``, as dates.
+
+        A calendar period runs from its first day to today and compares with
+        as many days from the start of the previous period (cut at its end:
+        31 March compares with the whole of February). A custom period
+        compares with the preceding period of the same length.
+        """
+        check = self.env["sales.coordination.rpc.check"]
+        if period in PERIOD_STEPS:
+            last = fields.Date.context_today(self)
+            first = date_utils.start_of(last, period)
+            previous_first = first - PERIOD_STEPS[period]
+            previous_last = min(
+                previous_first + (last - first), first - timedelta(days=1)
+            )
+        else:
+            if not date_from or not date_to:
+                raise UserError(
+                    self.env._("A custom period needs date_from and date_to.")
+                )
+            start, end = self._kpi_parse_period(date_from, date_to)
+            first, last = start.date(), (end - timedelta(days=1)).date()
+            previous_last = first - timedelta(days=1)
+            previous_first = previous_last - (last - first)
+        check._sc_check_date(previous_first, "date_from")
+        return (first, last), (previous_first, previous_last)
+
+    # === STATUS AND DRILL-DOWN ===
+
+    @api.model
+    def _kpi_status(self, value, target):
+        """Red/amber/green of ``value`` against a target record (or None)."""
+        if value is None or value is False or not target:
+            return None
+        goal = target.target
+        margin = abs(goal) * AMBER_MARGIN
+        if target.higher_is_better:
+            if value >= goal:
+                return "green"
+            return "amber" if value >= goal - margin else "red"
+        if value <= goal:
+            return "green"
+        return "amber" if value <= goal + margin else "red"
+
+    @api.model
+    def _kpi_drilldown_domains(self, key, start, end, team_ids, user_ids):
+        """``(model, domain, numerator_domain)`` of the records behind a KPI
+        of the period ``[start, end)``: its denominator's records for a rate
+        (the numerator's with ``numerator_domain`` added), the records whose
+        figure it averages for a duration, the records it counts else."""
+        created, confirmed = self._kpi_orders_domains(start, end, team_ids, user_ids)
+        if key == "quotations":
+            return "sale.order", created, None
+        if key in ("orders_confirmed", "sales_growth_rate"):
+            return "sale.order", confirmed, None
+        if key == "quote_to_order_rate":
+            return "sale.order", created, [("state", "=", "sale")]
+        if key == "order_accuracy_rate":
+            return (
+                "sale.order",
+                confirmed + [("accuracy_first_checked_date", "!=", False)],
+                [("first_time_right", "=", True)],
+            )
+        if key == "data_entry_accuracy_rate":
+            domain = self._kpi_accuracy_domain(start, end, team_ids, user_ids)
+            return "sale.order", domain, [("data_entry_right", "=", True)]
+        if key == "invoice_processing_hours":
+            domain = self._kpi_invoicing_domain(start, end, team_ids, user_ids)
+            return "sale.order", domain, None
+        if key == "new_clients":
+            rows = self._kpi_new_client_rows([(start, end)], team_ids, user_ids)
+            return "res.partner", [("id", "in", [row[1] for row in rows])], None
+        if key == "fulfillment_rate":
+            domain = self._kpi_fulfillment_domain(start, end, team_ids, user_ids)
+            return "stock.picking", domain, None
+        if key in ("support_turnaround_hours", "internal_response_hours"):
+            done, answered = self._kpi_support_domains(start, end, team_ids, user_ids)
+            domain = done if key == "support_turnaround_hours" else answered
+            return "sales.support.request", domain, None
+        if key == "meeting_efficiency_rate":
+            domain = self._kpi_meetings_domain(start, end, team_ids, user_ids)
+            return "calendar.event", domain, [("coordination_outcome", "=", "held")]
+        if key == "followups_overdue":
+            date_to = (end - timedelta(days=1)).date()
+            domain = self._kpi_followups_domain(date_to, None, user_ids)
+            if team_ids is not None:
+                activities = self.env["mail.activity"].search(
+                    [("id", "in", self._kpi_activities_of_teams(team_ids))]
+                )
+                domain.append(("id", "in", activities.ids))
+            return "mail.activity", domain, None
+        return None, None, None
+
+    @api.model
+    def _kpi_drilldown(self, key, start, end, team_ids, user_ids):
+        """``(action, numerator_domain)`` of a KPI card: a window action on
+        the records behind the figure (False when the user may not read
+        them), with datetimes written as strings for RPC."""
+        model, domain, numerator = self._kpi_drilldown_domains(
+            key, start, end, team_ids, user_ids
+        )
+        if not model or not self._kpi_readable(model):
+            return False, False
+
+        def plain(domain):
+            return [
+                (term[0], term[1], fields.Datetime.to_string(term[2]))
+                if isinstance(term, tuple | list) and isinstance(term[2], datetime)
+                else term
+                for term in domain
+            ]
+
+        labels = dict(
+            self.env["sales.coordination.kpi.target"]
+            ._fields["kpi"]
+            ._description_selection(self.env)
+        )
+        action = {
+            "type": "ir.actions.act_window",
+            "name": labels.get(key, key),
+            "res_model": model,
+            "views": [[False, "list"], [False, "form"]],
+            "domain": plain(domain),
+            "context": {"create": False},
+            "target": "current",
+        }
+        return action, plain(numerator) if numerator else False
+
     # === SQL HELPERS ===
 
     @api.model
@@ -249,10 +603,103 @@ class SalesCoordinationKpi(models.AbstractModel):
             ]
         return domain
 
-    # === KPI FAMILIES (one SQL aggregate each) ===
+    # === BUCKETS ===
 
     @api.model
-    def _kpi_orders(self, start, end, team_ids, user_ids):
+    def _kpi_compute(self, buckets, team_ids, user_ids):
+        """The KPIs of each bucket: a list of dicts with the keys of
+        ``KPI_KEYS`` (None when a KPI cannot be computed).
+
+        :param buckets: contiguous periods ``[(start, end), ...]`` as naive UTC
+            datetimes at midnight, ``end`` excluded, in increasing order
+        """
+        # These are short aggregates: PostgreSQL's JIT compilation would cost
+        # more than it saves (seconds at a million orders). Off for them only;
+        # SET LOCAL is allowed in a read-only transaction and on a replica.
+        # Pending ORM changes must be in the tables the aggregates read (in a
+        # read-only request there are none, and this writes nothing).
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit')")
+        jit = cr.fetchone()[0]
+        cr.execute("SET LOCAL jit = off")
+        results = [dict.fromkeys(KPI_KEYS) for __ in buckets]
+        for family in KPI_FAMILIES:
+            for result, values in zip(
+                results, getattr(self, family)(buckets, team_ids, user_ids), strict=True
+            ):
+                result.update(values)
+        # On error the transaction ends, and SET LOCAL with it.
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
+        return results
+
+    @api.model
+    def _kpi_day_index(self, buckets):
+        """A function mapping a day (datetime at midnight) to the index of
+        its bucket, or None outside the buckets."""
+        starts = [start for start, __ in buckets]
+
+        def index(day):
+            if day is None or day < starts[0]:
+                return None
+            position = bisect.bisect_right(starts, day) - 1
+            # buckets need not be contiguous (a period and its previous one)
+            return position if day < buckets[position][1] else None
+
+        return index
+
+    @api.model
+    def _kpi_sum_by_bucket(self, buckets, rows, width):
+        """Sum per bucket the ``width`` values of rows ``(day, v1, v2, ...)``
+        (the values are int or Decimal: the sums are exact whatever the
+        order of the rows)."""
+        index = self._kpi_day_index(buckets)
+        sums = [[0] * width for __ in buckets]
+        for day, *values in rows:
+            i = index(day)
+            if i is None:
+                continue
+            for position, value in enumerate(values):
+                # exact sums come as text (Odoo reads numeric as float)
+                sums[i][position] += (
+                    Decimal(value) if isinstance(value, str) else value or 0
+                )
+        return sums
+
+    @api.model
+    def _kpi_fetch_rows(self, query, groupby, *columns):
+        """Run ``SELECT columns FROM query GROUP BY groupby``: all rows."""
+        if query.is_empty():
+            return []
+        query.groupby = groupby
+        self.env.cr.execute(query.select(*columns))
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _kpi_fetch_days(self, query, day, *aggregates):
+        """Rows ``(day, aggregates...)`` grouped by the day expression."""
+        return self._kpi_fetch_rows(query, day, day, *aggregates)
+
+    @staticmethod
+    def _kpi_day(column):
+        return SQL("date_trunc('day', %s)", column)
+
+    # === KPI FAMILIES (one SQL aggregate each, for all the buckets) ===
+
+    @api.model
+    def _kpi_orders_domains(self, start, end, team_ids, user_ids):
+        """Domains of sale.order: (created in the period, confirmed in it)."""
+        filters = self._kpi_order_filters(team_ids, user_ids)
+        created = [("create_date", ">=", start), ("create_date", "<", end)]
+        confirmed = [
+            ("state", "=", "sale"),
+            ("date_order", ">=", start),
+            ("date_order", "<", end),
+        ]
+        return created + filters, confirmed + filters
+
+    @api.model
+    def _kpi_orders(self, buckets, team_ids, user_ids):
         """quotations, orders_confirmed, quote_to_order_rate,
         order_accuracy_rate and sales_growth_rate, from sale.order."""
         keys = (
@@ -263,8 +710,11 @@ class SalesCoordinationKpi(models.AbstractModel):
             "sales_growth_rate",
         )
         if not self._kpi_readable("sale.order"):
-            return dict.fromkeys(keys)
-        previous_start = start - (end - start)
+            return [dict.fromkeys(keys) for __ in buckets]
+        start, end = buckets[0][0], buckets[-1][1]
+        # growth compares each bucket with the period of the same length
+        # just before it
+        previous_start = min(first - (last - first) for first, last in buckets)
         domain = [
             "|",
             "&",
@@ -277,76 +727,88 @@ class SalesCoordinationKpi(models.AbstractModel):
             ("date_order", "<", end),
         ] + self._kpi_order_filters(team_ids, user_ids)
         query = self._kpi_query("sale.order", domain)
-        created = SQL(
-            "sale_order.create_date >= %s AND sale_order.create_date < %s", start, end
+        created_day = self._kpi_day(SQL("sale_order.create_date"))
+        confirmed_day = SQL(
+            "CASE WHEN sale_order.state = 'sale' THEN %s END",
+            self._kpi_day(SQL("sale_order.date_order")),
         )
-        confirmed = SQL(
-            "sale_order.state = 'sale' AND sale_order.date_order >= %s "
-            "AND sale_order.date_order < %s",
-            start,
-            end,
-        )
-        previous = SQL(
-            "sale_order.state = 'sale' AND sale_order.date_order >= %s "
-            "AND sale_order.date_order < %s",
-            previous_start,
-            start,
-        )
+        # Exact (numeric) sums: a bucket adds the same days whatever the
+        # period asked for.
         amount = SQL(
-            "sale_order.amount_untaxed::float8 "
-            "/ COALESCE(NULLIF(sale_order.currency_rate, 0), 1)"
+            "sale_order.amount_untaxed::numeric "
+            "/ COALESCE(NULLIF(sale_order.currency_rate, 0), 1)::numeric"
         )
         # Order accuracy counts the confirmed orders that were checked: an
         # order confirmed before the install was never checked, and whether it
         # was right the first time cannot be known.
-        if self._kpi_has_fields(
+        with_accuracy = self._kpi_has_fields(
             "sale.order", "first_time_right", "accuracy_first_checked_date"
-        ):
-            checked = SQL(
-                "%s AND sale_order.accuracy_first_checked_date IS NOT NULL", confirmed
-            )
+        )
+        if with_accuracy:
+            checked = SQL("sale_order.accuracy_first_checked_date IS NOT NULL")
+            checked_count = SQL("count(*) FILTER (WHERE %s)", checked)
             right_first = SQL(
                 "count(*) FILTER (WHERE %s AND sale_order.first_time_right)", checked
             )
-            checked_count = SQL("count(*) FILTER (WHERE %s)", checked)
         else:
-            right_first = checked_count = SQL("NULL::bigint")
-        (
-            quotations,
-            won,
-            orders,
-            checked_orders,
-            first_right,
-            amount_now,
-            amount_before,
-        ) = self._kpi_fetch(
+            checked_count = right_first = SQL("0")
+        rows = self._kpi_fetch_rows(
             query,
-            SQL("count(*) FILTER (WHERE %s)", created),
-            SQL("count(*) FILTER (WHERE %s AND sale_order.state = 'sale')", created),
-            SQL("count(*) FILTER (WHERE %s)", confirmed),
+            SQL("GROUPING SETS ((%s), (%s))", created_day, confirmed_day),
+            SQL("GROUPING(%s)", created_day),
+            created_day,
+            confirmed_day,
+            SQL("count(*)"),
+            SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
             checked_count,
             right_first,
-            SQL("COALESCE(sum(%s) FILTER (WHERE %s), 0)", amount, confirmed),
-            SQL("COALESCE(sum(%s) FILTER (WHERE %s), 0)", amount, previous),
+            SQL("COALESCE(sum(%s), 0)::text", amount),
         )
-        growth = None
-        if amount_before:
-            # + 0.0 turns a rounded -0.0 into 0.0
-            growth = (
-                round(100.0 * (amount_now - amount_before) / amount_before, 1) + 0.0
+        by_created, by_confirmed = [], []
+        for grouping, c_day, o_day, count, won, checked_n, right_n, total in rows:
+            if grouping == 0:
+                by_created.append((c_day, count, won))
+            elif o_day is not None:
+                by_confirmed.append((o_day, count, checked_n, right_n, total))
+        created = self._kpi_sum_by_bucket(buckets, by_created, 2)
+        confirmed = self._kpi_sum_by_bucket(buckets, by_confirmed, 4)
+        # the previous periods of growth: sums of days
+        amounts = [(day, Decimal(total)) for day, *__, total in by_confirmed]
+        results = []
+        for (first, last), (quotations, won), (orders, checked_n, right_n, now) in zip(
+            buckets, created, confirmed, strict=True
+        ):
+            before_start = first - (last - first)
+            before = sum(
+                (total for day, total in amounts if before_start <= day < first),
+                Decimal(0),
             )
-        return {
-            "quotations": quotations or 0,
-            "orders_confirmed": orders or 0,
-            "quote_to_order_rate": _rate(won, quotations),
-            "order_accuracy_rate": (
-                None if first_right is None else _rate(first_right, checked_orders)
-            ),
-            "sales_growth_rate": growth,
-        }
+            growth = None
+            if before:
+                # + 0.0 turns a rounded -0.0 into 0.0
+                growth = round(float(100 * (now - before) / before), 1) + 0.0
+            results.append(
+                {
+                    "quotations": quotations,
+                    "orders_confirmed": orders,
+                    "quote_to_order_rate": _rate(won, quotations),
+                    "order_accuracy_rate": (
+                        _rate(right_n, checked_n) if with_accuracy else None
+                    ),
+                    "sales_growth_rate": growth,
+                }
+            )
+        return results
 
     @api.model
-    def _kpi_accuracy(self, start, end, team_ids, user_ids):
+    def _kpi_accuracy_domain(self, start, end, team_ids, user_ids):
+        return [
+            ("accuracy_first_checked_date", ">=", start),
+            ("accuracy_first_checked_date", "<", end),
+        ] + self._kpi_order_filters(team_ids, user_ids)
+
+    @api.model
+    def _kpi_accuracy(self, buckets, team_ids, user_ids):
         """data_entry_accuracy_rate: orders first checked in the period whose
         first check found no issue of category ``data``."""
         key = "data_entry_accuracy_rate"
@@ -356,100 +818,161 @@ class SalesCoordinationKpi(models.AbstractModel):
             )
             and self._kpi_readable("sale.order")
         ):
-            return {key: None}
-        domain = [
-            ("accuracy_first_checked_date", ">=", start),
-            ("accuracy_first_checked_date", "<", end),
-        ] + self._kpi_order_filters(team_ids, user_ids)
+            return [{key: None} for __ in buckets]
+        domain = self._kpi_accuracy_domain(
+            buckets[0][0], buckets[-1][1], team_ids, user_ids
+        )
         query = self._kpi_query("sale.order", domain)
-        checked, clean = self._kpi_fetch(
+        rows = self._kpi_fetch_days(
             query,
+            self._kpi_day(SQL("sale_order.accuracy_first_checked_date")),
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
         )
-        return {key: _rate(clean, checked)}
+        return [
+            {key: _rate(clean, checked)}
+            for checked, clean in self._kpi_sum_by_bucket(buckets, rows, 2)
+        ]
 
     @api.model
-    def _kpi_invoicing(self, start, end, team_ids, user_ids):
-        """invoice_processing_hours: confirmation to first posted invoice."""
-        key = "invoice_processing_hours"
-        if not self._kpi_readable("sale.order"):
-            return {key: None}
-        domain = [
+    def _kpi_invoicing_domain(self, start, end, team_ids, user_ids):
+        return [
             ("invoice_posted_date", ">=", start),
             ("invoice_posted_date", "<", end),
         ] + self._kpi_order_filters(team_ids, user_ids)
-        query = self._kpi_query("sale.order", domain)
-        (hours,) = self._kpi_fetch(
-            query,
-            SQL(
-                "avg(extract(epoch FROM sale_order.invoice_posted_date "
-                "- sale_order.date_order))::float8 / 3600"
-            ),
-        )
-        return {key: _hours(hours)}
 
     @api.model
-    def _kpi_new_clients(self, start, end, team_ids, user_ids):
-        """new_clients: commercial partners with a confirmed order in the
-        period (matching the filters) and no confirmed order before it."""
-        key = "new_clients"
+    def _kpi_invoicing(self, buckets, team_ids, user_ids):
+        """invoice_processing_hours: confirmation to first posted invoice."""
+        key = "invoice_processing_hours"
         if not self._kpi_readable("sale.order"):
-            return {key: None}
-        domain = [
-            ("state", "=", "sale"),
-            ("date_order", ">=", start),
-            ("date_order", "<", end),
-        ] + self._kpi_order_filters(team_ids, user_ids)
-        in_period = self._kpi_query("sale.order", domain)
+            return [{key: None} for __ in buckets]
+        domain = self._kpi_invoicing_domain(
+            buckets[0][0], buckets[-1][1], team_ids, user_ids
+        )
+        query = self._kpi_query("sale.order", domain)
+        seconds = SQL(
+            "extract(epoch FROM sale_order.invoice_posted_date "
+            "- sale_order.date_order)::numeric"
+        )
+        rows = self._kpi_fetch_days(
+            query,
+            self._kpi_day(SQL("sale_order.invoice_posted_date")),
+            SQL("COALESCE(sum(%s), 0)::text", seconds),
+            SQL("count(%s)", seconds),
+        )
+        return [
+            {key: _average_hours(total, count, 3600)}
+            for total, count in self._kpi_sum_by_bucket(buckets, rows, 2)
+        ]
+
+    @api.model
+    def _kpi_new_clients_query(self, start, end, team_ids, user_ids):
+        return self._kpi_query(
+            "sale.order",
+            [
+                ("state", "=", "sale"),
+                ("date_order", ">=", start),
+                ("date_order", "<", end),
+            ]
+            + self._kpi_order_filters(team_ids, user_ids),
+        )
+
+    @api.model
+    def _kpi_new_client_rows(self, buckets, team_ids, user_ids):
+        """(bucket index, commercial partner id) of the new clients: the
+        commercial partners with a confirmed order in the bucket (matching
+        the filters) and no confirmed order before it."""
+        starts = [start for start, __ in buckets]
+        in_period = self._kpi_new_clients_query(
+            starts[0], buckets[-1][1], team_ids, user_ids
+        )
         if in_period.is_empty():
-            return {key: 0}
-        earlier = self._kpi_query(
-            "sale.order", [("state", "=", "sale"), ("date_order", "<", start)]
+            return []
+        bucket = SQL("width_bucket(sale_order.date_order, %s::timestamp[])", starts)
+        # buckets need not be contiguous: none of the days between them
+        in_period.add_where(
+            SQL(
+                "sale_order.date_order < (%s::timestamp[])[%s]",
+                [end for __, end in buckets],
+                bucket,
+            )
+        )
+        earlier = self._kpi_query("sale.order", [("state", "=", "sale")])
+        in_period.add_join(
+            "JOIN",
+            "sc_partner",
+            "res_partner",
+            SQL("sc_partner.id = sale_order.partner_id"),
         )
         # One index probe per candidate: its partners (commercial_partner_id
-        # index), then their confirmed orders before the period (partial
+        # index), then their confirmed orders before its bucket (partial
         # index on partner_id, date_order).
         self.env.cr.execute(
             SQL(
                 """
-                SELECT count(*) FROM (
-                    SELECT DISTINCT sc_partner.commercial_partner_id
-                      FROM res_partner sc_partner
-                     WHERE sc_partner.id IN %(in_period)s
+                SELECT sc_new.bucket - 1, sc_new.commercial_partner_id FROM (
+                    %(candidates)s
                 ) AS sc_new
                 WHERE NOT EXISTS(
                     SELECT 1
                       FROM res_partner sc_p, %(earlier_from)s
                      WHERE sc_p.commercial_partner_id = sc_new.commercial_partner_id
                        AND sale_order.partner_id = sc_p.id
+                       AND sale_order.date_order
+                           < (%(starts)s::timestamp[])[sc_new.bucket]
                        AND %(earlier_where)s
                 )
+                ORDER BY 1, 2
                 """,
-                in_period=in_period.subselect(SQL("sale_order.partner_id")),
+                candidates=in_period.select(
+                    SQL(
+                        "DISTINCT %s AS bucket, sc_partner.commercial_partner_id",
+                        bucket,
+                    )
+                ),
+                starts=starts,
                 earlier_from=earlier.from_clause,
                 earlier_where=earlier.where_clause,
             )
         )
-        return {key: self.env.cr.fetchone()[0]}
+        return self.env.cr.fetchall()
 
     @api.model
-    def _kpi_fulfillment(self, start, end, team_ids, user_ids):
-        """fulfillment_rate: done outgoing deliveries of sale orders, done on
-        time (by the deadline, else the scheduled date) and in full."""
-        key = "fulfillment_rate"
-        if not self._kpi_readable("stock.picking"):
-            return {key: None}
-        domain = [
+    def _kpi_new_clients(self, buckets, team_ids, user_ids):
+        """new_clients: see :meth:`_kpi_new_client_rows`."""
+        key = "new_clients"
+        if not self._kpi_readable("sale.order"):
+            return [{key: None} for __ in buckets]
+        counts = [0] * len(buckets)
+        for index, __ in self._kpi_new_client_rows(buckets, team_ids, user_ids):
+            counts[index] += 1
+        return [{key: count} for count in counts]
+
+    @api.model
+    def _kpi_fulfillment_domain(self, start, end, team_ids, user_ids):
+        return [
             ("state", "=", "done"),
             ("picking_type_code", "=", "outgoing"),
             ("sale_id", "!=", False),
             ("date_done", ">=", start),
             ("date_done", "<", end),
         ] + self._kpi_order_filters(team_ids, user_ids, prefix="sale_id.")
+
+    @api.model
+    def _kpi_fulfillment(self, buckets, team_ids, user_ids):
+        """fulfillment_rate: done outgoing deliveries of sale orders, done on
+        time (by the deadline, else the scheduled date) and in full."""
+        key = "fulfillment_rate"
+        if not self._kpi_readable("stock.picking"):
+            return [{key: None} for __ in buckets]
+        domain = self._kpi_fulfillment_domain(
+            buckets[0][0], buckets[-1][1], team_ids, user_ids
+        )
         query = self._kpi_query("stock.picking", domain)
-        done, otif = self._kpi_fetch(
+        rows = self._kpi_fetch_days(
             query,
+            self._kpi_day(SQL("stock_picking.date_done")),
             SQL("count(*)"),
             SQL(
                 """count(*) FILTER (WHERE
@@ -465,10 +988,43 @@ class SalesCoordinationKpi(models.AbstractModel):
                          WHERE sc_b.backorder_id = stock_picking.id))"""
             ),
         )
-        return {key: _rate(otif, done)}
+        return [
+            {key: _rate(otif, done)}
+            for done, otif in self._kpi_sum_by_bucket(buckets, rows, 2)
+        ]
 
     @api.model
-    def _kpi_support(self, start, end, team_ids, user_ids):
+    def _kpi_support_created_field(self):
+        # Requests are created at their request date (create_date else).
+        model = self.env["sales.support.request"]
+        return "request_date" if "request_date" in model._fields else "create_date"
+
+    @api.model
+    def _kpi_support_domains(self, start, end, team_ids, user_ids):
+        """Domains of the requests: (resolved in the period, created in it
+        and answered)."""
+        created = self._kpi_support_created_field()
+        filters = []
+        if team_ids is not None:
+            filters.append(("team_id", "in", team_ids))
+        if user_ids is not None:
+            filters.append(("assigned_to_id", "in", user_ids))
+        done = [
+            ("state", "=", "done"),
+            ("done_date", ">=", start),
+            ("done_date", "<", end),
+            ("resolution_hours", "!=", False),
+        ]
+        answered = [
+            (created, ">=", start),
+            (created, "<", end),
+            ("first_response_date", "!=", False),
+            ("response_hours", "!=", False),
+        ]
+        return done + filters, answered + filters
+
+    @api.model
+    def _kpi_support(self, buckets, team_ids, user_ids):
         """support_turnaround_hours and internal_response_hours."""
         keys = ("support_turnaround_hours", "internal_response_hours")
         model = "sales.support.request"
@@ -483,13 +1039,9 @@ class SalesCoordinationKpi(models.AbstractModel):
             )
             and self._kpi_readable(model)
         ):
-            return dict.fromkeys(keys)
-        # Requests are created at their request date (create_date else).
-        created = (
-            "request_date"
-            if "request_date" in self.env[model]._fields
-            else ("create_date")
-        )
+            return [dict.fromkeys(keys) for __ in buckets]
+        created = self._kpi_support_created_field()
+        start, end = buckets[0][0], buckets[-1][1]
         domain = [
             "|",
             "&",
@@ -504,42 +1056,50 @@ class SalesCoordinationKpi(models.AbstractModel):
         if user_ids is not None:
             domain.append(("assigned_to_id", "in", user_ids))
         query = self._kpi_query(model, domain)
-        table = SQL.identifier(self.env[model]._table)
-        turnaround, response = self._kpi_fetch(
-            query,
-            SQL(
-                "avg(%(t)s.resolution_hours) FILTER (WHERE %(t)s.state = 'done' "
-                "AND %(t)s.done_date >= %(start)s AND %(t)s.done_date < %(end)s)",
-                t=table,
-                start=start,
-                end=end,
-            ),
-            SQL(
-                "avg(%(t)s.response_hours) FILTER (WHERE "
-                "%(t)s.first_response_date IS NOT NULL "
-                "AND %(created)s >= %(start)s AND %(created)s < %(end)s)",
-                t=table,
-                created=SQL.identifier(self.env[model]._table, created),
-                start=start,
-                end=end,
-            ),
+        table = self.env[model]._table
+        t = SQL.identifier(table)
+        done_day = SQL(
+            "CASE WHEN %(t)s.state = 'done' AND %(t)s.resolution_hours IS NOT NULL "
+            "THEN %(day)s END",
+            t=t,
+            day=self._kpi_day(SQL.identifier(table, "done_date")),
         )
-        return {
-            "support_turnaround_hours": _hours(turnaround),
-            "internal_response_hours": _hours(response),
-        }
+        answered_day = SQL(
+            "CASE WHEN %(t)s.first_response_date IS NOT NULL "
+            "AND %(t)s.response_hours IS NOT NULL THEN %(day)s END",
+            t=t,
+            day=self._kpi_day(SQL.identifier(table, created)),
+        )
+        rows = self._kpi_fetch_rows(
+            query,
+            SQL("GROUPING SETS ((%s), (%s))", done_day, answered_day),
+            SQL("GROUPING(%s)", done_day),
+            done_day,
+            answered_day,
+            SQL("COALESCE(sum(%s.resolution_hours::numeric), 0)::text", t),
+            SQL("count(*)"),
+            SQL("COALESCE(sum(%s.response_hours::numeric), 0)::text", t),
+        )
+        by_done, by_answered = [], []
+        for grouping, d_day, a_day, resolution, count, response in rows:
+            if grouping == 0:
+                if d_day is not None:
+                    by_done.append((d_day, resolution, count))
+            elif a_day is not None:
+                by_answered.append((a_day, response, count))
+        done = self._kpi_sum_by_bucket(buckets, by_done, 2)
+        answered = self._kpi_sum_by_bucket(buckets, by_answered, 2)
+        return [
+            {
+                "support_turnaround_hours": _average_hours(*turnaround),
+                "internal_response_hours": _average_hours(*response),
+            }
+            for turnaround, response in zip(done, answered, strict=True)
+        ]
 
     @api.model
-    def _kpi_meetings(self, start, end, team_ids, user_ids):
-        """meeting_efficiency_rate: held among the meetings of the period
-        that have an outcome other than planned."""
-        key = "meeting_efficiency_rate"
+    def _kpi_meetings_domain(self, start, end, team_ids, user_ids):
         model = "calendar.event"
-        if not (
-            self._kpi_has_fields(model, "coordination_outcome")
-            and self._kpi_readable(model)
-        ):
-            return {key: None}
         domain = [
             ("start", ">=", start),
             ("start", "<", end),
@@ -556,25 +1116,37 @@ class SalesCoordinationKpi(models.AbstractModel):
             domain += team_domain
         if user_ids is not None:
             domain.append(("user_id", "in", user_ids))
+        return domain
+
+    @api.model
+    def _kpi_meetings(self, buckets, team_ids, user_ids):
+        """meeting_efficiency_rate: held among the meetings of the period
+        that have an outcome other than planned."""
+        key = "meeting_efficiency_rate"
+        model = "calendar.event"
+        if not (
+            self._kpi_has_fields(model, "coordination_outcome")
+            and self._kpi_readable(model)
+        ):
+            return [{key: None} for __ in buckets]
+        domain = self._kpi_meetings_domain(
+            buckets[0][0], buckets[-1][1], team_ids, user_ids
+        )
         query = self._kpi_query(model, domain)
-        meetings, held = self._kpi_fetch(
+        rows = self._kpi_fetch_days(
             query,
+            self._kpi_day(SQL("calendar_event.start")),
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE calendar_event.coordination_outcome = 'held')"),
         )
-        return {key: _rate(held, meetings)}
+        return [
+            {key: _rate(held, meetings)}
+            for meetings, held in self._kpi_sum_by_bucket(buckets, rows, 2)
+        ]
 
     @api.model
-    def _kpi_followups(self, start, end, team_ids, user_ids):
-        """followups_overdue: open follow-up activities due before date_to."""
-        key = "followups_overdue"
-        model = "mail.activity"
-        if not (
-            self._kpi_has_fields(model, "followup_rule_id")
-            and self._kpi_readable(model)
-        ):
-            return {key: None}
-        date_to = (end - timedelta(days=1)).date()
+    def _kpi_followups_domain(self, date_to, team_ids, user_ids):
+        """Open follow-up activities due before ``date_to`` (a date)."""
         domain = [
             ("followup_rule_id", "!=", False),
             ("date_deadline", "<", fields.Date.to_string(date_to)),
@@ -583,9 +1155,29 @@ class SalesCoordinationKpi(models.AbstractModel):
             domain.append(("user_id", "in", user_ids))
         if team_ids is not None:
             domain.append(("id", "in", self._kpi_activities_of_teams(team_ids)))
+        return domain
+
+    @api.model
+    def _kpi_followups(self, buckets, team_ids, user_ids):
+        """followups_overdue: open follow-up activities due before the last
+        day of the period."""
+        key = "followups_overdue"
+        model = "mail.activity"
+        if not (
+            self._kpi_has_fields(model, "followup_rule_id")
+            and self._kpi_readable(model)
+        ):
+            return [{key: None} for __ in buckets]
+        last_days = [(end - timedelta(days=1)).date() for __, end in buckets]
+        domain = self._kpi_followups_domain(last_days[-1], team_ids, user_ids)
         query = self._kpi_query(model, domain)
-        (overdue,) = self._kpi_fetch(query, SQL("count(*)"))
-        return {key: overdue or 0}
+        rows = self._kpi_fetch_days(
+            query, SQL("mail_activity.date_deadline"), SQL("count(*)")
+        )
+        return [
+            {key: sum(count for deadline, count in rows if deadline < last_day)}
+            for last_day in last_days
+        ]
 
     @api.model
     def _kpi_activities_of_teams(self, team_ids):

@@ -2,9 +2,6 @@ from odoo import api, fields, models
 
 from .sales_coordination_kpi_target import KPI_SELECTION
 
-# Within this share of the target, a KPI that misses it is amber, not red.
-AMBER_MARGIN = 0.1
-
 
 class SalesCoordinationKpiDashboardLine(models.TransientModel):
     _name = "sales.coordination.kpi.dashboard.line"
@@ -72,14 +69,4 @@ class SalesCoordinationKpiDashboardLine(models.TransientModel):
     @api.model
     def _status(self, value, target):
         """Red/amber/green of ``value`` against a target record (or None)."""
-        if value is None or not target:
-            return False
-        goal = target.target
-        margin = abs(goal) * AMBER_MARGIN
-        if target.higher_is_better:
-            if value >= goal:
-                return "green"
-            return "amber" if value >= goal - margin else "red"
-        if value <= goal:
-            return "green"
-        return "amber" if value <= goal + margin else "red"
+        return self.env["sales.coordination.kpi"]._kpi_status(value, target) or False

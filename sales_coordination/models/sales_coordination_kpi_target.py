@@ -1,33 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .sales_coordination_kpi import KPI_KEYS
-
-KPI_LABELS = {
-    "quotations": "Quotations",
-    "orders_confirmed": "Orders Confirmed",
-    "quote_to_order_rate": "Quote-to-Order Rate (%)",
-    "order_accuracy_rate": "Order Accuracy Rate (%)",
-    "data_entry_accuracy_rate": "Data-Entry Accuracy Rate (%)",
-    "support_turnaround_hours": "Support Turnaround (h)",
-    "internal_response_hours": "Internal Response Time (h)",
-    "meeting_efficiency_rate": "Meeting Efficiency Rate (%)",
-    "invoice_processing_hours": "Invoice Processing Time (h)",
-    "fulfillment_rate": "Fulfillment Rate, OTIF (%)",
-    "sales_growth_rate": "Sales Growth Rate (%)",
-    "new_clients": "New Clients",
-    "followups_overdue": "Overdue Follow-ups",
-}
-
-# Whether a higher figure is better, by default, for a new target.
-KPI_HIGHER_IS_BETTER = {
-    "support_turnaround_hours": False,
-    "internal_response_hours": False,
-    "invoice_processing_hours": False,
-    "followups_overdue": False,
-}
-
-KPI_SELECTION = [(key, KPI_LABELS[key]) for key in KPI_KEYS]
+from .sales_coordination_kpi_definitions import (
+    KPI_DEFINITIONS,
+    KPI_HIGHER_IS_BETTER,
+    KPI_KEYS,
+    KPI_LABELS,  # noqa: F401  (imported from here by older code)
+    KPI_SELECTION,
+)
 
 # The target a KPI accepts, (minimum, maximum) both included, by unit: rates
 # in %, durations in hours (a year at most), counts. The constraint, its
@@ -36,9 +16,12 @@ RATE_RANGE = (0, 100)
 HOURS_RANGE = (0, 8760)
 COUNT_RANGE = (0, 10_000_000)
 KPI_TARGET_RANGES = {
-    **dict.fromkeys([key for key in KPI_KEYS if key.endswith("_rate")], RATE_RANGE),
+    **{
+        definition.key: {"percent": RATE_RANGE, "hours": HOURS_RANGE}[definition.unit]
+        for definition in KPI_DEFINITIONS
+        if definition.unit != "count"
+    },
     "sales_growth_rate": (-100, 10_000),
-    **dict.fromkeys([key for key in KPI_KEYS if key.endswith("_hours")], HOURS_RANGE),
 }
 TARGET_HELP = (
     "The value to reach: a rate from {rate[0]} to {rate[1]} %, a duration "
