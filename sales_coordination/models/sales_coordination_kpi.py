@@ -168,7 +168,9 @@ class SalesCoordinationKpi(models.AbstractModel):
         keys = self._kpi_check_keys(keys)
         team_ids = self._kpi_check_ids("crm.team", team_ids, "team_ids")
         user_ids = self._kpi_check_ids("res.users", user_ids, "user_ids")
-        buckets = self._kpi_buckets(start.date(), end.date(), granularity)
+        buckets = self._kpi_buckets(
+            start.date(), (end - timedelta(days=1)).date(), granularity
+        )
         results = self._kpi_compute(self._kpi_datetimes(buckets), team_ids, user_ids)
         return {
             "buckets": [
