@@ -18,7 +18,9 @@ data (``--refill`` forces a new fill).
 Then, in the same run and as a non-superuser manager (so record rules apply),
 it times ``get_kpis`` for a year and for a month (median of ``--repeat``
 runs) and Odoo's own ``sale.report`` ``_read_group`` total of the untaxed
-amount for the same periods, and prints absolute times and their ratio.
+amount for the same periods, and prints absolute times and their ratio; and
+``get_kpi_series`` of the year by month against one ``get_kpis`` of the
+year (the contract: at most twice its time).
 """
 
 import argparse
@@ -638,6 +640,21 @@ def main():
             )
             print(f"   get_kpis: {result}")
             print(f"   sale.report untaxed total: {total[0][0]:,.2f}")
+        # The 12-month series of the year against one get_kpis of the year
+        # (the contract: at most 2x).
+        year_from, year_to = periods["year"]
+        year_time = median_time(lambda: kpis.get_kpis(year_from, year_to), args.repeat)
+        series = kpis.get_kpi_series(year_from, year_to, "month")
+        series_time = median_time(
+            lambda: kpis.get_kpi_series(year_from, year_to, "month"), args.repeat
+        )
+        print(
+            f"\nget_kpi_series {year_from} to {year_to} by month "
+            f"({len(series['buckets'])} buckets): {series_time:.3f}s; "
+            f"get_kpis of the year: {year_time:.3f}s; "
+            f"ratio {series_time / year_time:.2f} (at most 2.00)"
+        )
+        print(f"   orders_confirmed by month: {series['values']['orders_confirmed']}")
         cr.rollback()
 
 

@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["sale_management", "sale_crm", "sale_stock"],
+    "depends": ["sale_management", "sale_crm", "sale_stock", "digest"],
     "data": [
         "security/sales_coordination_groups.xml",
         "security/ir.model.access.csv",
@@ -40,6 +40,7 @@
         "report/sales_coordination_followup_report_views.xml",
         "report/sales_coordination_support_report_views.xml",
         "views/menus.xml",
+        "data/digest_digest_data.xml",
     ],
     "demo": [
         "demo/res_users_demo.xml",
@@ -55,6 +56,9 @@
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        "web.assets_backend": [
+            "sales_coordination/static/src/kpi_dashboard/**/*",
+        ],
         "web.assets_tests": [
             "sales_coordination/static/tests/tours/**/*",
         ],

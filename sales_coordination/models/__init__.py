@@ -21,3 +21,4 @@ from . import mail_activity
 from . import sales_support_request
 from . import calendar_event
 from . import crm_lead
+from . import digest_digest

@@ -1,4 +1,5 @@
 import bisect
+import io
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -564,6 +565,82 @@ class SalesCoordinationKpi(models.AbstractModel):
             "target": "current",
         }
         return action, plain(numerator) if numerator else False
+
+    # === EXPORT ===
+
+    @api.model
+    def _kpi_dashboard_xlsx(self, dashboard):
+        """A ``get_dashboard`` result as an XLSX workbook (bytes): a sheet of
+        the cards, a sheet of their series."""
+        import xlsxwriter
+
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        bold = workbook.add_format({"bold": True})
+        cards = workbook.add_worksheet(self.env._("KPIs"))
+        period, previous = dashboard["period"], dashboard["previous"]
+        cards.write_row(
+            0,
+            0,
+            [
+                self.env._("Period"),
+                f"{period['date_from']} – {period['date_to']}",
+                self.env._("Compared with"),
+                f"{previous['date_from']} – {previous['date_to']}",
+            ],
+            bold,
+        )
+        cards.write_row(
+            2,
+            0,
+            [
+                self.env._("KPI"),
+                self.env._("Unit"),
+                self.env._("Value"),
+                self.env._("Previous"),
+                self.env._("Target"),
+                self.env._("Status"),
+            ],
+            bold,
+        )
+        statuses = {
+            "green": self.env._("On target"),
+            "amber": self.env._("Close"),
+            "red": self.env._("Off target"),
+        }
+
+        def cell(value):
+            return "" if value is False or value is None else value
+
+        for row, card in enumerate(dashboard["cards"], start=3):
+            cards.write_row(
+                row,
+                0,
+                [
+                    card["label"],
+                    card["unit"],
+                    cell(card["value"]),
+                    cell(card["previous"]),
+                    cell(card["target"]),
+                    statuses.get(card["status"], ""),
+                ],
+            )
+        cards.set_column(0, 0, 32)
+        cards.set_column(1, 5, 14)
+        series = workbook.add_worksheet(self.env._("Series"))
+        series.write(0, 0, self.env._("KPI"), bold)
+        for column, bucket in enumerate(dashboard["series_buckets"], start=1):
+            series.write(
+                0, column, f"{bucket['date_from']} – {bucket['date_to']}", bold
+            )
+        for row, card in enumerate(dashboard["cards"], start=1):
+            series.write(row, 0, card["label"])
+            for column, value in enumerate(card["series"], start=1):
+                series.write(row, column, cell(value))
+        series.set_column(0, 0, 32)
+        series.set_column(1, len(dashboard["series_buckets"]), 12)
+        workbook.close()
+        return output.getvalue()
 
     # === SQL HELPERS ===
 

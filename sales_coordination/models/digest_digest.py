@@ -1,0 +1,101 @@
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .sales_coordination_kpi_definitions import KPI_DEFINITIONS
+
+# The KPIs a digest can show (a number for every period).
+DIGEST_KPIS = [definition for definition in KPI_DEFINITIONS if definition.digest]
+
+
+def _digest_fields():
+    """``kpi_sc_<key>`` (shown in the digest or not) and its computed
+    ``kpi_sc_<key>_value``, for each KPI of DIGEST_KPIS."""
+    result = {}
+    for definition in DIGEST_KPIS:
+        name = f"kpi_sc_{definition.key}"
+        result[name] = fields.Boolean(string=definition.label)
+        value_type = fields.Integer if definition.unit == "count" else fields.Float
+        result[f"{name}_value"] = value_type(
+            string=f"{definition.label} (value)",
+            compute="_compute_kpi_sc_values",
+        )
+    return result
+
+
+class DigestDigest(models.Model):
+    _inherit = "digest.digest"
+
+    vars().update(_digest_fields())
+
+    # === COMPUTE METHODS ===
+
+    @api.depends_context("start_datetime", "end_datetime", "allowed_company_ids", "uid")
+    def _compute_kpi_sc_values(self):
+        """``get_kpis`` of the digest's period in whole days: from the day
+        of ``start_datetime`` to the day before ``end_datetime`` (the digest's
+        "last 7 days" are the 7 days before today), per digest company; a
+        KPI without a value is 0. Skipped (AccessError, as Odoo's digest
+        expects) for a user without a coordination role."""
+        user = self.env.user
+        if not (
+            user.has_group("sales_coordination.group_coordinator")
+            or user.has_group("sales_coordination.group_administrator")
+        ):
+            raise AccessError(
+                self.env._("Do not have access, skip this data for user's digest email")
+            )
+        first, last = self._sc_digest_days()
+        kpis_by_company = {}
+        for digest in self:
+            company = digest.company_id or self.env.company
+            if company not in kpis_by_company:
+                kpi = self.env["sales.coordination.kpi"].with_context(
+                    allowed_company_ids=company.ids
+                )
+                kpis_by_company[company] = kpi.get_kpis(
+                    fields.Date.to_string(first), fields.Date.to_string(last)
+                )
+            kpis = kpis_by_company[company]
+            for definition in DIGEST_KPIS:
+                digest[f"kpi_sc_{definition.key}_value"] = kpis[definition.key] or 0
+
+    # === BUSINESS METHODS ===
+
+    def _sc_digest_days(self):
+        """The digest's period as ``(first day, last day)``: the day of its
+        start to the day before its end (a period from midnight to midnight
+        is its own days)."""
+
+        def day(value):
+            # Odoo's digest passes datetimes localized in the company's
+            # timezone; others pass strings
+            if isinstance(value, datetime):
+                return value.date()
+            return (fields.Datetime.to_datetime(value) or fields.Datetime.now()).date()
+
+        first = day(self.env.context.get("start_datetime"))
+        return first, max(
+            first, day(self.env.context.get("end_datetime")) - timedelta(days=1)
+        )
+
+    def _compute_kpis_actions(self, company, user):
+        result = super()._compute_kpis_actions(company, user)
+        action = "sales_coordination.sales_coordination_kpi_client_action"
+        menu = self.env.ref("sales_coordination.menu_root", raise_if_not_found=False)
+        suffix = f"&menu_id={menu.id}" if menu else ""
+        for definition in DIGEST_KPIS:
+            result[f"kpi_sc_{definition.key}"] = action + suffix
+        return result
+
+    @api.model
+    def _sc_subscribe_managers(self):
+        """Make the Coordination Managers the recipients of the shipped
+        coordination digest (called once, at install)."""
+        digest = self.env.ref(
+            "sales_coordination.digest_digest_coordination", raise_if_not_found=False
+        )
+        managers = self.env.ref("sales_coordination.group_manager").users
+        if digest:
+            digest.user_ids = managers.filtered(lambda user: not user.share)
