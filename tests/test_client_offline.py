@@ -8,7 +8,12 @@ import pytest
 from sales_coordination_client import BusinessError, ConnectionFailed, UsageError
 from sales_coordination_client.cli import main
 from sales_coordination_client.connection import parse_url, translate_error
-from sales_coordination_client.output import ProgressBar, emit, emit_kpis
+from sales_coordination_client.output import (
+    ProgressBar,
+    emit,
+    emit_kpi_series,
+    emit_kpis,
+)
 
 
 @pytest.mark.parametrize(
@@ -119,6 +124,29 @@ def test_emit_kpis_empty_is_null_in_json_and_an_empty_cell():
     assert lines[0].split() == ["kpi", "value"]
     assert lines[2].split() == ["quotations", "0"]
     assert lines[3].split() == ["quote_to_order_rate"]
+
+
+def test_emit_kpi_series_one_column_per_bucket():
+    series = {
+        "buckets": [
+            {"date_from": "2026-01-01", "date_to": "2026-01-31"},
+            {"date_from": "2026-02-01", "date_to": "2026-02-28"},
+        ],
+        "values": {"quotations": [3, 0], "quote_to_order_rate": [50.0, False]},
+    }
+    out = io.StringIO()
+    emit_kpi_series(series, "json", stream=out)
+    assert json.loads(out.getvalue())["values"] == {
+        "quotations": [3, 0],
+        "quote_to_order_rate": [50.0, None],
+    }
+    out = io.StringIO()
+    emit_kpi_series(series, "csv", stream=out)
+    assert out.getvalue().splitlines() == [
+        "kpi,2026-01-01,2026-02-01",
+        "quotations,3,0",
+        "quote_to_order_rate,50.0,",
+    ]
 
 
 def test_missing_connection_settings_exit_2(monkeypatch, capsys):

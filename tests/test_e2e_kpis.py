@@ -203,3 +203,47 @@ def test_kpi_errors_are_clear(admin):
     with pytest.raises(RPCError) as info:
         get_kpis(admin, DATE_TO, DATE_FROM)
     assert rpc_error_name(info.value) == "odoo.exceptions.UserError"
+
+
+def test_cli_kpis_series_is_get_kpi_series(admin, kpi_world, cli):
+    user = str(kpi_world["coordinator"])
+    args = ["kpis", "--from", DATE_FROM, "--to", DATE_TO, "--user", user]
+    as_json = cli(*args, "--series", "week", "--format", "json")
+    assert as_json.returncode == 0, as_json.stderr
+    series = json.loads(as_json.stdout)
+    expected = admin.env["sales.coordination.kpi"].get_kpi_series(
+        DATE_FROM, DATE_TO, "week", user_ids=[kpi_world["coordinator"]]
+    )
+    assert series["buckets"] == expected["buckets"]
+    assert set(series["values"]) == KPI_KEYS
+    for index, bucket in enumerate(series["buckets"]):
+        kpis = get_kpis(
+            admin,
+            bucket["date_from"],
+            bucket["date_to"],
+            user_ids=[kpi_world["coordinator"]],
+        )
+        for key in KPI_KEYS:
+            value = None if kpis[key] is False else kpis[key]
+            assert series["values"][key][index] == value, (key, bucket)
+    as_csv = cli(*args, "--series", "month", "--format", "csv")
+    assert as_csv.returncode == 0, as_csv.stderr
+    header = as_csv.stdout.splitlines()[0].split(",")
+    assert header[0] == "kpi" and header[1] == DATE_FROM
+    bad = cli(*args, "--series", "year")
+    assert bad.returncode == 2
+
+
+def test_dashboard_over_rpc(admin, kpi_world):
+    odoo = admin
+    dashboard = odoo.env["sales.coordination.kpi"].get_dashboard("month")
+    json.dumps(dashboard)
+    assert {card["key"] for card in dashboard["cards"]} == KPI_KEYS
+    for card in dashboard["cards"]:
+        assert len(card["series"]) == 12
+        if card["action"]:
+            count = odoo.env[card["action"]["res_model"]].search_count(
+                card["action"]["domain"]
+            )
+            if card["key"] in ("quotations", "orders_confirmed", "new_clients"):
+                assert count == card["value"], card["key"]

@@ -129,12 +129,16 @@ class Client:
     # KPIs
     # ------------------------------------------------------------------
 
-    def kpis(self, date_from, date_to, teams=(), users=()):
+    def kpis(self, date_from, date_to, teams=(), users=(), series=None):
         """``sales.coordination.kpi.get_kpis`` for a period: a dict, where a
-        KPI that cannot be computed (empty denominator) is ``False``."""
+        KPI that cannot be computed (empty denominator) is ``False``. With
+        ``series`` (``day``, ``week``, ``month`` or ``quarter``),
+        ``get_kpi_series`` instead: ``{"buckets": [...], "values": {...}}``."""
         parse_date(date_from, "--from")
         parse_date(date_to, "--to")
         kwargs = {}
+        if series:
+            kwargs["granularity"] = series
         if teams:
             kwargs["team_ids"] = [
                 self._resolve("crm.team", t, "sales team") for t in teams
@@ -143,9 +147,8 @@ class Client:
             kwargs["user_ids"] = [
                 self._resolve("res.users", u, "user", "login") for u in users
             ]
-        return self.call(
-            "sales.coordination.kpi", "get_kpis", date_from, date_to, **kwargs
-        )
+        method = "get_kpi_series" if series else "get_kpis"
+        return self.call("sales.coordination.kpi", method, date_from, date_to, **kwargs)
 
     # ------------------------------------------------------------------
     # Accuracy checks

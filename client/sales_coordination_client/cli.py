@@ -110,6 +110,12 @@ def build_parser():
     kpis.add_argument(
         "--user", action="append", default=[], help="user id or login (repeatable)"
     )
+    kpis.add_argument(
+        "--series",
+        choices=["day", "week", "month", "quarter"],
+        help="one column per day, week, month or quarter of the period "
+        "(get_kpi_series) instead of one value per KPI",
+    )
     kpis.set_defaults(func=cmd_kpis)
 
     check = sub.add_parser(
@@ -223,8 +229,13 @@ def build_parser():
 
 
 def cmd_kpis(client, args):
-    kpis = client.kpis(args.date_from, args.date_to, args.team, args.user)
-    output.emit_kpis(kpis, args.format)
+    kpis = client.kpis(
+        args.date_from, args.date_to, args.team, args.user, series=args.series
+    )
+    if args.series:
+        output.emit_kpi_series(kpis, args.format)
+    else:
+        output.emit_kpis(kpis, args.format)
 
 
 def cmd_check_orders(client, args):

@@ -65,6 +65,25 @@ def emit_kpis(kpis, fmt, stream=None):
     emit(rows, fmt, columns=["kpi", "value"], stream=stream)
 
 
+def emit_kpi_series(series, fmt, stream=None):
+    """Print a ``get_kpi_series`` result: JSON as it is (``False`` as
+    ``null``), else one row per KPI and one column per bucket (its first
+    day)."""
+    values = {
+        key: [None if value is False else value for value in bucket_values]
+        for key, bucket_values in series["values"].items()
+    }
+    if resolve_format(fmt) == "json":
+        emit({"buckets": series["buckets"], "values": values}, "json", stream=stream)
+        return
+    columns = ["kpi"] + [bucket["date_from"] for bucket in series["buckets"]]
+    rows = [
+        {"kpi": key, **dict(zip(columns[1:], bucket_values, strict=True))}
+        for key, bucket_values in values.items()
+    ]
+    emit(rows, fmt, columns=columns, stream=stream)
+
+
 def table(rows, columns, stream):
     texts = [[str(cell(row.get(k))) for k in columns] for row in rows]
     widths = [
