@@ -5,7 +5,6 @@ from . import sales_coordination_field_guard
 from . import sales_coordination_source_mixin
 from . import sales_coordination_shared_mixin
 from . import sale_order
-from . import sales_coordination_demo
 from . import account_move
 from . import sales_coordination_kpi
 from . import sales_coordination_kpi_target

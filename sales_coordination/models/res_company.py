@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -14,3 +14,14 @@ class ResCompany(models.Model):
         "Enforce: orders with open blocking issues cannot be confirmed unless a "
         "Coordination Manager overrides them.",
     )
+
+    # === BUSINESS METHODS ===
+
+    @api.model
+    def _sc_load_demo_story(self):
+        """Play the demo story (demo data only): imported here, on demand,
+        so that no demo code is loaded, and no demo model exists, in a
+        database without demo data."""
+        from ..demo.story import DemoStory
+
+        DemoStory(self.env).load()

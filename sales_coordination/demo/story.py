@@ -1,8 +1,11 @@
 """The demo story: six months in the life of a pet-food and pet-supplies wholesaler.
 
-Only the demo data calls this model (``demo/sales_coordination_story_demo.xml``).
+Only the demo data calls it (``demo/sales_coordination_story_demo.xml``, through
+``res.company._sc_load_demo_story``, which imports this module on demand): it
+is plain Python, not a model, so a database without demo data has no trace of
+it.
 The master data (company, users, teams, products, pricelists, customers, leads
-and meetings) is plain demo XML; this model plays the business that happened on
+and meetings) is plain demo XML; this module plays the business that happened on
 top of it, with dates relative to the day of installation: quotations sent,
 won and lost, orders confirmed, deliveries on time, late or partial, invoices
 posted, paid or overdue.
@@ -11,14 +14,14 @@ It is idempotent: every story order carries an XML id, and each step only acts
 on records that have not reached the state the story gives them yet.
 
 To add a chapter (for example meeting outcomes or support requests), write one
-``_demo_<chapter>()`` method and call it at the end of ``_load_demo_story``.
+``_demo_<chapter>()`` method and call it at the end of ``load``.
 """
 
 import logging
 from collections import namedtuple
 from datetime import datetime, time, timedelta
 
-from odoo import Command, api, fields, models
+from odoo import Command, fields
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -210,6 +213,8 @@ s055 pet_pantry       -            4 shop_cat       1 -          pending
 s056 marin_vet        -            3 vet            2 -          pending
 s057 petnest          modesto      2 chain_pallet   2 PN-24902   pending
 s058 bark_avenue      -            1 accessories    3 -          pending
+s059 coastal_critters -            3 shop_cat       1 -          ontime+open
+s060 happy_tails      -            0 treats         1 -          pending
 --- quotations waiting; most hide a typical wholesale error ---
 q01 coastal_critters  -           12 shop_cat       1 -          sent
 q02 marin_vet         -           20 vet            1 -          sent
@@ -283,6 +288,8 @@ SUPPORT_REQUESTS = [
     ("order_processing", "Re-issue the order with the new PO number", 20, 1, 3),
     ("shipment_update", "Delivery slot for the new branch", 6, 4, None),
     ("proposal", "Aquarium starter kits for the spring promotion", 1, None, None),
+    ("document", "Copy of the delivery note for Coastal Critters", 1, 2, 20),
+    ("order_processing", "Rush the treats order for Happy Tails", 0, 1, None),
 ]
 
 MEETING_OUTCOMES = {
@@ -320,22 +327,27 @@ PROMISED_AFTER_DAYS = 3
 LATE_BY_DAYS = 4
 
 
-class SalesCoordinationDemo(models.AbstractModel):
-    _name = "sales.coordination.demo"
-    _description = "Sales Coordination Demo Story"
+class DemoStory:
+    """The story, played in an environment ``env``."""
 
-    # === BUSINESS METHODS ===
+    def __init__(self, env):
+        self.env = env
 
-    @api.model
-    def _load_demo_story(self):
+    def load(self):
         """Play the story on the demo master data. Safe to run twice."""
         company = self.env.ref("base.main_company")
-        demo = self.with_company(company).with_context(
-            tracking_disable=True,
-            mail_create_nolog=True,
-            mail_notrack=True,
-            no_mail_to_attendees=True,
-            mail_auto_subscribe_no_notify=True,
+        demo = DemoStory(
+            self.env(
+                context=dict(
+                    self.env.context,
+                    allowed_company_ids=company.ids,
+                    tracking_disable=True,
+                    mail_create_nolog=True,
+                    mail_notrack=True,
+                    no_mail_to_attendees=True,
+                    mail_auto_subscribe_no_notify=True,
+                )
+            )
         )
         warehouse = demo.env["stock.warehouse"].search(
             [("company_id", "=", company.id)], limit=1
@@ -354,34 +366,31 @@ class SalesCoordinationDemo(models.AbstractModel):
             demo._demo_play_order(story, order, now, can_invoice)
             orders.append((story, order))
         demo._demo_backdate_partners(orders)
+        demo._demo_backdate_checks(orders, now)
         demo._demo_backdate_crm()
         demo._demo_meeting_outcomes()
+        demo._demo_meeting_today(now)
         demo._demo_support_requests(now)
+        demo._demo_backdate_odoo_orders()
 
     # --- master data helpers ---
 
-    @api.model
     def _demo_ref(self, name):
         return self.env.ref(f"{MODULE}.{name}", raise_if_not_found=False)
 
-    @api.model
     def _demo_product(self, key):
         return self.env.ref(f"{MODULE}.product_product_{key}_demo")
 
-    @api.model
     def _demo_partner(self, key):
         return self.env.ref(f"{MODULE}.res_partner_{key}_demo")
 
-    @api.model
     def _demo_team(self, customer):
         team = next(team for team, keys in CUSTOMER_TEAMS.items() if customer in keys)
         return self.env.ref(f"{MODULE}.{team}")
 
-    @api.model
     def _demo_lines(self, basket, scale):
         return [(key, qty * scale) for key, qty in BASKETS[basket]]
 
-    @api.model
     def _demo_at(self, now, days_ago, hour=10, past=True):
         """A datetime at ``hour`` o'clock, ``days_ago`` days before ``now``
         (after it if negative); never in the future when ``past``."""
@@ -390,7 +399,6 @@ class SalesCoordinationDemo(models.AbstractModel):
         latest = (now - timedelta(minutes=5)).replace(second=0, microsecond=0)
         return min(moment, latest) if past else moment
 
-    @api.model
     def _demo_can_invoice(self, company):
         """Invoices and payments need a chart of accounts with a sales and a
         bank journal; without them the story stops at the deliveries."""
@@ -401,7 +409,6 @@ class SalesCoordinationDemo(models.AbstractModel):
 
     # --- chapter: stock ---
 
-    @api.model
     def _demo_stock(self, warehouse, now):
         """Put the initial stock in the warehouse: what the story ships plus a
         buffer, except for the products the warehouse is short of."""
@@ -467,7 +474,6 @@ class SalesCoordinationDemo(models.AbstractModel):
 
     # --- chapter: quotations and orders ---
 
-    @api.model
     def _demo_order(self, story, now):
         """The story's order ``story``, created on its day if not there yet."""
         xmlid = f"sale_order_story_{story.key}_demo"
@@ -487,7 +493,6 @@ class SalesCoordinationDemo(models.AbstractModel):
         self._demo_backdate("sale_order", {order.id: order.date_order})
         return order
 
-    @api.model
     def _demo_reference(self, story, partner, date_order):
         if story.po == "none":
             return False
@@ -498,7 +503,6 @@ class SalesCoordinationDemo(models.AbstractModel):
             return f"{initials.upper()}-{date_order:%m%d}"
         return story.po
 
-    @api.model
     def _demo_create_order(self, story, now):
         details = STORY_DETAILS.get(story.key, {})
         partner = self._demo_partner(story.customer)
@@ -539,7 +543,6 @@ class SalesCoordinationDemo(models.AbstractModel):
 
     # --- chapter: confirmation, delivery, invoice, payment ---
 
-    @api.model
     def _demo_play_order(self, story, order, now, can_invoice):
         if story.delivery in QUOTATION_FATES:
             if order.state == "draft" and story.delivery == "sent":
@@ -572,12 +575,10 @@ class SalesCoordinationDemo(models.AbstractModel):
         invoice_date = min(shipped + timedelta(days=days_late), now).date()
         self._demo_invoice(order, story.invoice, invoice_date, now)
 
-    @api.model
     def _demo_confirm(self, order):
         """Confirm a story order (the hook for checks that run at confirmation)."""
         order.action_confirm()
 
-    @api.model
     def _demo_deliver(self, order, delivery, promised, now):
         """Ship the order as the story says; returns the last shipping date."""
         pickings = order.picking_ids.filtered(
@@ -607,7 +608,6 @@ class SalesCoordinationDemo(models.AbstractModel):
                 return late + timedelta(days=3)
         return on_time
 
-    @api.model
     def _demo_validate(self, picking, when, partial=False, backorder=True):
         picking.action_assign()
         last_move = picking.move_ids.sorted(lambda m: m.sale_line_id.sequence or m.id)[
@@ -631,13 +631,11 @@ class SalesCoordinationDemo(models.AbstractModel):
         picking.write({"date_done": when})
         self._demo_backdate_moves({move.id: when for move in picking.move_ids})
 
-    @api.model
     def _demo_half(self, product, qty):
         """Half of ``qty``, in whole case packs: what a partial delivery ships."""
         pack = min(product.packaging_ids.mapped("qty") or [1])
         return (qty // 2) // pack * pack
 
-    @api.model
     def _demo_invoice(self, order, fate, invoice_date, now):
         invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")[:1]
         if not invoice and order.invoice_status == "to invoice":
@@ -672,7 +670,6 @@ class SalesCoordinationDemo(models.AbstractModel):
 
     # --- chapter: support requests ---
 
-    @api.model
     def _demo_support_requests(self, now):
         """What the sales reps asked the coordinators, and how fast it went:
         (type, subject, days ago, hours to first response, hours to done)."""
@@ -701,17 +698,20 @@ class SalesCoordinationDemo(models.AbstractModel):
                 }
             )
             values = {"request_date": asked}
+            # today's requests: nothing happens in the future
+            latest = max(asked, now - timedelta(minutes=1))
             if response is not None:
-                values["first_response_date"] = asked + timedelta(hours=response)
+                values["first_response_date"] = min(
+                    asked + timedelta(hours=response), latest
+                )
                 values["state"] = "in_progress"
             if resolution is not None:
-                values["done_date"] = asked + timedelta(hours=resolution)
+                values["done_date"] = min(asked + timedelta(hours=resolution), latest)
                 values["state"] = "done"
             request.write(values)
 
     # --- chapter: meetings ---
 
-    @api.model
     def _demo_meeting_outcomes(self):
         """Record what happened to the meetings of the story."""
         for key, outcome in MEETING_OUTCOMES.items():
@@ -724,9 +724,116 @@ class SalesCoordinationDemo(models.AbstractModel):
                 values["rescheduled_event_id"] = new_event.id
             event.write(values)
 
+    def _demo_meeting_today(self, now):
+        """A meeting held earlier today: the month has begun for the meeting
+        KPI too."""
+        name = "Happy Tails: treats display in the shop"
+        Event = self.env["calendar.event"].with_context(no_mail_to_attendees=True)
+        if Event.search_count([("name", "=", name)]):
+            return
+        coordinator = self._demo_ref("res_users_coordinator_demo")
+        customer = self._demo_partner("happy_tails")
+        start = max(
+            datetime.combine(now.date(), time.min),
+            min(datetime.combine(now.date(), time(8, 0)), now - timedelta(hours=1)),
+        )
+        event = Event.create(
+            {
+                "name": name,
+                "user_id": coordinator.id if coordinator else self.env.uid,
+                "partner_ids": [Command.set(customer.ids)],
+                "start": start,
+                "stop": start + timedelta(minutes=30),
+                "location": "At the customer's",
+            }
+        )
+        event.write({"coordination_outcome": "held"})
+
     # --- chapter: history (creation dates) ---
 
-    @api.model
+    def _demo_backdate_checks(self, orders, now):
+        """The checks first ran when the quotation was saved: date the first
+        check (and what it found) at the order's creation, not at the
+        install."""
+        ids = [order.id for __, order in orders]
+        if not ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_order
+                   SET accuracy_first_checked_date = LEAST(
+                           create_date + interval '5 minutes', %(now)s)
+                 WHERE id IN %(ids)s AND accuracy_first_checked_date IS NOT NULL
+                """,
+                now=now,
+                ids=tuple(ids),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_accuracy_issue i
+                   SET date_found = o.accuracy_first_checked_date
+                  FROM sale_order o
+                 WHERE o.id = i.order_id AND o.id IN %(ids)s
+                   AND i.date_found > o.accuracy_first_checked_date
+                """,
+                ids=tuple(ids),
+            )
+        )
+        self.env.invalidate_all()
+
+    def _demo_backdate_odoo_orders(self):
+        """Odoo's own demo orders (the furniture shop) were all made at the
+        install: move them, with their deliveries, a year back, out of the
+        wholesaler's months and KPIs."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT o.id FROM sale_order o
+              JOIN ir_model_data d ON d.model = 'sale.order' AND d.res_id = o.id
+             WHERE d.module <> %s
+               AND o.create_date > now() at time zone 'UTC' - interval '30 days'
+            """,
+            [MODULE],
+        )
+        ids = tuple(row[0] for row in self.env.cr.fetchall())
+        if not ids:
+            return
+        year = SQL("interval '1 year'")
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE sale_order
+                   SET create_date = create_date - %(year)s,
+                       date_order = date_order - %(year)s,
+                       invoice_posted_date = invoice_posted_date - %(year)s,
+                       accuracy_first_checked_date
+                           = accuracy_first_checked_date - %(year)s
+                 WHERE id IN %(ids)s
+                """,
+                year=year,
+                ids=ids,
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE stock_picking
+                   SET date_done = date_done - %(year)s,
+                       scheduled_date = scheduled_date - %(year)s,
+                       date_deadline = date_deadline - %(year)s,
+                       create_date = create_date - %(year)s
+                 WHERE sale_id IN %(ids)s
+                """,
+                year=year,
+                ids=ids,
+            )
+        )
+        self.env.invalidate_all()
+
     def _demo_backdate_partners(self, orders):
         """A customer was created a week before its first order."""
         first = {}
@@ -746,7 +853,6 @@ class SalesCoordinationDemo(models.AbstractModel):
             )
         self._demo_backdate("res_partner", dates)
 
-    @api.model
     def _demo_backdate_crm(self):
         """Leads were created when they were opened; meetings a few days before
         they took place."""
@@ -772,7 +878,6 @@ class SalesCoordinationDemo(models.AbstractModel):
             },
         )
 
-    @api.model
     def _demo_backdate(self, table, dates):
         """Set ``create_date`` of the rows of ``table`` given as ``{id: datetime}``,
         in one query."""
@@ -791,7 +896,6 @@ class SalesCoordinationDemo(models.AbstractModel):
         )
         self.env.invalidate_all()
 
-    @api.model
     def _demo_backdate_moves(self, dates):
         """Give done stock moves (and their lines) the date the goods moved."""
         if not dates:
