@@ -66,6 +66,35 @@ def test_get_kpis_with_empty_denominators(manager, admin):
     assert empty["sales_growth_rate"] is False
 
 
+def test_kpi_series_and_dashboard(manager):
+    series = manager(
+        "sales.coordination.kpi", "get_kpi_series", "1990-01-01", "1990-03-31"
+    )
+    assert len(series["buckets"]) == 3
+    assert series["values"]["quote_to_order_rate"] == [False] * 3
+    weeks = manager(
+        "sales.coordination.kpi",
+        "get_kpi_series",
+        "2026-01-01",
+        "2026-03-31",
+        granularity="week",
+        keys=["quotations"],
+    )
+    assert list(weeks["values"]) == ["quotations"]
+    for period in ("month", "quarter", "year"):
+        dashboard = manager("sales.coordination.kpi", "get_dashboard", period)
+        assert len(dashboard["cards"]) == 13
+    custom = manager(
+        "sales.coordination.kpi",
+        "get_dashboard",
+        "custom",
+        date_from="1990-01-01",
+        date_to="1990-01-31",
+        mine=True,
+    )
+    assert custom["previous"] == {"date_from": "1989-12-01", "date_to": "1989-12-31"}
+
+
 def test_accuracy_methods(manager, admin):
     customer = new_customer(admin)
     product = new_product(admin, price=100.0)
