@@ -74,3 +74,21 @@ class TestKpiDigest(KpiSeriesCase):
         quotations = next(row for row in series_rows if row[0] == "Quotations")
         card = next(c for c in dashboard["cards"] if c["key"] == "quotations")
         self.assertEqual(list(quotations[1:]), card["series"])
+
+    def test_no_demo_model_and_reports_are_queries(self):
+        """The demo story is plain Python (demo/story.py), not a model; the
+        SQL reports are ``_table_query`` models."""
+        self.assertNotIn("sales.coordination.demo", self.env)
+        self.assertFalse(
+            self.env["ir.model"].search([("model", "=", "sales.coordination.demo")])
+        )
+        for report in (
+            "sales.coordination.accuracy.report",
+            "sales.coordination.followup.report",
+            "sales.coordination.fulfillment.report",
+            "sales.coordination.support.report",
+        ):
+            model = self.env[report]
+            self.assertTrue(model._table_query, report)
+            # it reads like any model
+            model.search([], limit=1)
