@@ -192,7 +192,7 @@ s035 bayview_vet      -           51 vet            2 BVC-3472   late+paid
 s036 aqua_planet      santa_rosa  48 aqua_chain     2 AP-1033    ontime+paid
 s037 happy_tails      -           45 shop_cat       2 -          ontime+paid
 s038 snip_sparkle     -           42 groomer        2 -          ontime+overdue
-s039 furry_friends    -           39 shop_cat       2 none       ontime+paid
+s039 furry_friends    -           39 shop_cat       2 -          ontime+paid
 s040 golden_gate_vet  -           36 vet            3 GG-PO-2291 ontime+open
 s041 marin_vet        -           33 vet            2 -          late+open
 s042 bark_avenue      -           31 accessories    2 -          ontime+paid
@@ -206,7 +206,7 @@ s048 pet_pantry       -           16 shop_dog       2 -          ontime+open
 s049 petnest          fresno      13 chain_mix      3 PN-24851   partial
 s050 happy_tails      -           11 shop_dog       2 -          ontime
 s051 aqua_planet      santa_rosa   9 aqua_chain     2 AP-1101    late
-s052 golden_gate_vet  -            7 vet            3 GG-PO-2342 pending
+s052 marin_vet        -            7 vet            3 -          pending
 s053 furry_friends    -            6 shop_cat       2 -          pending
 s054 snip_sparkle     -            5 groomer        1 -          pending
 s055 pet_pantry       -            4 shop_cat       1 -          pending
