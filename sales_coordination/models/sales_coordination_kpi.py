@@ -662,14 +662,6 @@ class SalesCoordinationKpi(models.AbstractModel):
         return self.env[model]._search(domain)
 
     @api.model
-    def _kpi_fetch(self, query, *aggregates):
-        """Run ``SELECT aggregates FROM query`` and return the single row."""
-        if query.is_empty():
-            return [None] * len(aggregates)
-        self.env.cr.execute(query.select(*aggregates))
-        return self.env.cr.fetchone()
-
-    @api.model
     def _kpi_order_filters(self, team_ids, user_ids, prefix=""):
         domain = []
         if team_ids is not None:
