@@ -228,7 +228,7 @@ def running_server(
     LOG_DIR.mkdir(exist_ok=True)
     with open(LOG_DIR / log_name, "w") as log:
         server = subprocess.Popen(
-            harness.odoo_cmd(db, *args),
+            harness.odoo_server_cmd(db, *args),
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},

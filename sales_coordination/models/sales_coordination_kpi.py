@@ -78,6 +78,7 @@ class SalesCoordinationKpi(models.AbstractModel):
     # === PUBLIC API ===
 
     @api.model
+    @api.readonly
     def get_kpis(self, date_from=None, date_to=None, team_ids=None, user_ids=None):
         """Return the coordination KPIs of a period as a JSON-friendly dict.
 
