@@ -73,6 +73,8 @@ class ReplicatedPair:
         self.replica = StandbyCluster(
             self.directory / "replica", replica_port, superuser
         )
+        for cluster in (self.primary, self.replica):
+            cluster.label = str(cluster.directory)
         self.bindir = bootstrap.pg_bindir()
 
     def __enter__(self):
