@@ -13,8 +13,12 @@ copied into a private primary PostgreSQL with a streaming replica
 run on the same PostgreSQL:
 
 (a) one threaded server (``--workers 0``);
-(b) one server with ``--workers 4 --max-cron-threads 2``;
+(b) one server with ``--workers 4``;
 (c) two such servers on the same database, plus ``--db_replica_host/port``.
+
+No setup runs cron workers while it is measured (``--max-cron-threads 0``):
+the crons of the freshly copied database, all due at once, would otherwise
+load (b) and (c) and not (a).
 
 The load, the same for each, all at once on 127.0.0.1: ``--users``
 simulated dashboard users, each a web session sending ``--requests``
@@ -251,6 +255,9 @@ def main():
     http_ports = args.http_ports or (harness.free_port(), harness.free_port())
     limits = ["--limit-time-real", str(args.time_limit)]
     limits += ["--limit-time-cpu", str(args.time_limit)]
+    # No cron worker while measuring: (a) has none, and the crons of a freshly
+    # copied database (all due at once) would load (b) and (c) only.
+    limits += ["--max-cron-threads=0"]
     print(
         f"load: {args.users} dashboard users x {args.requests} get_kpis "
         f"(/web/dataset/call_kw) and {args.batch_clients} JSON-RPC clients x "
