@@ -3,7 +3,10 @@
 The session fixture ``odoo_server`` creates a database with a random name,
 installs ``sales_coordination`` with demo data into it, starts ``odoo`` on
 127.0.0.1 and a free port, and afterwards stops the server and drops the
-database. Every test file reuses that one server.
+database. Every test file reuses that one server. ``prefork_pair`` adds two
+prefork servers on the same database (the concurrency tests); every server
+is started by ``running_server`` (threaded or prefork, optionally with a read
+replica).
 
 Environment variables (all optional):
 
