@@ -32,34 +32,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-d", "--database", required=True)
+    benchlib.add_db_options(parser)
     parser.add_argument("--orders", type=int, default=10000)
     parser.add_argument("--lines", type=int, default=5)
     parser.add_argument("--confirm", type=int, default=200)
-    parser.add_argument("--db_host", default="127.0.0.1")
-    parser.add_argument("--db_user", default=None)
-    parser.add_argument(
-        "--addons-path",
-        default=benchlib.addons_path(),
-        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
-    )
     return parser.parse_args()
 
 
 def setup_odoo(args):
-    options = [
-        "--db_host",
-        args.db_host,
-        "--addons-path",
-        args.addons_path,
-        "--log-level",
-        "warn",
-    ]
-    if args.db_user:
-        options += ["--db_user", args.db_user]
-    odoo.tools.config.parse_config(options)
     try:
-        return odoo.modules.registry.Registry(args.database)
+        return benchlib.open_registry("bench_accuracy", args)
     except Exception as exc:  # noqa: BLE001 - one clear line for the user
         sys.exit(f"bench_accuracy: cannot open database {args.database}: {exc}")
 

@@ -44,15 +44,7 @@ BACKFILLED = (
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--db_host", default="127.0.0.1")
-    parser.add_argument("--db_port", default="5432")
-    parser.add_argument("--db_user", default="root")
-    parser.add_argument(
-        "--addons-path",
-        default=None,
-        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
-    )
+    benchlib.add_db_options(parser)
     parser.add_argument("--orders", type=int, default=1_000_000)
     return parser.parse_args()
 
@@ -209,23 +201,12 @@ def fill_history(env):
 
 def main():
     args = parse_args()
-    odoo = bench_kpis.import_odoo()
-    args.addons_path = args.addons_path or benchlib.addons_path()
+    bench_kpis.import_odoo()
     from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(
-        [
-            f"--db_host={args.db_host}",
-            f"--db_port={args.db_port}",
-            f"--db_user={args.db_user}",
-            f"--addons-path={args.addons_path}",
-            "--log-level=warn",
-        ]
-    )
+    registry = benchlib.open_registry("bench_backfill", args)
     logging.getLogger("odoo.addons.sales_coordination").setLevel(logging.INFO)
     scale(args.orders)
-    registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if "sales.coordination.kpi" not in env:

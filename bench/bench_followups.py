@@ -17,7 +17,6 @@ follow-up rules of the database for the duration of the run.
 """
 
 import argparse
-import os
 import resource
 import sys
 import time
@@ -37,18 +36,11 @@ def import_odoo():
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-d", "--database", required=True)
+    benchlib.add_db_options(parser)
     parser.add_argument("--candidates", type=int, default=100000)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--max-batches", type=int, default=20)
     parser.add_argument("--coordinators", type=int, default=25)
-    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db-user", default=os.environ.get("PGUSER", "root"))
-    parser.add_argument(
-        "--addons-path",
-        default=None,
-        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
-    )
     parser.add_argument(
         "--tracemalloc",
         action="store_true",
@@ -190,18 +182,7 @@ def cleanup(registry, odoo):
 def main():
     args = parse_args()
     odoo = import_odoo()
-    args.addons_path = args.addons_path or benchlib.addons_path()
-    odoo.tools.config.parse_config(
-        [
-            "-d",
-            args.database,
-            f"--db_host={args.db_host}",
-            f"--db_user={args.db_user}",
-            f"--addons-path={args.addons_path}",
-            "--log-level=warn",
-        ]
-    )
-    registry = odoo.modules.registry.Registry(args.database)
+    registry = benchlib.open_registry("bench_followups", args)
     today = datetime.now().date()
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})

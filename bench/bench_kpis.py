@@ -24,7 +24,6 @@ year (the contract: at most twice its time).
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -51,15 +50,7 @@ def import_odoo():
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--db_host", default=os.environ.get("PGHOST", "127.0.0.1"))
-    parser.add_argument("--db_port", default=os.environ.get("PGPORT", "5432"))
-    parser.add_argument("--db_user", default=os.environ.get("PGUSER", "root"))
-    parser.add_argument(
-        "--addons-path",
-        default=None,
-        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
-    )
+    benchlib.add_db_options(parser)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--refill", action="store_true")
@@ -533,21 +524,10 @@ def median_time(function, repeat):
 
 def main():
     args = parse_args()
-    odoo = import_odoo()
-    args.addons_path = args.addons_path or benchlib.addons_path()
+    import_odoo()
     from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
 
-    odoo.tools.config.parse_config(
-        [
-            f"--db_host={args.db_host}",
-            f"--db_port={args.db_port}",
-            f"--db_user={args.db_user}",
-            f"--addons-path={args.addons_path}",
-            "--log-level=warn",
-        ]
-    )
-    registry = Registry(args.database)
+    registry = benchlib.open_registry("bench_kpis", args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         if "sales.coordination.kpi" not in env:

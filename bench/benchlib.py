@@ -1,4 +1,6 @@
-"""What the benchmarks share: finding Odoo and its addons the way the harness does.
+"""What the benchmarks share: finding Odoo and its addons the way the harness
+does, one spelling of the database options, opening Odoo (in process, or as
+servers over HTTP), and the output tables.
 
 Odoo is whatever the running ``python3`` imports (``ODOO_PATH`` may name the
 directory holding the ``odoo`` package instead); the addons path is the
@@ -6,11 +8,18 @@ harness's own (``tools/harness.py``: Odoo's addons next to the imported
 package, ``ODOO_ADDONS_PATH``, and this checkout).
 """
 
+import contextlib
 import os
+import statistics
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+LOG_DIR = ROOT / ".logs"
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "client"))
 
 
 def import_odoo(bench):
@@ -31,7 +40,138 @@ def import_odoo(bench):
 
 def addons_path():
     """The harness's addons path (Odoo's addons, ODOO_ADDONS_PATH, this checkout)."""
-    sys.path.insert(0, str(ROOT / "tools"))
     import harness
 
     return harness.addons_path()
+
+
+# === OPTIONS ===
+
+
+def add_db_options(parser, database=True):
+    """The database options every bench takes, one spelling (Odoo's own:
+    ``--db_host``; ``--db-host`` is accepted too), defaults from PGHOST,
+    PGPORT and PGUSER as for the harness."""
+    if database:
+        parser.add_argument("-d", "--database", required=True)
+    parser.add_argument(
+        "--db_host", "--db-host", default=os.environ.get("PGHOST", "127.0.0.1")
+    )
+    parser.add_argument(
+        "--db_port", "--db-port", default=os.environ.get("PGPORT", "5432")
+    )
+    parser.add_argument(
+        "--db_user", "--db-user", default=os.environ.get("PGUSER") or None
+    )
+    parser.add_argument(
+        "--addons-path",
+        "--addons_path",
+        default=None,
+        help="default: the harness's (Odoo's addons, ODOO_ADDONS_PATH, this checkout)",
+    )
+    return parser
+
+
+def odoo_options(args):
+    """Odoo command-line options for ``args`` of :func:`add_db_options`."""
+    options = ["--db_host", args.db_host, "--db_port", str(args.db_port)]
+    if args.db_user:
+        options += ["--db_user", args.db_user]
+    options += ["--addons-path", args.addons_path or addons_path()]
+    return options
+
+
+def open_registry(bench, args, log_level="warn"):
+    """Odoo in process: parse the options of ``args`` and return the registry
+    of ``args.database``."""
+    odoo = import_odoo(bench)
+    odoo.tools.config.parse_config([*odoo_options(args), "--log-level", log_level])
+    from odoo.modules.registry import Registry
+
+    return Registry(args.database)
+
+
+# === SERVERS OVER HTTP ===
+
+# The server modes of the tests (tests/conftest.py) and of docs/deploy.md.
+SERVER_MODES = {
+    "threaded": ["--workers=0", "--max-cron-threads=0"],
+    "prefork": ["--workers=4", "--max-cron-threads=2"],
+}
+
+
+@contextlib.contextmanager
+def odoo_server(db, mode, port, db_port=None, replica=None, log_name=None, extra=()):
+    """Start ``odoo`` on 127.0.0.1:``port`` for ``db`` (see harness.odoo_cmd);
+    yield its URL once it answers; stop it afterwards."""
+    import bootstrap
+    import harness
+
+    args = ["--http-interface", "127.0.0.1", "--http-port", str(port)]
+    args += [*SERVER_MODES[mode], "--log-level=warn", *extra]
+    if mode == "prefork":
+        args += ["--gevent-port", str(harness.free_port())]
+    if db_port:
+        args += ["--db_port", str(db_port)]
+    if replica:
+        args += ["--db_replica_host", replica[0], "--db_replica_port", str(replica[1])]
+    LOG_DIR.mkdir(exist_ok=True)
+    url = f"http://127.0.0.1:{port}"
+    with open(LOG_DIR / (log_name or f"bench-{mode}-{port}.log"), "w") as log:
+        proc = subprocess.Popen(
+            harness.odoo_server_cmd(db, *args), stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            if not harness.wait_http(url, proc, timeout=180):
+                raise bootstrap.BootstrapError(f"Odoo did not answer on {url}")
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def connect(url, db, login, password, timeout=600):
+    """A logged-in odoorpc session (through the client package)."""
+    from sales_coordination_client import connect as client_connect
+
+    return client_connect(url, db, login, password=password, timeout=timeout)
+
+
+# === OUTPUT ===
+
+
+def percentile(values, fraction):
+    """The ``fraction`` quantile (0.5, 0.95) of ``values``, interpolated."""
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    return statistics.quantiles(ordered, n=100, method="inclusive")[
+        round(fraction * 100) - 1
+    ]
+
+
+def print_table(headers, rows):
+    """A plain Markdown table: readable in a terminal, pasteable in a note."""
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in cells
+    ]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print("\n".join(lines), flush=True)
+
+
+class Timer:
+    """``with Timer() as t: ...; t.seconds``"""
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started

@@ -3,7 +3,10 @@
 The session fixture ``odoo_server`` creates a database with a random name,
 installs ``sales_coordination`` with demo data into it, starts ``odoo`` on
 127.0.0.1 and a free port, and afterwards stops the server and drops the
-database. Every test file reuses that one server.
+database. Every test file reuses that one server. ``prefork_pair`` adds two
+prefork servers on the same database (the concurrency tests); every server
+is started by ``running_server`` (threaded or prefork, optionally with a read
+replica).
 
 Environment variables (all optional):
 
@@ -11,11 +14,14 @@ Environment variables (all optional):
   (default 127.0.0.1:5432, current user);
 - ``ODOO_ADDONS_PATH``: extra addons directories, comma-separated (as for
   ``bin/test``);
+- ``SC_E2E_SERVER``: ``threaded`` (default) or ``prefork`` (``--workers 4
+  --max-cron-threads 2``), the mode of the session's server;
 - ``SC_E2E_TEMPLATE_DB``: copy this database (with Odoo's ``sale_management``,
   ``sale_crm`` and ``sale_stock`` already installed) instead of starting from
   an empty one; the addon is still installed fresh. A developer shortcut only.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -154,74 +160,155 @@ class OdooServer:
     db: str
     admin_login: str = "admin"
     admin_password: str = "admin"
+    mode: str = "threaded"
 
 
-@pytest.fixture(scope="session")
-def odoo_server():
-    """A live Odoo 18 server with a fresh database holding the addon and demo."""
-    require(harness.check_odoo)  # Odoo 18.0, importable with psycopg2
-    require(harness.check_postgres)  # reachable, version 13 or later
-    LOG_DIR.mkdir(exist_ok=True)
-    db = f"sc_e2e_{secrets.token_hex(4)}"
-    create_database(db)
+# How the servers run. Threaded: every request gets its own thread and
+# cursor, so the concurrency tests really overlap transactions; no cron
+# thread, so nothing runs behind the tests' back. Prefork: the production
+# setting of docs/deploy.md, 4 HTTP worker processes and 2 cron workers.
+SERVER_MODES = {
+    "threaded": ["--workers=0", "--max-cron-threads=0"],
+    "prefork": ["--workers=4", "--max-cron-threads=2"],
+}
+
+
+def session_mode():
+    """The session server's mode: ``SC_E2E_SERVER`` (threaded by default)."""
+    mode = os.environ.get("SC_E2E_SERVER", "threaded")
+    if mode not in SERVER_MODES:
+        pytest.fail(
+            f"SC_E2E_SERVER={mode!r}: use one of {', '.join(SERVER_MODES)}",
+            pytrace=False,
+        )
+    return mode
+
+
+def stop_process(proc):
+    proc.terminate()
     try:
-        with open(LOG_DIR / "e2e-install.log", "w") as log:
-            install = subprocess.run(
-                harness.odoo_cmd(
-                    db,
-                    "-i",
-                    f"{ADDON},{harness.TEST_ADDON}",
-                    "--stop-after-init",
-                    "--no-http",
-                    "--log-level=warn",
-                ),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                check=False,
-            )
-        if install.returncode or not addon_installed(db):
-            pytest.fail(
-                f"installing {ADDON} into {db} failed (exit {install.returncode}); "
-                "see .logs/e2e-install.log",
-                pytrace=False,
-            )
-        port = harness.free_port()
-        url = f"http://127.0.0.1:{port}"
-        log = open(LOG_DIR / "e2e-server.log", "w")  # noqa: SIM115
-        # Threaded mode: every request gets its own thread and cursor, so the
-        # concurrency tests really overlap transactions. No cron thread, so
-        # nothing runs behind the tests' back.
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextlib.contextmanager
+def running_server(
+    db,
+    mode="threaded",
+    log_name="e2e-server.log",
+    db_port=None,
+    replica=None,
+    env=None,
+):
+    """Start ``odoo`` on 127.0.0.1 and a free port for ``db``; yield its
+    OdooServer once it answers, and stop it afterwards.
+
+    :param mode: a key of ``SERVER_MODES`` (``threaded`` or ``prefork``)
+    :param db_port: the primary's port when not the harness's PostgreSQL
+    :param replica: ``(host, port)`` of a read replica
+        (``--db_replica_host``/``--db_replica_port``)
+    :param env: extra environment variables of the server process
+    """
+    port = harness.free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = [
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        *SERVER_MODES[mode],
+        "--log-level=warn",
+    ]
+    if mode == "prefork":
+        # Each server its own websocket (gevent) port: two may run at once.
+        args += ["--gevent-port", str(harness.free_port())]
+    if db_port:
+        args += ["--db_port", str(db_port)]  # the last --db_port wins
+    if replica:
+        args += ["--db_replica_host", replica[0], "--db_replica_port", str(replica[1])]
+    LOG_DIR.mkdir(exist_ok=True)
+    with open(LOG_DIR / log_name, "w") as log:
         server = subprocess.Popen(
-            harness.odoo_cmd(
-                db,
-                "--http-interface",
-                "127.0.0.1",
-                "--http-port",
-                str(port),
-                "--workers=0",
-                "--max-cron-threads=0",
-                "--log-level=warn",
-            ),
+            harness.odoo_server_cmd(db, *args),
             stdout=log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
         try:
             if not wait_http(url, server, timeout=180):
                 pytest.fail(
-                    f"Odoo did not answer on {url}; see .logs/e2e-server.log",
+                    f"Odoo did not answer on {url}; see .logs/{log_name}",
                     pytrace=False,
                 )
-            yield OdooServer(url=url, host="127.0.0.1", port=port, db=db)
+            yield OdooServer(url=url, host="127.0.0.1", port=port, db=db, mode=mode)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-            log.close()
+            stop_process(server)
+
+
+def install_addon(db, log_name="e2e-install.log"):
+    """Install the addon (and the test addon) with demo data into ``db``."""
+    LOG_DIR.mkdir(exist_ok=True)
+    with open(LOG_DIR / log_name, "w") as log:
+        install = subprocess.run(
+            harness.odoo_cmd(
+                db,
+                "-i",
+                f"{ADDON},{harness.TEST_ADDON}",
+                "--stop-after-init",
+                "--no-http",
+                "--log-level=warn",
+            ),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if install.returncode or not addon_installed(db):
+        pytest.fail(
+            f"installing {ADDON} into {db} failed (exit {install.returncode}); "
+            f"see .logs/{log_name}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def odoo_server():
+    """A live Odoo 18 server with a fresh database holding the addon and demo
+    (threaded, or prefork when ``SC_E2E_SERVER=prefork``)."""
+    require(harness.check_odoo)  # Odoo 18.0, importable with psycopg2
+    require(harness.check_postgres)  # reachable, version 13 or later
+    mode = session_mode()
+    db = f"sc_e2e_{secrets.token_hex(4)}"
+    create_database(db)
+    try:
+        install_addon(db)
+        with running_server(db, mode=mode) as server:
+            yield server
     finally:
         drop_database(db)
+
+
+@pytest.fixture(scope="session")
+def prefork_pair(odoo_server):
+    """Two prefork servers (4 workers and 2 cron workers each) on the session
+    database, as behind a load balancer. ODOO_NOTIFY_CRON_CHANGES makes a
+    change of a cron's next call wake the cron workers at once (Odoo's own
+    switch), so tests need not wait for their minute of sleep."""
+    env = {"ODOO_NOTIFY_CRON_CHANGES": "1"}
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(
+                running_server(
+                    odoo_server.db,
+                    mode="prefork",
+                    log_name=f"e2e-prefork-{index}.log",
+                    env=env,
+                )
+            )
+            for index in (1, 2)
+        ]
+        yield servers
 
 
 # --------------------------------------------------------------------------
@@ -229,20 +316,21 @@ def odoo_server():
 # --------------------------------------------------------------------------
 
 
+def connect_to(server, login, password=None, api_key=None):
+    """A logged-in odoorpc.ODOO on ``server`` (an OdooServer)."""
+    from sales_coordination_client import connect as client_connect
+
+    return client_connect(
+        server.url, server.db, login, password=password, api_key=api_key, timeout=300
+    )
+
+
 @pytest.fixture(scope="session")
 def connect(odoo_server):
     """connect(login, password=None, api_key=None) -> logged-in odoorpc.ODOO."""
-    from sales_coordination_client import connect as client_connect
 
     def _connect(login, password=None, api_key=None):
-        return client_connect(
-            odoo_server.url,
-            odoo_server.db,
-            login,
-            password=password,
-            api_key=api_key,
-            timeout=300,
-        )
+        return connect_to(odoo_server, login, password=password, api_key=api_key)
 
     return _connect
 
@@ -253,15 +341,17 @@ def admin(connect, odoo_server):
 
 
 class XmlRpc:
-    """A plain xmlrpc.client session, as an integrator would write it."""
+    """A plain xmlrpc.client session, as an integrator would write it
+    (``allow_none=False``: exactly the standard library's default)."""
 
-    def __init__(self, server, login, password):
+    def __init__(self, server, login, password, allow_none=True):
         self.db = server.db
         self.password = password
         common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
         self.uid = common.authenticate(server.db, login, password, {})
+        assert self.uid, f"{login} cannot log in"
         self.models = xmlrpc.client.ServerProxy(
-            f"{server.url}/xmlrpc/2/object", allow_none=True
+            f"{server.url}/xmlrpc/2/object", allow_none=allow_none
         )
 
     def __call__(self, model, method, *args, **kwargs):
@@ -335,6 +425,57 @@ def is_clear_error(exc):
     """True when the error is one of the four clear business errors."""
     name = rpc_error_name(exc)
     return name in FOUR_ERRORS or name in ("user", "access")
+
+
+# rpc_error_name() of an AccessError, and of a UserError or ValidationError,
+# over either protocol.
+ACCESS = ("odoo.exceptions.AccessError", "access")
+USER = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "user")
+
+
+class DatabaseWatch:
+    """Proof that calls change nothing: (row count, last id, last write) of
+    each watched table before and after (``missing`` for an absent table)."""
+
+    def __init__(self, tables):
+        self.tables = list(tables)
+
+    def snapshot(self, odoo_server):
+        conn = db_connect(odoo_server)
+        state = {}
+        with conn.cursor() as cr:
+            for table in self.tables:
+                cr.execute("SELECT to_regclass(%s)", [table])
+                if cr.fetchone()[0] is None:
+                    state[table] = "missing"
+                    continue
+                cr.execute(f"SELECT count(*), max(id), max(write_date) FROM {table}")
+                state[table] = cr.fetchone()
+        conn.close()
+        return state
+
+    def changed(self, before, after):
+        """{table: (before, after)} of the tables that changed."""
+        return {t: (before[t], after[t]) for t in self.tables if before[t] != after[t]}
+
+    def refused(self, odoo_server, call, *args, **kwargs):
+        """Run a call that must fail with a clear error and change nothing;
+        return the error's name (see rpc_error_name)."""
+        from odoorpc.error import RPCError
+
+        before = self.snapshot(odoo_server)
+        with pytest.raises((RPCError, xmlrpc.client.Fault)) as info:
+            call(*args, **kwargs)
+        assert is_clear_error(info.value), f"unclear error: {info.value}"
+        assert self.snapshot(odoo_server) == before, "the database changed"
+        return rpc_error_name(info.value)
+
+    def found_nothing(self, odoo_server, call, *args, **kwargs):
+        """Run a call that must succeed and change nothing; return its result."""
+        before = self.snapshot(odoo_server)
+        result = call(*args, **kwargs)
+        assert self.snapshot(odoo_server) == before, "the database changed"
+        return result
 
 
 def xmlid(odoo, full_id):

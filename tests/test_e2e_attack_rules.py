@@ -7,21 +7,19 @@ AccessError, MissingError) or find nothing, and leave the database exactly as
 it was (row count, last id and last write of the watched tables).
 """
 
-import xmlrpc.client
-
 import pytest
 from conftest import (
-    db_connect,
-    is_clear_error,
+    ACCESS,
+    USER,
+    DatabaseWatch,
+    XmlRpc,
     make_user,
     new_customer,
     new_order,
     new_product,
-    rpc_error_name,
     unique,
     xmlid,
 )
-from odoorpc.error import RPCError
 
 WATCHED_TABLES = [
     "sale_order",
@@ -37,32 +35,9 @@ WATCHED_TABLES = [
 ]
 
 
-class PlainXmlRpc:
-    """XML-RPC exactly as an integrator writes it: no allow_none."""
-
-    def __init__(self, server, login, password):
-        self.db = server.db
-        self.password = password
-        common = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common")
-        self.uid = common.authenticate(server.db, login, password, {})
-        assert self.uid, f"{login} cannot log in"
-        self.models = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object")
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(
-            self.db, self.uid, self.password, model, method, list(args), kwargs
-        )
-
-
-def snapshot(odoo_server):
-    conn = db_connect(odoo_server)
-    state = {}
-    with conn.cursor() as cr:
-        for table in WATCHED_TABLES:
-            cr.execute(f"SELECT count(*), max(id), max(write_date) FROM {table}")
-            state[table] = cr.fetchone()
-    conn.close()
-    return state
+WATCH = DatabaseWatch(WATCHED_TABLES)
+refused = WATCH.refused
+found_nothing = WATCH.found_nothing
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +124,7 @@ def as_user(request, connect, odoo_server):
 
     def _as(login):
         if request.param == "xmlrpc":
-            return PlainXmlRpc(odoo_server, login, login)
+            return XmlRpc(odoo_server, login, login, allow_none=False)
         odoo = connect(login, login)
 
         def call(model, method, *args, **kwargs):
@@ -158,28 +133,6 @@ def as_user(request, connect, odoo_server):
         return call
 
     return _as
-
-
-def refused(odoo_server, call, *args, **kwargs):
-    """Run an attack that must fail with a clear error and change nothing;
-    return the error's name."""
-    before = snapshot(odoo_server)
-    with pytest.raises((RPCError, xmlrpc.client.Fault)) as info:
-        call(*args, **kwargs)
-    assert is_clear_error(info.value), f"unclear error: {info.value}"
-    assert snapshot(odoo_server) == before, "the database changed"
-    return rpc_error_name(info.value)
-
-
-def found_nothing(odoo_server, call, *args, **kwargs):
-    before = snapshot(odoo_server)
-    result = call(*args, **kwargs)
-    assert snapshot(odoo_server) == before, "the database changed"
-    return result
-
-
-ACCESS = ("odoo.exceptions.AccessError", "access")
-USER = ("odoo.exceptions.UserError", "odoo.exceptions.ValidationError", "user")
 
 
 # === ACCURACY ISSUES FOLLOW THEIR ORDER ===

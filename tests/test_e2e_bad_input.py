@@ -16,8 +16,8 @@ import xmlrpc.client
 
 import pytest
 from conftest import (
+    DatabaseWatch,
     clean_order_vals,
-    db_connect,
     is_clear_error,
     make_user,
     new_customer,
@@ -42,6 +42,7 @@ WATCHED_TABLES = [
     "res_partner",
     "sales_coordination_kpi_target",
 ]
+WATCH = DatabaseWatch(WATCHED_TABLES)
 
 HUGE = [2**31, 2**63 - 1, 2**63, 10**30]
 BAD_IDS = [
@@ -468,21 +469,6 @@ def substitute(value, ids):
     return value
 
 
-def snapshot(odoo_server):
-    conn = db_connect(odoo_server)
-    state = {}
-    with conn.cursor() as cr:
-        for table in WATCHED_TABLES:
-            cr.execute("SELECT to_regclass(%s)", [table])
-            if cr.fetchone()[0] is None:
-                state[table] = "missing"
-                continue
-            cr.execute(f"SELECT count(*), max(id), max(write_date) FROM {table}")
-            state[table] = cr.fetchone()
-    conn.close()
-    return state
-
-
 @pytest.fixture(scope="module")
 def world(admin, odoo_server, connect):
     """A blocked quotation, a confirmed order, an order of another company and
@@ -585,7 +571,7 @@ def world(admin, odoo_server, connect):
     }
     state = admin.env["sale.order"].read([blocked], ["accuracy_state"])[0]
     assert state["accuracy_state"] == "blocked"
-    return {"ids": ids, "sessions": sessions, "before": snapshot(odoo_server)}
+    return {"ids": ids, "sessions": sessions, "before": WATCH.snapshot(odoo_server)}
 
 
 @pytest.fixture(scope="module")
@@ -641,10 +627,5 @@ def test_xmlrpc_bad_call_gets_a_clear_error(
 
 
 def test_zz_database_unchanged_by_bad_calls(world, odoo_server):
-    after = snapshot(odoo_server)
-    changed = {
-        table: (world["before"][table], after[table])
-        for table in WATCHED_TABLES
-        if after[table] != world["before"][table]
-    }
+    changed = WATCH.changed(world["before"], WATCH.snapshot(odoo_server))
     assert changed == {}, "(count, max id, max write_date) before/after"

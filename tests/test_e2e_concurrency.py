@@ -1,26 +1,37 @@
-"""Concurrency over RPC against the threaded server (one thread and one
-database cursor per request, so the transactions really overlap).
+"""Concurrency over RPC, twice: against the session's server (threaded: one
+thread and one database cursor per request, so the transactions really
+overlap), and against two prefork servers (``--workers 4
+--max-cron-threads 2`` each) on the same database, the clients spread over
+both, as behind a load balancer.
 
 - 8 clients confirm the same order at once: exactly one confirmation, one
   delivery, and no duplicate issues.
 - 8 clients check the same new order at once: no duplicate issues.
-- 4 clients run the follow-ups at once: no duplicate activities.
+- 4 clients run the follow-ups at once (and, in prefork, the follow-up cron
+  of both servers' cron workers at the same moment): no duplicate activities.
+- A confirmation blocked by the checks keeps its findings (they are written
+  outside the transaction the block rolls back).
 
 These tests need the accuracy and follow-up features: without them they fail.
 """
 
 import collections
 import threading
+import time
 
 import pytest
 from conftest import (
+    USER,
     clean_order_vals,
+    connect_to,
     is_clear_error,
     new_customer,
     new_order,
     new_product,
+    rpc_error_name,
     xmlid,
 )
+from odoorpc.error import RPCError
 
 
 def run_at_once(clients, action):
@@ -57,9 +68,22 @@ def open_issue_key(issue):
     return (issue["rule_id"][0], issue["line_id"] and issue["line_id"][0])
 
 
+@pytest.fixture(scope="module", params=["threaded", "prefork"])
+def servers(request, odoo_server):
+    """The servers the clients talk to: the session's, or two prefork ones."""
+    if request.param == "prefork":
+        return request.getfixturevalue("prefork_pair")
+    return [odoo_server]
+
+
+def clients(servers, login, count):
+    """``count`` sessions of ``login``, spread round-robin over the servers."""
+    return [connect_to(servers[i % len(servers)], login, login) for i in range(count)]
+
+
 @pytest.fixture(scope="module")
-def managers(connect):
-    return [connect("manager", "manager") for _i in range(8)]
+def managers(servers):
+    return clients(servers, "manager", 8)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +141,11 @@ def test_eight_clients_check_the_same_order(admin, managers, product):
     assert duplicates(issues, open_issue_key) == {}
 
 
-def test_four_clients_run_followups_at_once(admin, connect):
+def cron_lastcall(admin, cron):
+    return admin.env["ir.cron"].read([cron], ["lastcall"])[0]["lastcall"]
+
+
+def test_four_clients_run_followups_at_once(admin, servers):
     rules = admin.env["sales.followup.rule"].search_read(
         [("trigger", "=", "quote_no_reply")], ["delay_days"]
     )
@@ -135,11 +163,26 @@ def test_four_clients_run_followups_at_once(admin, connect):
             for _i in range(5)
         ]
         admin.env["sale.order"].action_quotation_sent(orders)
-        managers = [connect("manager", "manager") for _i in range(4)]
+        managers = clients(servers, "manager", 4)
         last = admin.env["mail.activity"].search([], order="id desc", limit=1)
+        cron = xmlid(admin, "sales_coordination.sales_followup_rule_cron")
+        before = cron_lastcall(admin, cron)
+        prefork = servers[0].mode == "prefork"
+        if prefork:
+            # Due now: the cron workers of both servers wake up (the servers
+            # run with ODOO_NOTIFY_CRON_CHANGES) while the clients call.
+            # Through a prefork server: its process notifies the cron workers.
+            connect_to(servers[0], "admin", "admin").env["ir.cron"].write(
+                [cron], {"nextcall": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}
+            )
         results = run_at_once(
             managers, lambda odoo: odoo.env["sales.followup.rule"].run_followups()
         )
+        if prefork:
+            deadline = time.time() + 180
+            while cron_lastcall(admin, cron) == before and time.time() < deadline:
+                time.sleep(1)
+            assert cron_lastcall(admin, cron) != before, "the cron did not run"
     finally:
         for rule in rules:
             admin.env["sales.followup.rule"].write(
@@ -187,3 +230,29 @@ def test_four_clients_run_followups_at_once(admin, connect):
             and a["activity_type_id"][0] == quote_type
         ]
         assert len(planned) == 1, order
+
+
+def test_blocked_confirmation_keeps_its_findings(admin, servers, product):
+    admin.env["res.company"].write(
+        [admin.env.user.company_id.id], {"accuracy_mode": "enforce"}
+    )
+    order = new_order(
+        admin, new_customer(admin), [(product, 12, None)], **clean_order_vals(admin)
+    )
+    lines = admin.env["sale.order"].read([order], ["order_line"])[0]["order_line"]
+    admin.env["sale.order.line"].write(lines, {"discount": 60})
+    # Never checked before: the confirmation itself finds the blocking
+    # discount, refuses, and its findings must outlive the rolled-back call.
+    first, second = clients(servers[::-1], "administrator", 2)
+    with pytest.raises(RPCError) as info:
+        first.env["sale.order"].action_confirm([order])
+    assert rpc_error_name(info.value) in USER
+    # Read through the other server (in prefork: another process).
+    state = second.env["sale.order"].read([order], ["state", "accuracy_state"])[0]
+    assert state["state"] == "draft"
+    assert state["accuracy_state"] == "blocked"
+    issues = second.env["sale.accuracy.issue"].search_read(
+        [("order_id", "=", order), ("state", "=", "open")], ["rule_code", "severity"]
+    )
+    assert "discount_limit" in {i["rule_code"] for i in issues}
+    assert duplicates(issues, lambda i: i["rule_code"]) == {}

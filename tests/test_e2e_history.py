@@ -28,7 +28,7 @@ from conftest import (
     harness,
     pg_connect,
     require,
-    wait_http,
+    running_server,
 )
 
 APPS = "sale_management,sale_crm,sale_stock"
@@ -221,66 +221,45 @@ def history_server():
                 check=True,
             )
         assert addon_installed(db)
-        port = harness.free_port()
-        url = f"http://127.0.0.1:{port}"
-        with open(LOG_DIR / "e2e-history-server.log", "w") as log:
-            server = subprocess.Popen(
-                harness.odoo_cmd(
+        with running_server(db, log_name="e2e-history-server.log") as server:
+
+            def rpc(service, method, *args):
+                request = urllib.request.Request(
+                    f"{server.url}/jsonrpc",
+                    data=json.dumps(
+                        {
+                            "jsonrpc": "2.0",
+                            "method": "call",
+                            "params": {
+                                "service": service,
+                                "method": method,
+                                "args": list(args),
+                            },
+                        }
+                    ).encode(),
+                    headers={"Content-Type": "application/json"},
+                )
+                with urllib.request.urlopen(request, timeout=120) as response:
+                    answer = json.loads(response.read())
+                assert "error" not in answer, answer.get("error")
+                return answer["result"]
+
+            uid = rpc("common", "login", db, "admin", "admin")
+
+            def call(model, method, *args, **kwargs):
+                return rpc(
+                    "object",
+                    "execute_kw",
                     db,
-                    "--http-interface",
-                    "127.0.0.1",
-                    "--http-port",
-                    str(port),
-                    "--workers=0",
-                    "--max-cron-threads=0",
-                    "--log-level=warn",
-                ),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                assert wait_http(url, server, timeout=180), "no answer from Odoo"
+                    uid,
+                    "admin",
+                    model,
+                    method,
+                    list(args),
+                    kwargs,
+                )
 
-                def rpc(service, method, *args):
-                    request = urllib.request.Request(
-                        f"{url}/jsonrpc",
-                        data=json.dumps(
-                            {
-                                "jsonrpc": "2.0",
-                                "method": "call",
-                                "params": {
-                                    "service": service,
-                                    "method": method,
-                                    "args": list(args),
-                                },
-                            }
-                        ).encode(),
-                        headers={"Content-Type": "application/json"},
-                    )
-                    with urllib.request.urlopen(request, timeout=120) as response:
-                        answer = json.loads(response.read())
-                    assert "error" not in answer, answer.get("error")
-                    return answer["result"]
-
-                uid = rpc("common", "login", db, "admin", "admin")
-
-                def call(model, method, *args, **kwargs):
-                    return rpc(
-                        "object",
-                        "execute_kw",
-                        db,
-                        uid,
-                        "admin",
-                        model,
-                        method,
-                        list(args),
-                        kwargs,
-                    )
-
-                yield {"call": call, "ids": ids, "db": db}
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+            yield {"call": call, "ids": ids, "db": db}
     finally:
         drop_database(db)
 

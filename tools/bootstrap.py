@@ -547,6 +547,7 @@ class PrivateCluster:
         self.port = int(port)
         self.superuser = superuser
         self.started = False
+        self.label = ".cache/postgres"  # where the messages say the data is
 
     # Who runs the server: PostgreSQL refuses to run as root.
     def _account(self):
@@ -637,10 +638,10 @@ class PrivateCluster:
             )
         self.started = True
         version = (self.data / "PG_VERSION").read_text().strip()
-        step.done(f"PostgreSQL {version}, data in .cache/postgres")
+        step.done(f"PostgreSQL {version}, data in {self.label}")
 
     def _initdb(self, bindir):
-        step = Step("initialising a private PostgreSQL cluster in .cache/postgres")
+        step = Step(f"initialising a private PostgreSQL cluster in {self.label}")
         shutil.rmtree(self.data, ignore_errors=True)
         proc = self._run(
             [str(bindir / "initdb"), "-D", str(self.data), "-U", self.superuser]

@@ -229,6 +229,14 @@ def odoo_cmd(db, *args):
     return cmd + list(args)
 
 
+def odoo_server_cmd(db, *args):
+    """``odoo_cmd`` for a server: through tools/odoo_launcher.py instead of
+    ``-m odoo``, so that a prefork server can start its websocket process."""
+    cmd = odoo_cmd(db, *args)
+    assert cmd[1:3] == ["-m", "odoo"]
+    return [cmd[0], str(ROOT / "tools" / "odoo_launcher.py"), *cmd[3:]]
+
+
 def psql(sql, db="postgres"):
     """Run one statement through psycopg2 (shipped with Odoo); return rows."""
     code = (
