@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+
+class SaleAccuracyRule(models.Model):
+    """Minimum order amount check."""
+
+    _inherit = "sale.accuracy.rule"
+
+    check_type = fields.Selection(
+        selection_add=[
+            ("minimum_order", "Below the minimum order amount"),
+        ],
+        ondelete={"minimum_order": "cascade"},
+    )
+
+    def _check_minimum_order(self, data, order_ids, lines):
+        if not self.threshold:
+            return []
+        findings = []
+        for oid in order_ids:
+            order = data.orders[oid]
+            currency = data.currency(order["currency_id"])
+            if currency.compare_amounts(order["amount_untaxed"], self.threshold) >= 0:
+                continue
+            findings.append(
+                (
+                    oid,
+                    False,
+                    self.env._(
+                        "%(order)s amounts to %(amount)s %(currency)s untaxed, "
+                        "below the minimum order of %(minimum)s. Suggest adding "
+                        "products or grouping with the next order.",
+                        order=order["name"],
+                        amount=order["amount_untaxed"],
+                        currency=currency.name,
+                        minimum=self.threshold,
+                    ),
+                )
+            )
+        return findings
