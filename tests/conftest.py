@@ -170,7 +170,7 @@ def odoo_server():
                 harness.odoo_cmd(
                     db,
                     "-i",
-                    f"{ADDON},{harness.TEST_ADDON}",
+                    f"{ADDON},{harness.TEST_ADDON},{harness.TEST_CHECK_ADDON}",
                     "--stop-after-init",
                     "--no-http",
                     "--log-level=warn",

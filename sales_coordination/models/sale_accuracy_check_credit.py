@@ -15,7 +15,16 @@ class SaleAccuracyRule(models.Model):
         ondelete={"credit_limit": "cascade"},
     )
 
-    def _check_credit_limit(self, data, order_ids, lines):
+    def _inapplicable_reason(self, company):
+        if self.check_type == "credit_limit" and not company.account_use_credit_limit:
+            return self.env._(
+                "Needs the Sales Credit Limit setting (Settings › Invoicing › "
+                "Customer Payments): without it, no order is checked against a "
+                "credit limit."
+            )
+        return super()._inapplicable_reason(company)
+
+    def _accuracy_check_credit_limit(self, data, order_ids, lines):
         """Open receivables + confirmed-but-uninvoiced orders + this order
         against the partner's credit limit, in company currency.
 

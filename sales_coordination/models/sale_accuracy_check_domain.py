@@ -15,7 +15,7 @@ class SaleAccuracyRule(models.Model):
         ondelete={"domain": "cascade"},
     )
 
-    def _check_domain(self, data, order_ids, lines):
+    def _accuracy_check_domain(self, data, order_ids, lines):
         domain = safe_eval(self.domain or "[]")
         matching = (
             self.env["sale.order"]

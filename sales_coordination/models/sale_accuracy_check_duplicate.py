@@ -17,7 +17,7 @@ class SaleAccuracyRule(models.Model):
         ondelete={"duplicate_order": "cascade"},
     )
 
-    def _check_duplicate_order(self, data, order_ids, lines):
+    def _accuracy_check_duplicate_order(self, data, order_ids, lines):
         """Another non-cancelled order of the same commercial partner with the
         same customer reference, or with the same products and quantities
         within ``threshold`` days."""

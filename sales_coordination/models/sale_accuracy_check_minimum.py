@@ -13,7 +13,14 @@ class SaleAccuracyRule(models.Model):
         ondelete={"minimum_order": "cascade"},
     )
 
-    def _check_minimum_order(self, data, order_ids, lines):
+    def _inapplicable_reason(self, company):
+        if self.check_type == "minimum_order" and not self.threshold:
+            return self.env._(
+                "Needs a minimum amount in Threshold: with 0 the rule checks nothing."
+            )
+        return super()._inapplicable_reason(company)
+
+    def _accuracy_check_minimum_order(self, data, order_ids, lines):
         if not self.threshold:
             return []
         findings = []

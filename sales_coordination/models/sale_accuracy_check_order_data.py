@@ -19,7 +19,7 @@ class SaleAccuracyRule(models.Model):
         },
     )
 
-    def _check_missing_client_ref(self, data, order_ids, lines):
+    def _accuracy_check_missing_client_ref(self, data, order_ids, lines):
         return [
             (
                 oid,
@@ -34,7 +34,7 @@ class SaleAccuracyRule(models.Model):
             if not (data.orders[oid]["client_order_ref"] or "").strip()
         ]
 
-    def _check_incomplete_delivery_address(self, data, order_ids, lines):
+    def _accuracy_check_incomplete_delivery_address(self, data, order_ids, lines):
         labels = (
             ("street", self.env._("street")),
             ("city", self.env._("city")),
@@ -69,7 +69,7 @@ class SaleAccuracyRule(models.Model):
             for oid, missing in incomplete.items()
         ]
 
-    def _check_missing_payment_term(self, data, order_ids, lines):
+    def _accuracy_check_missing_payment_term(self, data, order_ids, lines):
         return [
             (
                 oid,

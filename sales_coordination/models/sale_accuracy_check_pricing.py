@@ -17,7 +17,7 @@ class SaleAccuracyRule(models.Model):
         ondelete={"price_deviation": "cascade", "discount_limit": "cascade"},
     )
 
-    def _check_price_deviation(self, data, order_ids, lines):
+    def _accuracy_check_price_deviation(self, data, order_ids, lines):
         """Compare each line's unit price with the one Odoo would put on it.
 
         That is the order's pricelist price, or without a pricelist (the
@@ -174,7 +174,7 @@ class SaleAccuracyRule(models.Model):
             price = max(price, item._compute_price_before_discount(**kwargs))
         return price
 
-    def _check_discount_limit(self, data, order_ids, lines):
+    def _accuracy_check_discount_limit(self, data, order_ids, lines):
         limit = self.threshold
         return [
             (

@@ -13,7 +13,7 @@ class SaleAccuracyRule(models.Model):
         ondelete={"unsellable_product": "cascade"},
     )
 
-    def _check_unsellable_product(self, data, order_ids, lines):
+    def _accuracy_check_unsellable_product(self, data, order_ids, lines):
         return [
             (
                 line["order_id"],

@@ -17,7 +17,27 @@ class SaleAccuracyRule(models.Model):
         ondelete={"invalid_quantity": "cascade", "packaging_multiple": "cascade"},
     )
 
-    def _check_invalid_quantity(self, data, order_ids, lines):
+    def _inapplicable_reason(self, company):
+        if self.check_type == "packaging_multiple" and not self._packagings_enabled():
+            return self.env._(
+                "Needs the Product Packagings setting (Settings › Inventory › "
+                "Products): without it, no quantity is checked against a "
+                "packaging."
+            )
+        return super()._inapplicable_reason(company)
+
+    def _packagings_enabled(self):
+        """Whether the Product Packagings setting is on (Odoo implies its
+        group on every internal user)."""
+        packaging = self.env.ref(
+            "product.group_stock_packaging", raise_if_not_found=False
+        )
+        return bool(
+            packaging
+            and packaging in self.env.ref("base.group_user").sudo().implied_ids
+        )
+
+    def _accuracy_check_invalid_quantity(self, data, order_ids, lines):
         return [
             (
                 line["order_id"],
@@ -39,7 +59,7 @@ class SaleAccuracyRule(models.Model):
             <= 0
         ]
 
-    def _check_packaging_multiple(self, data, order_ids, lines):
+    def _accuracy_check_packaging_multiple(self, data, order_ids, lines):
         packagings = (
             self.env["product.packaging"]
             .sudo()

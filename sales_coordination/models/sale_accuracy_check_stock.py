@@ -16,7 +16,7 @@ class SaleAccuracyRule(models.Model):
         ondelete={"stock_availability": "cascade"},
     )
 
-    def _check_stock_availability(self, data, order_ids, lines):
+    def _accuracy_check_stock_availability(self, data, order_ids, lines):
         """Forecast per warehouse and product at each line's delivery date.
 
         Per warehouse: one read of the on-hand quantities and one grouped read

@@ -30,10 +30,12 @@ THRESHOLD_HELP = (
 class SaleAccuracyRule(models.Model):
     """A check run on quotations before confirmation.
 
-    Each built-in ``check_type`` has one private method ``_check_<type>``
-    that receives the whole recordset of orders the rule applies to and
-    returns its findings, with a number of queries that does not depend on
-    the number of orders.
+    Each ``check_type`` lives in its own file (``sale_accuracy_check_*.py``),
+    which adds its selection value and one private method
+    ``_accuracy_check_<type>(data, order_ids, lines)`` returning its findings
+    for all the orders the rule applies to, with a number of queries that does
+    not depend on the number of orders. Another addon adds a check type the
+    same way (see the README's architecture section).
     """
 
     _name = "sale.accuracy.rule"
@@ -227,37 +229,25 @@ class SaleAccuracyRule(models.Model):
         A rule that needs a setting of Odoo (or a threshold) checks nothing
         while it is missing: the orders of that company are not checked by it,
         and the reason shows on the rule form (``setting_warning``) and on the
-        orders (``accuracy_not_applied``). Extend it for a new check type.
+        orders (``accuracy_not_applied``). A check type's file extends it for
+        its own type.
         """
         self.ensure_one()
-        if self.check_type == "packaging_multiple" and not self._packagings_enabled():
-            return self.env._(
-                "Needs the Product Packagings setting (Settings › Inventory › "
-                "Products): without it, no quantity is checked against a "
-                "packaging."
-            )
-        if self.check_type == "credit_limit" and not company.account_use_credit_limit:
-            return self.env._(
-                "Needs the Sales Credit Limit setting (Settings › Invoicing › "
-                "Customer Payments): without it, no order is checked against a "
-                "credit limit."
-            )
-        if self.check_type == "minimum_order" and not self.threshold:
-            return self.env._(
-                "Needs a minimum amount in Threshold: with 0 the rule checks nothing."
-            )
         return False
 
-    def _packagings_enabled(self):
-        """Whether the Product Packagings setting is on (Odoo implies its
-        group on every internal user)."""
-        packaging = self.env.ref(
-            "product.group_stock_packaging", raise_if_not_found=False
-        )
-        return bool(
-            packaging
-            and packaging in self.env.ref("base.group_user").sudo().implied_ids
-        )
+    @api.model
+    def _accuracy_order_columns(self):
+        """Extra stored columns of ``sale_order`` for the checks' data, as
+        ``{key: field name}``: each order row of ``_AccuracyData.orders``
+        gets ``row[key]``. Extend it (``super()`` then add) for a check type
+        that reads more of the order."""
+        return {}
+
+    @api.model
+    def _accuracy_line_columns(self):
+        """Extra stored columns of ``sale_order_line`` for the checks' data,
+        as ``{key: field name}`` (see ``_accuracy_order_columns``)."""
+        return {}
 
     def _applicable_order_ids(self, data):
         """Ids of the orders of ``data`` this rule applies to (company and
@@ -309,7 +299,7 @@ class SaleAccuracyRule(models.Model):
                 lines = data.lines
             else:
                 lines = [line for oid in order_ids for line in data.lines_by_order[oid]]
-            method = getattr(rule, f"_check_{rule.check_type}")
+            method = getattr(rule, f"_accuracy_check_{rule.check_type}")
             findings += [
                 (rule, order_id, line_id, message)
                 for order_id, line_id, message in method(data, order_ids, lines)
