@@ -26,6 +26,25 @@ ACCURACY_FIELDS = frozenset(
 PROTECTED_FIELDS = ACCURACY_FIELDS | {"invoice_posted_date", "quotation_sent_date"}
 # Changing these on an overridden order voids the override.
 ACCURACY_RESET_FIELDS = frozenset({"partner_id", "partner_shipping_id", "pricelist_id"})
+# Changing these on a quotation runs its checks again before the commit (the
+# lines' own fields: sale_order_line.LINE_TRIGGER_FIELDS).
+ACCURACY_TRIGGER_FIELDS = frozenset(
+    {
+        "partner_id",
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "pricelist_id",
+        "payment_term_id",
+        "client_order_ref",
+        "order_line",
+        "company_id",
+        "team_id",
+        "date_order",
+        "commitment_date",
+    }
+)
+# The orders to check before the transaction commits (cr.precommit.data).
+ACCURACY_PRECOMMIT_KEY = "sales_coordination.accuracy_check_ids"
 
 
 class SaleOrder(models.Model):
@@ -205,7 +224,9 @@ class SaleOrder(models.Model):
             for vals in vals_list
         ):
             raise UserError(self._accuracy_confirm_only_message())
-        return super(SaleOrder, orders).create(vals_list)
+        records = super(SaleOrder, orders).create(vals_list)
+        records._accuracy_schedule_check()
+        return records
 
     def write(self, vals):
         guard = self.env["sales.coordination.field.guard"]
@@ -224,6 +245,8 @@ class SaleOrder(models.Model):
             )
         res = super().write(vals)
         overridden._accuracy_reset_override()
+        if vals.get("state") == "sent" or ACCURACY_TRIGGER_FIELDS.intersection(vals):
+            self._accuracy_schedule_check()
         return res
 
     # === ACTION METHODS: ACCURACY ===
@@ -399,6 +422,51 @@ class SaleOrder(models.Model):
             },
         }
 
+    def _accuracy_schedule_check(self):
+        """Check these orders before the transaction commits.
+
+        In the manner of mail's tracking: the ids gather in the cursor's
+        pre-commit data, and one hook per transaction checks all of them at
+        once (``_accuracy_precommit_check``), however many creates and writes
+        touched them. Only quotations are checked; an order checked
+        explicitly later in the transaction leaves the set.
+        """
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids:
+            return
+        data = self.env.cr.precommit.data
+        pending = data.get(ACCURACY_PRECOMMIT_KEY)
+        if pending is None:
+            pending = data[ACCURACY_PRECOMMIT_KEY] = set()
+            self.env.cr.precommit.add(self.browse()._accuracy_precommit_check)
+        pending.update(ids)
+
+    def _accuracy_precommit_check(self):
+        """The pre-commit hook: check the quotations gathered in this
+        transaction, set-wise, in a savepoint. It never raises: a check that
+        fails leaves these orders as they were (logged), and the user's
+        transaction commits."""
+        ids = self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, set())
+        if not ids:
+            return
+        orders = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", list(ids)), ("state", "in", ("draft", "sent"))])
+        )
+        if not orders:
+            return
+        try:
+            with self.env.cr.savepoint():
+                orders.with_env(self.env)._accuracy_check()
+                self.env.flush_all()
+        except Exception:
+            _logger.warning(
+                "Could not check the accuracy of orders %s before the commit",
+                sorted(ids),
+                exc_info=True,
+            )
+
     def _accuracy_check(self):
         """Run the checks and record their findings (set-wise, as superuser:
         the issues are the system's record, whoever triggers the check).
@@ -412,6 +480,9 @@ class SaleOrder(models.Model):
         orders = self.sudo().search(
             [("id", "in", self.ids), ("state", "!=", "cancel")], order="id"
         )
+        pending = self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY)
+        if pending:
+            pending.difference_update(orders.ids)
         if not orders:
             return
         now = fields.Datetime.now()
