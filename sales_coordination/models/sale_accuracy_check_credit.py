@@ -70,15 +70,15 @@ class SaleAccuracyRule(models.Model):
                         order["id"],
                         False,
                         self.env._(
-                            "%(partner)s would owe %(total)s %(currency)s with "
-                            "this order (open: %(open)s), above the credit "
-                            "limit of %(limit)s. Ask for a payment or a "
-                            "higher limit.",
+                            "%(partner)s would owe %(total)s with this order "
+                            "(open: %(open)s), above the credit limit of "
+                            "%(limit)s. Ask for a payment or a higher limit.",
                             partner=partners[partner_id].display_name,
-                            total=currency.round(total),
-                            currency=currency.name,
-                            open=currency.round(exposure.get(partner_id, 0.0)),
-                            limit=limits[partner_id],
+                            total=data.format_amount(total, currency.id),
+                            open=data.format_amount(
+                                exposure.get(partner_id, 0.0), currency.id
+                            ),
+                            limit=data.format_amount(limits[partner_id], currency.id),
                         ),
                     )
                 )

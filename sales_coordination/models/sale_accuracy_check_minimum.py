@@ -34,13 +34,16 @@ class SaleAccuracyRule(models.Model):
                     oid,
                     False,
                     self.env._(
-                        "%(order)s amounts to %(amount)s %(currency)s untaxed, "
+                        "%(order)s amounts to %(amount)s untaxed, "
                         "below the minimum order of %(minimum)s. Suggest adding "
                         "products or grouping with the next order.",
                         order=order["name"],
-                        amount=order["amount_untaxed"],
-                        currency=currency.name,
-                        minimum=self.threshold,
+                        amount=data.format_amount(
+                            order["amount_untaxed"], order["currency_id"]
+                        ),
+                        minimum=data.format_amount(
+                            self.threshold, order["currency_id"]
+                        ),
                     ),
                 )
             )

@@ -83,3 +83,42 @@ class SaleAccuracyRule(models.Model):
             for oid in order_ids
             if not data.orders[oid]["payment_term_id"]
         ]
+
+    def _accuracy_fix_incomplete_delivery_address(self, issues):
+        """Deliver to the customer's complete delivery address, when it has
+        one (the first delivery contact with a street, a city and a country,
+        else the customer's own address when complete)."""
+        plans = {}
+        for issue in issues:
+            order = issue.order_id
+            customer = order.partner_id.commercial_partner_id
+            candidates = (customer.child_ids | customer).filtered(
+                lambda p: p.street and p.city and p.country_id and p.active
+            )
+            address = candidates.filtered(lambda p: p.type == "delivery")[:1] or (
+                candidates & customer
+            )
+            if not address or address == order.partner_shipping_id:
+                continue
+            plans[issue.id] = (
+                self.env._("Deliver to %(address)s", address=address.display_name),
+                order,
+                {"partner_shipping_id": address.id},
+            )
+        return plans
+
+    def _accuracy_fix_missing_payment_term(self, issues):
+        """Take the customer's payment term, when it has one."""
+        plans = {}
+        for issue in issues:
+            order = issue.order_id
+            term = order.partner_id.commercial_partner_id.with_company(
+                order.company_id
+            ).property_payment_term_id
+            if term:
+                plans[issue.id] = (
+                    self.env._("Use the payment term %(term)s", term=term.name),
+                    order,
+                    {"payment_term_id": term.id},
+                )
+        return plans

@@ -1,7 +1,9 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import float_round
+from odoo.tools import format_amount
+
+from .sale_accuracy_data import format_number
 
 
 class SaleAccuracyRule(models.Model):
@@ -97,12 +99,14 @@ class SaleAccuracyRule(models.Model):
                 order["id"],
                 line["id"],
                 self.env._(
-                    "%(product)s: unit price %(price)s, but %(reference)s is 0: "
+                    "%(product)s: unit price %(price)s, but %(reference)s is "
+                    "%(zero)s: "
                     "the deviation cannot be measured. Check the price, or set "
                     "the product's price.",
                     product=data.product_name(line["product_id"]),
-                    price=price,
+                    price=data.format_amount(price, order["currency_id"]),
                     reference=reference,
+                    zero=data.format_amount(0.0, order["currency_id"]),
                 ),
             )
         deviation = abs(price - expected) / abs(expected) * 100
@@ -112,15 +116,15 @@ class SaleAccuracyRule(models.Model):
             order["id"],
             line["id"],
             self.env._(
-                "%(product)s: unit price %(price)s differs by %(deviation)s%% "
-                "from %(reference)s %(expected)s (limit %(limit)s%%). Update "
+                "%(product)s: unit price %(price)s differs by %(deviation)s "
+                "from %(reference)s %(expected)s (limit %(limit)s). Update "
                 "the price or correct the pricelist.",
                 product=data.product_name(line["product_id"]),
-                price=price,
-                deviation=float_round(deviation, 2),
+                price=data.format_amount(price, order["currency_id"]),
+                deviation=data.format_percent(deviation),
                 reference=reference,
-                expected=float_round(expected, precision_rounding=currency.rounding),
-                limit=self.threshold,
+                expected=data.format_amount(expected, order["currency_id"]),
+                limit=data.format_percent(self.threshold),
             ),
         )
 
@@ -181,14 +185,50 @@ class SaleAccuracyRule(models.Model):
                 line["order_id"],
                 line["id"],
                 self.env._(
-                    "%(product)s: discount %(discount)s%% is above the limit of "
-                    "%(limit)s%%. Reduce the discount or ask a Coordination "
+                    "%(product)s: discount %(discount)s is above the limit of "
+                    "%(limit)s. Reduce the discount or ask a Coordination "
                     "Manager.",
                     product=data.product_name(line["product_id"]),
-                    discount=line["discount"],
-                    limit=self.threshold,
+                    discount=data.format_percent(line["discount"]),
+                    limit=data.format_percent(self.threshold),
                 ),
             )
             for line in lines
             if round(line["discount"] - limit, 2) > 0
         ]
+
+    def _accuracy_fix_price_deviation(self, issues):
+        """Reset the unit price to the one Odoo would set on the line."""
+        plans = {}
+        now = fields.Datetime.now()
+        for issue in issues.filtered("line_id"):
+            line = issue.line_id
+            items = line.order_id.pricelist_id._get_applicable_rules(
+                line.product_id, now
+            )
+            expected = self._expected_price(line, items)
+            if line.currency_id.is_zero(expected):
+                continue
+            plans[issue.id] = (
+                self.env._(
+                    "Reset the price to %(price)s",
+                    price=format_amount(self.env, expected, line.currency_id),
+                ),
+                line,
+                {"price_unit": expected},
+            )
+        return plans
+
+    def _accuracy_fix_discount_limit(self, issues):
+        """Lower the discount to the rule's maximum."""
+        return {
+            issue.id: (
+                self.env._(
+                    "Lower the discount to %(limit)s",
+                    limit=f"{format_number(self.threshold)}%",
+                ),
+                issue.line_id,
+                {"discount": self.threshold},
+            )
+            for issue in issues.filtered("line_id")
+        }

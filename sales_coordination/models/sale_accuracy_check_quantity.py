@@ -1,7 +1,10 @@
+import math
 from collections import defaultdict
 
 from odoo import fields, models
 from odoo.tools import float_compare, float_is_zero
+
+from .sale_accuracy_data import format_number
 
 
 class SaleAccuracyRule(models.Model):
@@ -46,7 +49,7 @@ class SaleAccuracyRule(models.Model):
                     "%(product)s: quantity %(qty)s is not positive. Enter the "
                     "ordered quantity or remove the line.",
                     product=data.product_name(line["product_id"]),
-                    qty=line["qty"],
+                    qty=data.format_qty(line["qty"], line["uom_id"]),
                 ),
             )
             for line in lines
@@ -97,16 +100,51 @@ class SaleAccuracyRule(models.Model):
                     line["order_id"],
                     line["id"],
                     self.env._(
-                        "%(product)s: quantity %(qty)s is not a multiple of "
-                        "the %(packaging)s of %(pack)s. Order %(lower)s or "
-                        "%(upper)s.",
+                        "%(product)s, %(qty)s: the %(packaging)s holds %(pack)s. "
+                        "Order %(upper)s (%(count)s %(packaging)s).",
                         product=data.product_name(line["product_id"]),
-                        qty=qty,
+                        qty=data.format_qty(qty, line["product_uom_id"]),
                         packaging=name,
-                        pack=pack,
-                        lower=pack * (qty // pack),
-                        upper=pack * (qty // pack + 1),
+                        pack=format_number(pack, rounding),
+                        upper=format_number(pack * math.ceil(qty / pack), rounding),
+                        count=math.ceil(qty / pack),
                     ),
                 )
             )
         return findings
+
+    def _accuracy_fix_packaging_multiple(self, issues):
+        """Round the line's quantity up to whole packs of its packaging (or
+        of the smallest sales packaging), in the line's unit."""
+        plans = {}
+        for issue in issues.filtered("line_id"):
+            line = issue.line_id
+            product = line.product_id
+            packagings = product.packaging_ids.filtered(
+                lambda p: p.sales and p.qty > 0
+            ).sorted(lambda p: (p.qty, p.sequence, p.id))
+            if not packagings:
+                continue
+            packaging = (
+                line.product_packaging_id
+                if line.product_packaging_id in packagings
+                else packagings[0]
+            )
+            qty = line.product_uom._compute_quantity(
+                line.product_uom_qty, product.uom_id, raise_if_failure=False
+            )
+            count = math.ceil(qty / packaging.qty)
+            upper = product.uom_id._compute_quantity(
+                packaging.qty * count, line.product_uom, raise_if_failure=False
+            )
+            plans[issue.id] = (
+                self.env._(
+                    "Order %(qty)s (%(count)s %(packaging)s)",
+                    qty=format_number(upper, line.product_uom.rounding),
+                    count=count,
+                    packaging=packaging.name,
+                ),
+                line,
+                {"product_uom_qty": upper},
+            )
+        return plans

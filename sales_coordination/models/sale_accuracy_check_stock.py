@@ -67,10 +67,12 @@ class SaleAccuracyRule(models.Model):
                             "Move the delivery date or check with the "
                             "warehouse.",
                             product=data.product_name(line["product_id"]),
-                            qty=qty,
+                            qty=data.format_qty(qty, line["product_uom_id"]),
                             date=fields.Date.to_string(dates[line["id"]].date()),
                             warehouse=warehouse.name,
-                            available=available,
+                            available=data.format_qty(
+                                available, line["product_uom_id"]
+                            ),
                         ),
                     )
                 )

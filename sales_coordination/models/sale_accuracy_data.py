@@ -1,8 +1,19 @@
+import math
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round, format_amount
+
+
+def format_number(value, rounding=0.01):
+    """``value`` rounded to ``rounding``, without spurious decimals: 12.0
+    reads 12, 2.50 reads 2.5."""
+    digits = max(0, -math.floor(math.log10(rounding))) if rounding else 2
+    text = f"{float_round(value, precision_rounding=rounding or 0.01):.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 class _AccuracyData:
@@ -172,6 +183,23 @@ class _AccuracyData:
 
     def uom(self, uom_id):
         return self.env["uom.uom"].browse(uom_id)
+
+    def format_qty(self, qty, uom_id):
+        """A quantity as a person writes it: ``5 Units``, ``2.5 kg``."""
+        return self.env._(
+            "%(qty)s %(uom)s",
+            qty=format_number(qty, self.uom_rounding(uom_id)),
+            uom=self.uom(uom_id).name,
+        )
+
+    def format_amount(self, amount, currency_id):
+        """An amount in its currency, with its symbol: ``€ 1,500.00``."""
+        return format_amount(self.env, amount, self.currency(currency_id))
+
+    @staticmethod
+    def format_percent(value):
+        """A percentage without trailing zeros: ``15%``, ``2.5%``."""
+        return f"{format_number(value)}%"
 
     def uom_rounding(self, uom_id):
         if uom_id not in self._roundings:
