@@ -1,9 +1,16 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
 from .sale_accuracy_data import _AccuracyData
+
+# The rule statistics look back this many days.
+STATS_DAYS = 90
+# simulate() lists at most this many flagged orders per rule.
+SIMULATE_MAX_IDS = 100
 
 # The numbers a rule accepts: field name -> (minimum, maximum), both included.
 # The threshold's range depends on what it means for the check type:
@@ -105,7 +112,57 @@ class SaleAccuracyRule(models.Model):
         "it, and their check does not count it as passed.",
     )
 
+    stat_hit_count = fields.Integer(
+        string="Hits (90 days)",
+        compute="_compute_stats",
+        help="Issues this rule found over the last 90 days.",
+    )
+    stat_fix_count = fields.Integer(
+        string="Fixes (90 days)",
+        compute="_compute_stats",
+        help="Of those issues, the ones fixed since (resolved).",
+    )
+    stat_override_count = fields.Integer(
+        string="Overrides (90 days)",
+        compute="_compute_stats",
+        help="Of those issues, the ones a Coordination Manager overrode.",
+    )
+    stat_override_rate = fields.Float(
+        string="Override Rate (%)",
+        compute="_compute_stats",
+        digits=(16, 1),
+        help="Overrides per hit over the last 90 days: a rule that is always "
+        "overridden is a wrong rule.",
+    )
+
     # === COMPUTE METHODS ===
+
+    @api.depends_context("uid")
+    def _compute_stats(self):
+        since = fields.Datetime.now() - timedelta(days=STATS_DAYS)
+        counts = {}
+        rules = self.filtered("id")
+        if rules:
+            for rule, state, count in (
+                self.env["sale.accuracy.issue"]
+                .sudo()
+                ._read_group(
+                    [("rule_id", "in", rules.ids), ("date_found", ">=", since)],
+                    ["rule_id", "state"],
+                    ["__count"],
+                )
+            ):
+                counts[(rule.id, state)] = count
+        for rule in self:
+            hits = sum(
+                counts.get((rule.id, state), 0)
+                for state in ("open", "resolved", "overridden")
+            )
+            overrides = counts.get((rule.id, "overridden"), 0)
+            rule.stat_hit_count = hits
+            rule.stat_fix_count = counts.get((rule.id, "resolved"), 0)
+            rule.stat_override_count = overrides
+            rule.stat_override_rate = 100.0 * overrides / hits if hits else 0.0
 
     @api.depends("check_type", "threshold", "company_id")
     @api.depends_context("allowed_company_ids")
@@ -305,3 +362,81 @@ class SaleAccuracyRule(models.Model):
                 for order_id, line_id, message in method(data, order_ids, lines)
             ]
         return findings
+
+    # === SIMULATION ===
+
+    @api.model
+    def simulate(self, date_from, date_to, rule_ids=None):
+        """What the rules would have found on the orders created between
+        ``date_from`` and ``date_to`` (both included), as if they were
+        quotations. Writes nothing: no issue, no state, no message.
+
+        Coordination Managers only; the orders are those they may read.
+
+        :param date_from: first day (date or ``YYYY-MM-DD``)
+        :param date_to: last day (date or ``YYYY-MM-DD``)
+        :param rule_ids: ids of the rules to try (archived ones included);
+            by default every active rule
+        :return: ``{rule code: {"orders": checked, "flagged": with a finding,
+            "blocking": that it would have blocked, "order_ids": the first 100
+            flagged}}``
+        :raise AccessError: when the user is not a Coordination Manager
+        :raise UserError: on bad dates or ids
+        """
+        if not self.env.user.has_group("sales_coordination.group_manager"):
+            raise AccessError(
+                self.env._("Only Coordination Managers can simulate accuracy rules.")
+            )
+        check = self.env["sales.coordination.rpc.check"]
+        first = check._sc_check_date(date_from, "date_from")
+        last = check._sc_check_date(date_to, "date_to")
+        check._sc_check_period(first, last, "date_from..date_to")
+        if rule_ids is None:
+            rules = self.search([])
+        else:
+            rules = check._sc_browse_ids(
+                "sale.accuracy.rule", rule_ids, "rule_ids"
+            ).with_context(active_test=False)
+            rules.check_access("read")
+        start = fields.Datetime.to_datetime(fields.Date.to_date(first))
+        end = fields.Datetime.to_datetime(fields.Date.to_date(last)) + timedelta(days=1)
+        orders = self.env["sale.order"].search(
+            [
+                ("create_date", ">=", start),
+                ("create_date", "<", end),
+                ("state", "!=", "cancel"),
+            ],
+            order="id",
+        )
+        return rules.sudo()._simulate_on(orders)
+
+    def _simulate_on(self, orders, batch=1000):
+        """Run the rules of ``self`` on ``orders`` as quotations, in batches,
+        and count their findings per rule code (see ``simulate``)."""
+        result = {}
+        for rule in self:
+            result.setdefault(
+                rule.code, {"orders": 0, "flagged": 0, "blocking": 0, "order_ids": []}
+            )
+        for start in range(0, len(orders), batch):
+            data = self._accuracy_data(orders[start : start + batch])
+            for row in data.orders.values():
+                row["state"] = "draft"
+            for line in data.lines:
+                line["state"] = "draft"
+            flagged = {}
+            for rule, order_id, _line, _message in self._run_checks(data):
+                flagged.setdefault(rule, set()).add(order_id)
+            for rule in self:
+                entry = result[rule.code]
+                entry["orders"] += len(rule._applicable_order_ids(data))
+                ids = flagged.get(rule, set())
+                entry["flagged"] += len(ids)
+                if rule.severity == "blocking":
+                    entry["blocking"] += len(ids)
+                room = SIMULATE_MAX_IDS - len(entry["order_ids"])
+                if room > 0:
+                    entry["order_ids"] += sorted(ids)[:room]
+        for entry in result.values():
+            entry["order_ids"] = sorted(entry["order_ids"])[:SIMULATE_MAX_IDS]
+        return result

@@ -27,3 +27,4 @@ from . import test_history_backfill
 from . import test_accuracy_precommit
 from . import test_accuracy_fix
 from . import test_accuracy_override_request
+from . import test_accuracy_simulate
