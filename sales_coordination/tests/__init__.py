@@ -28,3 +28,4 @@ from . import test_accuracy_precommit
 from . import test_accuracy_fix
 from . import test_accuracy_override_request
 from . import test_accuracy_simulate
+from . import test_accuracy_ux_tour
