@@ -62,9 +62,14 @@ class SaleAccuracyRule(models.Model):
                     # depends on its combo line: computed for itself
                     expected = self._expected_price(record, items)
                 else:
+                    # The quantity matters only through the pricelist rule
+                    # it selects (tiers), or for a rule based on another
+                    # pricelist: lines of one product share a price otherwise.
+                    item = self._applicable_item(data, line, record, items)
                     key = (
                         line["product_id"],
-                        line["qty"],
+                        item.id,
+                        line["qty"] if item.base == "pricelist" else None,
                         line["uom_id"],
                         order["currency_id"],
                         order["date_order"].date(),
@@ -81,6 +86,15 @@ class SaleAccuracyRule(models.Model):
                 if finding:
                     findings.append(finding)
         return findings
+
+    def _applicable_item(self, data, line, record, items):
+        """The pricelist rule of ``items`` that prices ``line`` (as
+        ``_pricelist_price`` selects it), or an empty recordset."""
+        qty = data.product_qty(dict(line, qty=line["qty"] or 1.0))
+        return next(
+            (rule for rule in items if rule._is_applicable_for(record.product_id, qty)),
+            self.env["product.pricelist.item"],
+        )
 
     def _price_deviation_finding(self, data, line, expected, with_pricelist):
         """The finding of one line whose price is ``expected``, or None."""
