@@ -8,12 +8,20 @@ back at the end: the database is left as it was), then prints:
 - the time to check them all with ``action_check_accuracy`` (orders/s) and the
   SQL queries per order, for a first check and a re-check;
 - the time of ``action_confirm`` one order at a time with the checks (observe
-  mode) against the same confirmation with the checks bypassed, as a ratio.
+  mode) against the same confirmation with the checks bypassed, as a ratio;
+- the cost of the automatic checks before the commit (the pre-commit hook):
+  saving a quotation of SAVE_LINES lines (a change of its reference and of a
+  few quantities, then the commit's pre-commit hooks) and creating BULK
+  quotations in one ``create`` call, each with the hook and with the hook
+  switched off (in this process only), as ratios.
+
+``--only-precommit`` runs the last part alone.
 
 Usage::
 
     python3 bench/bench_accuracy.py -d DB [--orders 10000] [--lines 5]
-        [--confirm 200] [--db_host 127.0.0.1] [--db_user root]
+        [--confirm 200] [--save-lines 50] [--saves 30] [--bulk 1000]
+        [--only-precommit] [--db_host 127.0.0.1] [--db_user root]
         [--addons-path PATHS]
 """
 
@@ -36,6 +44,10 @@ def parse_args():
     parser.add_argument("--orders", type=int, default=10000)
     parser.add_argument("--lines", type=int, default=5)
     parser.add_argument("--confirm", type=int, default=200)
+    parser.add_argument("--save-lines", type=int, default=50)
+    parser.add_argument("--saves", type=int, default=30)
+    parser.add_argument("--bulk", type=int, default=1000)
+    parser.add_argument("--only-precommit", action="store_true")
     return parser.parse_args()
 
 
@@ -135,9 +147,9 @@ def timed_check(env, orders):
 
 def timed_confirm(env, orders, skip_checks):
     Order = type(env["sale.order"])
-    original = Order._accuracy_skip_checks
+    original = Order._accuracy_check
     if skip_checks:
-        Order._accuracy_skip_checks = lambda self: True
+        Order._accuracy_check = lambda self: None
     try:
         total = 0.0
         for order in orders:
@@ -147,7 +159,86 @@ def timed_confirm(env, orders, skip_checks):
             total += time.perf_counter() - start
         return total
     finally:
-        Order._accuracy_skip_checks = original
+        Order._accuracy_check = original
+
+
+class _precommit_off:
+    """Within the block, nothing is scheduled for the pre-commit check."""
+
+    def __init__(self, env, off):
+        self.Order = type(env["sale.order"])
+        self.off = off
+
+    def __enter__(self):
+        self.original = self.Order._accuracy_schedule_check
+        if self.off:
+            self.Order._accuracy_schedule_check = lambda self: None
+
+    def __exit__(self, *exc):
+        self.Order._accuracy_schedule_check = self.original
+
+
+def commit_hooks(env):
+    """What a commit does before COMMIT: flush, then the pre-commit hooks."""
+    env.flush_all()
+    env.cr.flush()
+
+
+def timed_save(env, order, step, off):
+    """One save of ``order`` as the form sends it: its reference and the
+    quantity of five lines change; then the commit's pre-commit hooks."""
+    lines = order.order_line
+    with _precommit_off(env, off):
+        start = time.perf_counter()
+        order.write(
+            {
+                "client_order_ref": f"BENCH-SAVE-{step}",
+                "order_line": [
+                    Command.update(line.id, {"product_uom_qty": 6 * (step % 5 + 1)})
+                    for line in lines[step % 10 :: 10]
+                ],
+            }
+        )
+        commit_hooks(env)
+        return time.perf_counter() - start
+
+
+def timed_bulk(env, count, lines, fixtures, offset, off):
+    """One ``create`` call of ``count`` quotations, then the pre-commit hooks."""
+    with _precommit_off(env, off):
+        start = time.perf_counter()
+        orders = create_orders(env, count, lines, fixtures, offset=offset, batch=count)
+        commit_hooks(env)
+        elapsed = time.perf_counter() - start
+    states = {state for state in orders.mapped("accuracy_state")}
+    return elapsed, states
+
+
+def bench_precommit(env, fixtures, args):
+    order = create_orders(env, 1, args.save_lines, fixtures, offset=10**6)
+    commit_hooks(env)
+    for step in range(4):  # warm-up
+        timed_save(env, order, step, off=step % 2 == 0)
+    t_on = t_off = 0.0
+    for step in range(args.saves):
+        t_on += timed_save(env, order, step, off=False)
+        t_off += timed_save(env, order, step, off=True)
+    print(
+        f"save a {args.save_lines}-line quotation, {args.saves} times each: "
+        f"with checks {1000 * t_on / args.saves:.1f} ms/save, without "
+        f"{1000 * t_off / args.saves:.1f} ms/save, ratio {t_on / t_off:.2f}x "
+        f"(state {order.accuracy_state})"
+    )
+    env.invalidate_all()
+    timed_bulk(env, 20, args.lines, fixtures, 2 * 10**6, off=True)  # warm-up
+    b_off, s_off = timed_bulk(env, args.bulk, args.lines, fixtures, 3 * 10**6, True)
+    env.invalidate_all()
+    b_on, s_on = timed_bulk(env, args.bulk, args.lines, fixtures, 4 * 10**6, False)
+    print(
+        f"create {args.bulk} quotations x {args.lines} lines in one call: with "
+        f"checks {b_on:.2f} s (states {sorted(s_on)}), without {b_off:.2f} s "
+        f"(states {sorted(s_off)}), ratio {b_on / b_off:.2f}x"
+    )
 
 
 def main():
@@ -160,6 +251,9 @@ def main():
             sys.exit("bench_accuracy: sales_coordination is not installed in this DB.")
         try:
             fixtures = make_fixtures(env)
+            if args.only_precommit:
+                bench_precommit(env, fixtures, args)
+                return
             start = time.perf_counter()
             orders = create_orders(env, args.orders, args.lines, fixtures)
             print(
@@ -197,6 +291,7 @@ def main():
                 f"({1000 * t_without / n:.1f} ms/order), "
                 f"ratio {t_with / t_without:.2f}x"
             )
+            bench_precommit(env, fixtures, args)
         finally:
             cr.rollback()
 

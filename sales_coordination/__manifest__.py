@@ -23,6 +23,7 @@
         "views/sales_coordination_kpi_dashboard_views.xml",
         "report/sales_coordination_fulfillment_report_views.xml",
         "data/sale_accuracy_rule_data.xml",
+        "wizard/sale_accuracy_simulation_views.xml",
         "views/sale_accuracy_rule_views.xml",
         "views/sale_accuracy_issue_views.xml",
         "wizard/sale_accuracy_confirm_wizard_views.xml",

@@ -126,7 +126,8 @@ def test_blocked_then_overridden_then_confirmed_with_odoorpc(
             ],
         }
     )
-    assert order_state(administrator, order)["accuracy_state"] == "unchecked"
+    # checked by itself before the create returned
+    assert order_state(administrator, order)["accuracy_state"] == "blocked"
     assert administrator.env["sale.order"].action_check_accuracy([order]) is True
     state = order_state(administrator, order)
     assert state["accuracy_state"] == "blocked"
@@ -410,3 +411,20 @@ def test_company_b_sees_no_accuracy_data_of_company_a(admin, connect, enforce):
     with pytest.raises(RPCError) as info:
         odoo_b.env["sale.order"].action_check_accuracy(a_order)
     assert rpc_error_name(info.value) in (ACCESS, "odoo.exceptions.MissingError")
+
+
+def test_create_over_rpc_returns_checked(admin, product):
+    """A quotation created over RPC is checked before the call returns: the
+    pre-commit hook ran in the call's transaction."""
+    customer = new_customer(admin)
+    vals = clean_order_vals(admin)
+    vals["client_order_ref"] = False  # a warning: missing customer reference
+    order_id = new_order(admin, customer, [(product, 12, None)], **vals)
+    [order] = admin.env["sale.order"].read(
+        [order_id], ["accuracy_state", "accuracy_checked_date"]
+    )
+    assert order["accuracy_state"] == "warning"
+    assert order["accuracy_checked_date"]
+    assert [i["rule_code"] for i in issues_of(admin, order_id, "open")] == [
+        "missing_client_ref"
+    ]

@@ -265,13 +265,21 @@ def test_order_born_first_time_right_through_context(admin, world, attacker):
         "default_accuracy_state": "passed",
         "default_data_entry_right": True,
     }
+    # A quotation missing its PO number: its automatic check finds an issue.
     order = attacker(REP).execute(
-        "sale.order", "create", [order_vals(admin, world)], {"context": context}
+        "sale.order",
+        "create",
+        [order_vals(admin, world, client_order_ref=False)],
+        {"context": context},
     )
-    state = admin.env["sale.order"].read(
-        [order], ["accuracy_state", "first_time_right", "data_entry_right"]
-    )[0]
-    assert state["accuracy_state"] == "unchecked"
+    twin = attacker(REP).execute(
+        "sale.order", "create", [order_vals(admin, world, client_order_ref=False)]
+    )
+    fields = ["accuracy_state", "first_time_right", "data_entry_right"]
+    state, twin_state = admin.env["sale.order"].read([order, twin], fields)
+    # what the check found, exactly as on an order created without the context
+    assert {k: state[k] for k in fields} == {k: twin_state[k] for k in fields}
+    assert state["accuracy_state"] == "warning"
     assert state["first_time_right"] is False
     assert state["data_entry_right"] is False
 

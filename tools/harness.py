@@ -36,6 +36,9 @@ ADDON = "sales_coordination"
 # the test command: its directory is on the addons path.
 TEST_ADDONS = ROOT / ADDON / "tests" / "addons"
 TEST_ADDON = "sales_coordination_test_required_fields"
+# A test-only check type added the way another addon would (the contract of
+# the README's architecture section), installed and tested with ADDON too.
+TEST_CHECK_ADDON = "sales_coordination_test_check_type"
 LOG_DIR = ROOT / ".logs"
 DEMO_LOGINS = [
     ("Sales Coordinator", "coordinator", "coordinator"),
@@ -426,10 +429,10 @@ def step_odoo_tests(tally, db):
         odoo_cmd(
             db,
             "-i",
-            f"{ADDON},{TEST_ADDON}",
+            f"{ADDON},{TEST_ADDON},{TEST_CHECK_ADDON}",
             "--test-enable",
             "--test-tags",
-            f"/{ADDON},/{TEST_ADDON}",
+            f"/{ADDON},/{TEST_ADDON},/{TEST_CHECK_ADDON}",
             "--stop-after-init",
             "--http-port",
             str(free_port()),

@@ -11,6 +11,15 @@ from . import sales_coordination_kpi_target
 from . import sales_coordination_kpi_dashboard
 from . import sales_coordination_kpi_dashboard_line
 from . import sale_accuracy_rule
+from . import sale_accuracy_check_order_data
+from . import sale_accuracy_check_pricing
+from . import sale_accuracy_check_quantity
+from . import sale_accuracy_check_stock
+from . import sale_accuracy_check_duplicate
+from . import sale_accuracy_check_credit
+from . import sale_accuracy_check_minimum
+from . import sale_accuracy_check_product
+from . import sale_accuracy_check_domain
 from . import sale_accuracy_issue
 from . import sale_order_line
 from . import res_company

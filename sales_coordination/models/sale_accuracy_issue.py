@@ -1,4 +1,7 @@
-from odoo import fields, models
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleAccuracyIssue(models.Model):
@@ -76,3 +79,100 @@ class SaleAccuracyIssue(models.Model):
         related="order_id.partner_id", string="Customer", store=True
     )
     product_id = fields.Many2one(related="line_id.product_id", string="Product")
+    fix_label = fields.Char(
+        string="Fix",
+        compute="_compute_fix_label",
+        help="What the one-click fix does (action_fix); empty when the issue "
+        "has no fix, is not open or its order is no quotation any more.",
+    )
+
+    # === COMPUTE METHODS ===
+
+    @api.depends("state", "message", "order_id.state")
+    def _compute_fix_label(self):
+        plans = self._accuracy_fix_plans()
+        for issue in self:
+            issue.fix_label = plans[issue.id][0] if issue.id in plans else False
+
+    # === ACTION METHODS ===
+
+    def action_fix(self):
+        """Apply the one-click fix of these open issues (``fix_label``).
+
+        The fix changes the order as the current user (who must be allowed to
+        modify it), runs the order's checks again and logs a note saying who
+        fixed what.
+
+        :return: True
+        :raise UserError: when an issue has no fix, is not open, or its order
+            is not a quotation any more
+        :raise AccessError: when the user may not modify the order
+        """
+        check = self.env["sales.coordination.rpc.check"]
+        check._sc_validate_ids(self, allow_empty=True, check_exists=False)
+        if not self:
+            raise UserError(self.env._("Select at least one issue to fix."))
+        self.check_access("read")
+        orders = self.order_id
+        orders.check_access("write")
+        not_quotations = orders.filtered(lambda o: o.state not in ("draft", "sent"))
+        if not_quotations:
+            raise UserError(
+                self.env._(
+                    "Only the issues of quotations can be fixed: %(orders)s is "
+                    "confirmed or cancelled.",
+                    orders=", ".join(not_quotations.mapped("name")),
+                )
+            )
+        plans = self._accuracy_fix_plans()
+        no_fix = self.filtered(lambda issue: issue.id not in plans)
+        if no_fix:
+            raise UserError(
+                self.env._(
+                    "These issues have no fix: %(issues)s. Correct the order by hand.",
+                    issues="; ".join(no_fix.mapped("message")),
+                )
+            )
+        done = {}
+        for issue in self:
+            label, record, vals = plans[issue.id]
+            record.with_env(self.env).write(vals)
+            done.setdefault(issue.order_id.id, []).append((issue, label))
+        orders._accuracy_check()
+        bodies = {
+            order_id: Markup("<p>%s</p><ul>%s</ul>")
+            % (
+                self.env._(
+                    "Accuracy issues fixed by %(user)s:", user=self.env.user.name
+                ),
+                Markup().join(
+                    Markup("<li>%s: %s</li>") % (label, issue.message)
+                    for issue, label in fixes
+                ),
+            )
+            for order_id, fixes in done.items()
+        }
+        # a logged note: it notifies nobody (the user needs no email address)
+        orders.browse(list(bodies))._message_log_batch(bodies=bodies)
+        return True
+
+    # === BUSINESS METHODS ===
+
+    def _accuracy_fix_plans(self):
+        """``{issue id: (label, record, values)}`` for the open issues of
+        quotations that have a fix: each check type that has one defines
+        ``_accuracy_fix_<type>(issues)`` on ``sale.accuracy.rule``. Read as
+        superuser; the fix itself is written as the user."""
+        plans = {}
+        issues = self.sudo().filtered(
+            lambda i: (
+                i.state == "open"
+                and i.order_id.state in ("draft", "sent")
+                and isinstance(i.id, int)
+            )
+        )
+        for rule, rule_issues in issues.grouped("rule_id").items():
+            method = getattr(rule, f"_accuracy_fix_{rule.check_type}", None)
+            if method:
+                plans.update(method(rule_issues))
+        return plans

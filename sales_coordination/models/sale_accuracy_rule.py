@@ -1,26 +1,16 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL, float_compare, float_is_zero, float_round
 from odoo.tools.safe_eval import safe_eval
 
-BUILTIN_CHECK_TYPES = [
-    ("missing_client_ref", "Missing customer reference"),
-    ("incomplete_delivery_address", "Incomplete delivery address"),
-    ("missing_payment_term", "Missing payment term"),
-    ("price_deviation", "Price deviates from the pricelist"),
-    ("discount_limit", "Discount above the limit"),
-    ("invalid_quantity", "Invalid quantity"),
-    ("packaging_multiple", "Quantity breaks the sales packaging"),
-    ("stock_availability", "Stock not available at the delivery date"),
-    ("duplicate_order", "Duplicate order"),
-    ("credit_limit", "Credit limit exceeded"),
-    ("minimum_order", "Below the minimum order amount"),
-    ("unsellable_product", "Unsellable product"),
-]
+from .sale_accuracy_data import _AccuracyData
+
+# The rule statistics look back this many days.
+STATS_DAYS = 90
+# simulate() lists at most this many flagged orders per rule.
+SIMULATE_MAX_IDS = 100
 
 # The numbers a rule accepts: field name -> (minimum, maximum), both included.
 # The threshold's range depends on what it means for the check type:
@@ -47,10 +37,12 @@ THRESHOLD_HELP = (
 class SaleAccuracyRule(models.Model):
     """A check run on quotations before confirmation.
 
-    Each built-in ``check_type`` has one private method ``_check_<type>``
-    that receives the whole recordset of orders the rule applies to and
-    returns its findings, with a number of queries that does not depend on
-    the number of orders.
+    Each ``check_type`` lives in its own file (``sale_accuracy_check_*.py``),
+    which adds its selection value and one private method
+    ``_accuracy_check_<type>(data, order_ids, lines)`` returning its findings
+    for all the orders the rule applies to, with a number of queries that does
+    not depend on the number of orders. Another addon adds a check type the
+    same way (see the README's architecture section).
     """
 
     _name = "sale.accuracy.rule"
@@ -90,7 +82,7 @@ class SaleAccuracyRule(models.Model):
         default="data",
     )
     check_type = fields.Selection(
-        selection=BUILTIN_CHECK_TYPES + [("domain", "Domain")],
+        selection=[],
         required=True,
         default="domain",
     )
@@ -120,7 +112,57 @@ class SaleAccuracyRule(models.Model):
         "it, and their check does not count it as passed.",
     )
 
+    stat_hit_count = fields.Integer(
+        string="Hits (90 days)",
+        compute="_compute_stats",
+        help="Issues this rule found over the last 90 days.",
+    )
+    stat_fix_count = fields.Integer(
+        string="Fixes (90 days)",
+        compute="_compute_stats",
+        help="Of those issues, the ones fixed since (resolved).",
+    )
+    stat_override_count = fields.Integer(
+        string="Overrides (90 days)",
+        compute="_compute_stats",
+        help="Of those issues, the ones a Coordination Manager overrode.",
+    )
+    stat_override_rate = fields.Float(
+        string="Override Rate (%)",
+        compute="_compute_stats",
+        digits=(16, 1),
+        help="Overrides per hit over the last 90 days: a rule that is always "
+        "overridden is a wrong rule.",
+    )
+
     # === COMPUTE METHODS ===
+
+    @api.depends_context("uid")
+    def _compute_stats(self):
+        since = fields.Datetime.now() - timedelta(days=STATS_DAYS)
+        counts = {}
+        rules = self.filtered("id")
+        if rules:
+            for rule, state, count in (
+                self.env["sale.accuracy.issue"]
+                .sudo()
+                ._read_group(
+                    [("rule_id", "in", rules.ids), ("date_found", ">=", since)],
+                    ["rule_id", "state"],
+                    ["__count"],
+                )
+            ):
+                counts[(rule.id, state)] = count
+        for rule in self:
+            hits = sum(
+                counts.get((rule.id, state), 0)
+                for state in ("open", "resolved", "overridden")
+            )
+            overrides = counts.get((rule.id, "overridden"), 0)
+            rule.stat_hit_count = hits
+            rule.stat_fix_count = counts.get((rule.id, "resolved"), 0)
+            rule.stat_override_count = overrides
+            rule.stat_override_rate = 100.0 * overrides / hits if hits else 0.0
 
     @api.depends("check_type", "threshold", "company_id")
     @api.depends_context("allowed_company_ids")
@@ -244,37 +286,25 @@ class SaleAccuracyRule(models.Model):
         A rule that needs a setting of Odoo (or a threshold) checks nothing
         while it is missing: the orders of that company are not checked by it,
         and the reason shows on the rule form (``setting_warning``) and on the
-        orders (``accuracy_not_applied``). Extend it for a new check type.
+        orders (``accuracy_not_applied``). A check type's file extends it for
+        its own type.
         """
         self.ensure_one()
-        if self.check_type == "packaging_multiple" and not self._packagings_enabled():
-            return self.env._(
-                "Needs the Product Packagings setting (Settings › Inventory › "
-                "Products): without it, no quantity is checked against a "
-                "packaging."
-            )
-        if self.check_type == "credit_limit" and not company.account_use_credit_limit:
-            return self.env._(
-                "Needs the Sales Credit Limit setting (Settings › Invoicing › "
-                "Customer Payments): without it, no order is checked against a "
-                "credit limit."
-            )
-        if self.check_type == "minimum_order" and not self.threshold:
-            return self.env._(
-                "Needs a minimum amount in Threshold: with 0 the rule checks nothing."
-            )
         return False
 
-    def _packagings_enabled(self):
-        """Whether the Product Packagings setting is on (Odoo implies its
-        group on every internal user)."""
-        packaging = self.env.ref(
-            "product.group_stock_packaging", raise_if_not_found=False
-        )
-        return bool(
-            packaging
-            and packaging in self.env.ref("base.group_user").sudo().implied_ids
-        )
+    @api.model
+    def _accuracy_order_columns(self):
+        """Extra stored columns of ``sale_order`` for the checks' data, as
+        ``{key: field name}``: each order row of ``_AccuracyData.orders``
+        gets ``row[key]``. Extend it (``super()`` then add) for a check type
+        that reads more of the order."""
+        return {}
+
+    @api.model
+    def _accuracy_line_columns(self):
+        """Extra stored columns of ``sale_order_line`` for the checks' data,
+        as ``{key: field name}`` (see ``_accuracy_order_columns``)."""
+        return {}
 
     def _applicable_order_ids(self, data):
         """Ids of the orders of ``data`` this rule applies to (company and
@@ -326,881 +356,87 @@ class SaleAccuracyRule(models.Model):
                 lines = data.lines
             else:
                 lines = [line for oid in order_ids for line in data.lines_by_order[oid]]
-            method = getattr(rule, f"_check_{rule.check_type}")
+            method = getattr(rule, f"_accuracy_check_{rule.check_type}")
             findings += [
                 (rule, order_id, line_id, message)
                 for order_id, line_id, message in method(data, order_ids, lines)
             ]
         return findings
 
-    # --- one private check per check type, each set-wise ---
+    # === SIMULATION ===
 
-    def _check_domain(self, data, order_ids, lines):
-        domain = safe_eval(self.domain or "[]")
-        matching = (
-            self.env["sale.order"]
-            .sudo()
-            .search(expression.AND([[("id", "in", order_ids)], domain]))
-        )
-        return [
-            (
-                order.id,
-                False,
-                self.env._(
-                    "%(order)s matches the rule %(rule)s. Correct the order or "
-                    "ask a Coordination Manager.",
-                    order=order.name,
-                    rule=self.name,
-                ),
-            )
-            for order in matching
-        ]
+    @api.model
+    def simulate(self, date_from, date_to, rule_ids=None):
+        """What the rules would have found on the orders created between
+        ``date_from`` and ``date_to`` (both included), as if they were
+        quotations. Writes nothing: no issue, no state, no message.
 
-    def _check_missing_client_ref(self, data, order_ids, lines):
-        return [
-            (
-                oid,
-                False,
-                self.env._(
-                    "%(order)s has no customer reference. Enter the customer's "
-                    "PO number in Customer Reference.",
-                    order=data.orders[oid]["name"],
-                ),
-            )
-            for oid in order_ids
-            if not (data.orders[oid]["client_order_ref"] or "").strip()
-        ]
+        Coordination Managers only; the orders are those they may read.
 
-    def _check_incomplete_delivery_address(self, data, order_ids, lines):
-        labels = (
-            ("street", self.env._("street")),
-            ("city", self.env._("city")),
-            ("country_id", self.env._("country")),
-        )
-        incomplete = {}
-        for oid in order_ids:
-            order = data.orders[oid]
-            missing = [label for key, label in labels if not order[key]]
-            if missing:
-                incomplete[oid] = missing
-        addresses = (
-            self.env["res.partner"]
-            .sudo()
-            .browse(
-                {data.orders[oid]["partner_shipping_id"] for oid in incomplete} - {None}
-            )
-        )
-        names = {address.id: address.display_name for address in addresses}
-        return [
-            (
-                oid,
-                False,
-                self.env._(
-                    "The delivery address %(address)s lacks: %(missing)s. "
-                    "Complete the address before confirming.",
-                    address=names.get(data.orders[oid]["partner_shipping_id"])
-                    or self.env._("(none)"),
-                    missing=", ".join(missing),
-                ),
-            )
-            for oid, missing in incomplete.items()
-        ]
-
-    def _check_missing_payment_term(self, data, order_ids, lines):
-        return [
-            (
-                oid,
-                False,
-                self.env._(
-                    "%(order)s has no payment term. Set the customer's agreed "
-                    "payment term.",
-                    order=data.orders[oid]["name"],
-                ),
-            )
-            for oid in order_ids
-            if not data.orders[oid]["payment_term_id"]
-        ]
-
-    def _check_price_deviation(self, data, order_ids, lines):
-        """Compare each line's unit price with the one Odoo would put on it.
-
-        That is the order's pricelist price, or without a pricelist (the
-        Pricelists setting off, Odoo's default) the product's sales price,
-        both with variant extras, unit of measure, currency conversion, the
-        order's date and the fiscal position's taxes, as
-        ``sale.order.line._compute_price_unit`` does. The pricelist rules are
-        fetched once per pricelist for all products (today's rules); lines of
-        the same product, quantity, unit, currency, day, attributes, company
-        and fiscal position share a price, which Odoo computes once
-        (``_expected_price``). No line is skipped: a price that cannot be
-        compared (an expected price of 0) is a finding that says so.
+        :param date_from: first day (date or ``YYYY-MM-DD``)
+        :param date_to: last day (date or ``YYYY-MM-DD``)
+        :param rule_ids: ids of the rules to try (archived ones included);
+            by default every active rule
+        :return: ``{rule code: {"orders": checked, "flagged": with a finding,
+            "blocking": that it would have blocked, "order_ids": the first 100
+            flagged}}``
+        :raise AccessError: when the user is not a Coordination Manager
+        :raise UserError: on bad dates or ids
         """
-        by_pricelist = defaultdict(list)
-        for line in lines:
-            by_pricelist[data.orders[line["order_id"]]["pricelist_id"] or False].append(
-                line
+        if not self.env.user.has_group("sales_coordination.group_manager"):
+            raise AccessError(
+                self.env._("Only Coordination Managers can simulate accuracy rules.")
             )
-        findings = []
-        now = fields.Datetime.now()
-        for pricelist_id, pl_lines in by_pricelist.items():
-            # line records that share their prefetching, for the few lines
-            # whose price is computed
-            records = {
-                record.id: record
-                for record in self.env["sale.order.line"]
-                .sudo()
-                .browse([line["id"] for line in pl_lines])
-            }
-            pricelist = self.env["product.pricelist"].sudo().browse(pricelist_id)
-            products = self.env["product.product"].browse(
-                {line["product_id"] for line in pl_lines}
-            )
-            items = pricelist._get_applicable_rules(products, now)
-            memo = {}
-            for line in pl_lines:
-                order = data.orders[line["order_id"]]
-                record = records[line["id"]]
-                if line["combo_item_id"]:
-                    # depends on its combo line: computed for itself
-                    expected = self._expected_price(record, items)
-                else:
-                    key = (
-                        line["product_id"],
-                        line["qty"],
-                        line["uom_id"],
-                        order["currency_id"],
-                        order["date_order"].date(),
-                        data.no_variant_values.get(line["id"], ()),
-                        order["company_id"],
-                        record.order_id.fiscal_position_id.id,
-                    )
-                    if key not in memo:
-                        memo[key] = self._expected_price(record, items)
-                    expected = memo[key]
-                finding = self._price_deviation_finding(
-                    data, line, expected, bool(pricelist_id)
-                )
-                if finding:
-                    findings.append(finding)
-        return findings
-
-    def _price_deviation_finding(self, data, line, expected, with_pricelist):
-        """The finding of one line whose price is ``expected``, or None."""
-        order = data.orders[line["order_id"]]
-        currency = data.currency(order["currency_id"])
-        price = line["price_unit"]
-        reference = (
-            self.env._("the pricelist price")
-            if with_pricelist
-            else self.env._("the sales price")
-        )
-        if currency.is_zero(expected):
-            if currency.is_zero(price):
-                return None
-            return (
-                order["id"],
-                line["id"],
-                self.env._(
-                    "%(product)s: unit price %(price)s, but %(reference)s is 0: "
-                    "the deviation cannot be measured. Check the price, or set "
-                    "the product's price.",
-                    product=data.product_name(line["product_id"]),
-                    price=price,
-                    reference=reference,
-                ),
-            )
-        deviation = abs(price - expected) / abs(expected) * 100
-        if round(deviation - self.threshold, 2) <= 0:
-            return None
-        return (
-            order["id"],
-            line["id"],
-            self.env._(
-                "%(product)s: unit price %(price)s differs by %(deviation)s%% "
-                "from %(reference)s %(expected)s (limit %(limit)s%%). Update "
-                "the price or correct the pricelist.",
-                product=data.product_name(line["product_id"]),
-                price=price,
-                deviation=float_round(deviation, 2),
-                reference=reference,
-                expected=float_round(expected, precision_rounding=currency.rounding),
-                limit=self.threshold,
-            ),
-        )
-
-    def _expected_price(self, line, items):
-        """Unit price Odoo puts on ``line`` (before discount): the display
-        price of ``sale.order.line._get_display_price`` from the pricelist
-        rules ``items`` (none without a pricelist: the sales price), with the
-        taxes of the fiscal position as in ``_compute_price_unit``."""
-        line = line.with_company(line.company_id)
-        if line.product_type == "combo":
-            return 0.0  # as Odoo: the combo's items carry the price
-        if line.combo_item_id:
-            price = line._get_combo_item_display_price()
+        check = self.env["sales.coordination.rpc.check"]
+        first = check._sc_check_date(date_from, "date_from")
+        last = check._sc_check_date(date_to, "date_to")
+        check._sc_check_period(first, last, "date_from..date_to")
+        if rule_ids is None:
+            rules = self.search([])
         else:
-            price = self._pricelist_price(line, items)
-        product = line.product_id
-        return product._get_tax_included_unit_price_from_price(
-            price,
-            product_taxes=product.taxes_id.filtered(
-                lambda tax: tax.company_id == line.env.company
-            ),
-            fiscal_position=line.order_id.fiscal_position_id,
-        )
-
-    def _pricelist_price(self, line, items):
-        product = line.product_id.with_context(**line._get_product_price_context())
-        quantity = line.product_uom_qty or 1.0
-        uom = line.product_uom or product.uom_id
-        qty_in_product_uom = quantity
-        if uom != product.uom_id:
-            qty_in_product_uom = uom._compute_quantity(
-                quantity, product.uom_id, raise_if_failure=False
-            )
-        item = next(
-            (
-                rule
-                for rule in items
-                if rule._is_applicable_for(product, qty_in_product_uom)
-            ),
-            self.env["product.pricelist.item"],
-        )
-        kwargs = {
-            "product": product,
-            "quantity": quantity,
-            "uom": uom,
-            "date": line.order_id.date_order,
-            "currency": line.currency_id,
-        }
-        price = item._compute_price(**kwargs)
-        if item._show_discount():
-            price = max(price, item._compute_price_before_discount(**kwargs))
-        return price
-
-    def _check_discount_limit(self, data, order_ids, lines):
-        limit = self.threshold
-        return [
-            (
-                line["order_id"],
-                line["id"],
-                self.env._(
-                    "%(product)s: discount %(discount)s%% is above the limit of "
-                    "%(limit)s%%. Reduce the discount or ask a Coordination "
-                    "Manager.",
-                    product=data.product_name(line["product_id"]),
-                    discount=line["discount"],
-                    limit=self.threshold,
-                ),
-            )
-            for line in lines
-            if round(line["discount"] - limit, 2) > 0
-        ]
-
-    def _check_invalid_quantity(self, data, order_ids, lines):
-        return [
-            (
-                line["order_id"],
-                line["id"],
-                self.env._(
-                    "%(product)s: quantity %(qty)s is not positive. Enter the "
-                    "ordered quantity or remove the line.",
-                    product=data.product_name(line["product_id"]),
-                    qty=line["qty"],
-                ),
-            )
-            for line in lines
-            if line["qty"] < 1
-            and float_compare(
-                line["qty"],
-                0.0,
-                precision_rounding=data.uom_rounding(line["uom_id"]) or 0.01,
-            )
-            <= 0
-        ]
-
-    def _check_packaging_multiple(self, data, order_ids, lines):
-        packagings = (
-            self.env["product.packaging"]
-            .sudo()
-            .search(
-                [
-                    ("product_id", "in", list({line["product_id"] for line in lines})),
-                    ("sales", "=", True),
-                    ("qty", ">", 0),
-                ],
-                order="qty desc, sequence, id",
-            )
-        )
-        # (id, units per pack, name), largest first, per product
-        by_product = defaultdict(list)
-        for packaging in packagings:
-            by_product[packaging.product_id.id].append(
-                (packaging.id, packaging.qty, packaging.name)
-            )
-        findings = []
-        for line in lines:
-            product_packagings = by_product.get(line["product_id"])
-            if not product_packagings or line["qty"] <= 0:
-                continue
-            _id, pack, name = next(
-                (p for p in product_packagings if p[0] == line["packaging_id"]),
-                product_packagings[-1],  # the smallest sales packaging
-            )
-            qty = data.product_qty(line)
-            rounding = data.uom_rounding(line["product_uom_id"])
-            remainder = qty - pack * round(qty / pack)
-            if float_is_zero(remainder, precision_rounding=rounding):
-                continue
-            findings.append(
-                (
-                    line["order_id"],
-                    line["id"],
-                    self.env._(
-                        "%(product)s: quantity %(qty)s is not a multiple of "
-                        "the %(packaging)s of %(pack)s. Order %(lower)s or "
-                        "%(upper)s.",
-                        product=data.product_name(line["product_id"]),
-                        qty=qty,
-                        packaging=name,
-                        pack=pack,
-                        lower=pack * (qty // pack),
-                        upper=pack * (qty // pack + 1),
-                    ),
-                )
-            )
-        return findings
-
-    def _check_stock_availability(self, data, order_ids, lines):
-        """Forecast per warehouse and product at each line's delivery date.
-
-        Per warehouse: one read of the on-hand quantities and one grouped read
-        of the incoming and outgoing moves per day; the forecast at any date is
-        then computed in memory.
-        """
-        by_warehouse = defaultdict(list)
-        for line in lines:
-            if line["is_storable"] and line["qty"] > 0 and line["warehouse_id"]:
-                by_warehouse[line["warehouse_id"]].append(line)
-        findings = []
-        now = fields.Datetime.now()
-        for warehouse_id, wh_lines in by_warehouse.items():
-            warehouse = self.env["stock.warehouse"].sudo().browse(warehouse_id)
-            dates = {
-                line["id"]: max(
-                    data.orders[line["order_id"]]["commitment_date"]
-                    or data.expected_date(line),
-                    now,
-                )
-                for line in wh_lines
-            }
-            products = (
-                self.env["product.product"]
-                .browse({line["product_id"] for line in wh_lines})
-                .with_context(warehouse_id=warehouse_id)
-            )
-            forecast = self._forecast_by_day(products, max(dates.values()))
-            needed = defaultdict(float)
-            for line in wh_lines:
-                qty = data.product_qty(line)
-                key = (line["order_id"], line["product_id"])
-                needed[key] += qty
-                available = forecast(line["product_id"], dates[line["id"]])
-                rounding = data.uom_rounding(line["product_uom_id"])
-                if (
-                    float_compare(needed[key], available, precision_rounding=rounding)
-                    <= 0
-                ):
-                    continue
-                findings.append(
-                    (
-                        line["order_id"],
-                        line["id"],
-                        self.env._(
-                            "%(product)s: %(qty)s needed on %(date)s but the "
-                            "forecast of %(warehouse)s is %(available)s. "
-                            "Move the delivery date or check with the "
-                            "warehouse.",
-                            product=data.product_name(line["product_id"]),
-                            qty=qty,
-                            date=fields.Date.to_string(dates[line["id"]].date()),
-                            warehouse=warehouse.name,
-                            available=available,
-                        ),
-                    )
-                )
-        return findings
-
-    def _forecast_by_day(self, products, until):
-        """Return ``forecast(product_id, date)`` for the warehouse in context."""
-        quant_domain, in_domain, out_domain = products._get_domain_locations()
-        Quant = self.env["stock.quant"].sudo().with_context(active_test=False)
-        Move = self.env["stock.move"].sudo().with_context(active_test=False)
-        on_hand = {
-            product.id: quantity
-            for product, quantity in Quant._read_group(
-                [("product_id", "in", products.ids)] + quant_domain,
-                ["product_id"],
-                ["quantity:sum"],
-            )
-        }
-        todo = [
-            ("product_id", "in", products.ids),
-            (
-                "state",
-                "in",
-                ("waiting", "confirmed", "assigned", "partially_available"),
-            ),
-            ("date", "<=", until),
-        ]
-        deltas = defaultdict(list)
-        for domain, sign in ((in_domain, 1), (out_domain, -1)):
-            for product, day, qty in Move._read_group(
-                todo + domain, ["product_id", "date:day"], ["product_qty:sum"]
-            ):
-                deltas[product.id].append(
-                    (fields.Datetime.to_datetime(day), sign * qty)
-                )
-
-        def forecast(product_id, date):
-            return on_hand.get(product_id, 0.0) + sum(
-                qty for day, qty in deltas.get(product_id, ()) if day <= date
-            )
-
-        return forecast
-
-    def _check_duplicate_order(self, data, order_ids, lines):
-        """Another non-cancelled order of the same commercial partner with the
-        same customer reference, or with the same products and quantities
-        within ``threshold`` days."""
-        days = timedelta(days=self.threshold or 0.0)
-        orders = [data.orders[oid] for oid in order_ids]
-        dates = [order["date_order"] for order in orders]
-        others = (
-            self.env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    (
-                        "partner_id",
-                        "child_of",
-                        list({order["commercial_partner_id"] for order in orders}),
-                    ),
-                    ("state", "!=", "cancel"),
-                    ("company_id", "in", list({o["company_id"] for o in orders})),
-                    "|",
-                    (
-                        "client_order_ref",
-                        "in",
-                        [
-                            o["client_order_ref"]
-                            for o in orders
-                            if o["client_order_ref"]
-                        ],
-                    ),
-                    "&",
-                    ("date_order", ">=", min(dates) - days),
-                    ("date_order", "<=", max(dates) + days),
-                ]
-            )
-        )
-        # The orders found and their products and quantities, in two queries.
-        rows = self.env.execute_query_dict(
-            SQL(
-                "SELECT o.id, o.name, o.company_id, p.commercial_partner_id, "
-                "o.client_order_ref, o.date_order FROM sale_order o "
-                "JOIN res_partner p ON p.id = o.partner_id WHERE o.id = ANY(%s)",
-                others.ids,
-            )
-        )
-        products_by_order = defaultdict(list)
-        for order_id, product_id, qty in self.env.execute_query(
-            SQL(
-                "SELECT order_id, product_id, product_uom_qty FROM sale_order_line "
-                "WHERE order_id = ANY(%s) AND display_type IS NULL "
-                "AND product_id IS NOT NULL",
-                others.ids,
-            )
-        ):
-            products_by_order[order_id].append((product_id, qty))
-        signatures = {
-            oid: tuple(sorted(products)) for oid, products in products_by_order.items()
-        }
-
-        def key(order):
-            return (order["company_id"], order["commercial_partner_id"])
-
-        by_ref = defaultdict(list)
-        by_lines = defaultdict(list)
-        for other in rows:
-            if other["client_order_ref"]:
-                ref = other["client_order_ref"].strip().lower()
-                by_ref[key(other) + (ref,)].append(other)
-            by_lines[key(other) + (signatures.get(other["id"], ()),)].append(other)
-        findings = []
-        for order in orders:
-            ref = (order["client_order_ref"] or "").strip().lower()
-            same_ref = [
-                o for o in by_ref.get(key(order) + (ref,), []) if o["id"] != order["id"]
-            ]
-            if ref and same_ref:
-                findings.append(
-                    (
-                        order["id"],
-                        False,
-                        self.env._(
-                            "%(other)s already carries the customer reference "
-                            "%(ref)s. Check that this order is not entered twice.",
-                            other=same_ref[0]["name"],
-                            ref=order["client_order_ref"],
-                        ),
-                    )
-                )
-                continue
-            signature = signatures.get(order["id"])
-            if not signature:
-                continue
-            same_lines = [
-                o
-                for o in by_lines.get(key(order) + (signature,), [])
-                if o["id"] != order["id"]
-                and abs(o["date_order"] - order["date_order"]) <= days
-            ]
-            if same_lines:
-                findings.append(
-                    (
-                        order["id"],
-                        False,
-                        self.env._(
-                            "%(other)s has the same products and quantities within "
-                            "%(days)s days. Check that this order is not entered "
-                            "twice.",
-                            other=same_lines[0]["name"],
-                            days=self.threshold or 0.0,
-                        ),
-                    )
-                )
-        return findings
-
-    def _check_credit_limit(self, data, order_ids, lines):
-        """Open receivables + confirmed-but-uninvoiced orders + this order
-        against the partner's credit limit, in company currency.
-
-        Follows Odoo's account setting: the rule only applies in companies where
-        "Sales Credit Limit" is enabled, to partners with a positive limit.
-        """
-        by_company = defaultdict(list)
-        for oid in order_ids:
-            by_company[data.orders[oid]["company_id"]].append(data.orders[oid])
-        findings = []
-        for company_id, orders in by_company.items():
-            company = self.env["res.company"].sudo().browse(company_id)
-            if not company.account_use_credit_limit:
-                continue
-            partners = (
-                self.env["res.partner"]
-                .sudo()
-                .with_company(company)
-                .browse({order["commercial_partner_id"] for order in orders})
-            )
-            partners = {partner.id: partner for partner in partners}
-            limits = {
-                pid: partner.credit_limit
-                for pid, partner in partners.items()
-                if partner.credit_limit > 0
-            }
-            if not limits:
-                continue
-            exposure = self._credit_exposure(
-                company, self.env["res.partner"].sudo().browse(list(limits))
-            )
-            currency = company.currency_id
-            for order in orders:
-                partner_id = order["commercial_partner_id"]
-                if partner_id not in limits:
-                    continue
-                amount = order["amount_total"] / (order["currency_rate"] or 1.0)
-                total = exposure.get(partner_id, 0.0) + amount
-                if currency.compare_amounts(total, limits[partner_id]) <= 0:
-                    continue
-                findings.append(
-                    (
-                        order["id"],
-                        False,
-                        self.env._(
-                            "%(partner)s would owe %(total)s %(currency)s with "
-                            "this order (open: %(open)s), above the credit "
-                            "limit of %(limit)s. Ask for a payment or a "
-                            "higher limit.",
-                            partner=partners[partner_id].display_name,
-                            total=currency.round(total),
-                            currency=currency.name,
-                            open=currency.round(exposure.get(partner_id, 0.0)),
-                            limit=limits[partner_id],
-                        ),
-                    )
-                )
-        return findings
-
-    def _credit_exposure(self, company, partners):
-        """Open receivables plus confirmed orders not invoiced yet, per
-        commercial partner, in the company's currency (two queries)."""
-        exposure = defaultdict(float)
-        for partner, amount in (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("parent_state", "=", "posted"),
-                    ("company_id", "child_of", company.root_id.id),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                    ("partner_id", "child_of", partners.ids),
-                ],
-                ["partner_id"],
-                ["amount_residual:sum"],
-            )
-        ):
-            exposure[partner.commercial_partner_id.id] += amount
-        SaleLine = self.env["sale.order.line"].sudo()
-        for order, to_invoice in SaleLine._read_group(
+            rules = check._sc_browse_ids(
+                "sale.accuracy.rule", rule_ids, "rule_ids"
+            ).with_context(active_test=False)
+            rules.check_access("read")
+        start = fields.Datetime.to_datetime(fields.Date.to_date(first))
+        end = fields.Datetime.to_datetime(fields.Date.to_date(last)) + timedelta(days=1)
+        orders = self.env["sale.order"].search(
             [
-                ("order_id.partner_id", "child_of", partners.ids),
-                ("order_id.company_id", "=", company.id),
-                ("order_id.state", "=", "sale"),
-                ("untaxed_amount_to_invoice", ">", 0),
+                ("create_date", ">=", start),
+                ("create_date", "<", end),
+                ("state", "!=", "cancel"),
             ],
-            ["order_id"],
-            ["untaxed_amount_to_invoice:sum"],
-        ):
-            ratio = (
-                order.amount_total / order.amount_untaxed
-                if order.amount_untaxed
-                else 1.0
-            )
-            exposure[order.partner_id.commercial_partner_id.id] += (
-                to_invoice * ratio / (order.currency_rate or 1.0)
-            )
-        return exposure
-
-    def _check_minimum_order(self, data, order_ids, lines):
-        if not self.threshold:
-            return []
-        findings = []
-        for oid in order_ids:
-            order = data.orders[oid]
-            currency = data.currency(order["currency_id"])
-            if currency.compare_amounts(order["amount_untaxed"], self.threshold) >= 0:
-                continue
-            findings.append(
-                (
-                    oid,
-                    False,
-                    self.env._(
-                        "%(order)s amounts to %(amount)s %(currency)s untaxed, "
-                        "below the minimum order of %(minimum)s. Suggest adding "
-                        "products or grouping with the next order.",
-                        order=order["name"],
-                        amount=order["amount_untaxed"],
-                        currency=currency.name,
-                        minimum=self.threshold,
-                    ),
-                )
-            )
-        return findings
-
-    def _check_unsellable_product(self, data, order_ids, lines):
-        return [
-            (
-                line["order_id"],
-                line["id"],
-                self.env._(
-                    "%(product)s is archived or not sellable. Replace it with an "
-                    "active sellable product.",
-                    product=data.product_name(line["product_id"]),
-                ),
-            )
-            for line in lines
-            if not (line["product_active"] and line["sale_ok"])
-        ]
-
-
-class _AccuracyData:
-    """The values of a set of orders and of their product lines that the
-    accuracy checks read, fetched set-wise in three queries.
-
-    - ``orders``: ``{order_id: row}``, with the commercial partner and the
-      delivery address's street, city and country of each order;
-    - ``lines``: the ordered product lines (no sections or notes, and none of
-      the lines other flows compute: down payments, re-invoiced expenses,
-      delivery costs, rewards), with their product's data;
-    - ``lines_by_order``: the same rows per order id;
-    - ``no_variant_values``: ``{line_id: (attribute value ids)}``.
-
-    Records (units, currencies, product names) are browsed on demand and
-    memoized, with the prefetching of one environment.
-    """
-
-    # Lines other flows compute, when the module that adds them is installed.
-    SPECIAL_LINE_FIELDS = (
-        "is_downpayment",
-        "is_expense",
-        "is_delivery",
-        "is_reward_line",
-    )
-
-    def __init__(self, env, orders):
-        self.env = env
-        self._product_names = None
-        self._quantities = {}
-        self._roundings = {}
-        Order, Line = env["sale.order"], env["sale.order.line"]
-        order_fields = [
-            "name", "state", "company_id", "team_id", "partner_id",
-            "partner_shipping_id", "client_order_ref", "payment_term_id",
-            "pricelist_id", "currency_id", "date_order", "commitment_date",
-            "amount_untaxed", "amount_total", "currency_rate",
-            "accuracy_state", "accuracy_checked_date",
-        ]  # fmt: skip
-        line_fields = [
-            "order_id", "display_type", "product_id", "product_uom_qty",
-            "product_uom", "price_unit", "discount", "product_packaging_id",
-            "combo_item_id", "customer_lead", "warehouse_id", "state",
-        ]  # fmt: skip
-        special = [
-            Line._fields[name]
-            for name in self.SPECIAL_LINE_FIELDS
-            if name in Line._fields
-        ]
-        Order.flush_model(order_fields)
-        Line.flush_model(line_fields + [f.name for f in special if f.store])
-        env["res.partner"].flush_model(
-            ["commercial_partner_id", "street", "city", "country_id"]
+            order="id",
         )
-        env["product.product"].flush_model(["active", "product_tmpl_id"])
-        env["product.template"].flush_model(
-            ["sale_ok", "type", "is_storable", "uom_id"]
-        )
-        self.orders = {
-            row["id"]: row
-            for row in env.execute_query_dict(
-                SQL(
-                    """
-            SELECT o.id, o.name, o.state, o.company_id, o.team_id, o.partner_id,
-                   p.commercial_partner_id, o.partner_shipping_id,
-                   s.street, s.city, s.country_id,
-                   o.client_order_ref, o.payment_term_id, o.pricelist_id,
-                   o.currency_id, o.date_order, o.commitment_date,
-                   o.amount_untaxed, o.amount_total, o.currency_rate,
-                   o.accuracy_state, o.accuracy_checked_date
-              FROM sale_order o
-              JOIN res_partner p ON p.id = o.partner_id
-         LEFT JOIN res_partner s ON s.id = o.partner_shipping_id
-             WHERE o.id = ANY(%s)
-          ORDER BY o.id
-                    """,
-                    orders.ids,
-                )
-            )
-        }
-        not_special = SQL(" ").join(
-            SQL("AND l.%s IS NOT TRUE", SQL.identifier(field.name))
-            for field in special
-            if field.store
-        )
-        lines = env.execute_query_dict(
-            SQL(
-                """
-            SELECT l.id, l.order_id, l.product_id, l.product_uom_qty AS qty,
-                   l.product_uom AS uom_id, l.price_unit, l.discount,
-                   l.product_packaging_id AS packaging_id, l.combo_item_id,
-                   l.customer_lead, l.warehouse_id, l.state,
-                   pp.active AS product_active, pt.sale_ok,
-                   pt.type AS product_type, pt.is_storable,
-                   pt.uom_id AS product_uom_id
-              FROM sale_order_line l
-              JOIN product_product pp ON pp.id = l.product_id
-              JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE l.order_id = ANY(%s) AND l.display_type IS NULL %s
-          ORDER BY l.order_id, l.sequence, l.id
-                """,
-                list(self.orders),
-                not_special,
-            )
-        )
-        computed = [field.name for field in special if not field.store]
-        if computed:  # e.g. reward lines: ask the ORM
-            excluded = set(
-                Line.browse([line["id"] for line in lines])
-                .filtered(lambda line: any(line[name] for name in computed))
-                .ids
-            )
-            lines = [line for line in lines if line["id"] not in excluded]
-        self.lines = lines
-        self.lines_by_order = defaultdict(list)
-        for line in lines:
-            self.lines_by_order[line["order_id"]].append(line)
-        field = Line._fields["product_no_variant_attribute_value_ids"]
-        self.no_variant_values = {
-            line_id: tuple(value_ids)
-            for line_id, value_ids in env.execute_query(
-                SQL(
-                    "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
-                    "WHERE %s = ANY(%s) GROUP BY %s",
-                    SQL.identifier(field.column1),
-                    SQL.identifier(field.column2),
-                    SQL.identifier(field.column2),
-                    SQL.identifier(field.relation),
-                    SQL.identifier(field.column1),
-                    [line["id"] for line in lines],
-                    SQL.identifier(field.column1),
-                )
-            )
-        }
-        # Odoo's own expected date, computed without a record when it is not
-        # overridden (sale's: the order date once confirmed, else now, plus
-        # the customer lead time).
-        self._own_expected_date = (
-            type(Line)._expected_date.__module__
-            == "odoo.addons.sale.models.sale_order_line"
-        )
-        self._now = fields.Datetime.now()
+        return rules.sudo()._simulate_on(orders)
 
-    def uom(self, uom_id):
-        return self.env["uom.uom"].browse(uom_id)
-
-    def uom_rounding(self, uom_id):
-        if uom_id not in self._roundings:
-            self._roundings[uom_id] = self.uom(uom_id).rounding
-        return self._roundings[uom_id]
-
-    def currency(self, currency_id):
-        return self.env["res.currency"].browse(currency_id)
-
-    def product_name(self, product_id):
-        """Display name of a product of the lines (all read at once)."""
-        if self._product_names is None:
-            products = (
-                self.env["product.product"]
-                .sudo()
-                .with_context(active_test=False)
-                .browse({line["product_id"] for line in self.lines})
+    def _simulate_on(self, orders, batch=1000):
+        """Run the rules of ``self`` on ``orders`` as quotations, in batches,
+        and count their findings per rule code (see ``simulate``)."""
+        result = {}
+        for rule in self:
+            result.setdefault(
+                rule.code, {"orders": 0, "flagged": 0, "blocking": 0, "order_ids": []}
             )
-            self._product_names = {p.id: p.display_name for p in products}
-        return self._product_names[product_id]
-
-    def product_qty(self, line):
-        """The line's quantity in its product's unit of measure."""
-        key = (line["qty"], line["uom_id"], line["product_uom_id"])
-        if key not in self._quantities:
-            self._quantities[key] = self.uom(line["uom_id"])._compute_quantity(
-                line["qty"], self.uom(line["product_uom_id"]), raise_if_failure=False
-            )
-        return self._quantities[key]
-
-    def expected_date(self, line):
-        if not self._own_expected_date:
-            return self.env["sale.order.line"].browse(line["id"])._expected_date()
-        date_order = self.orders[line["order_id"]]["date_order"]
-        start = date_order if line["state"] == "sale" and date_order else self._now
-        return start + timedelta(days=line["customer_lead"] or 0.0)
+        for start in range(0, len(orders), batch):
+            data = self._accuracy_data(orders[start : start + batch])
+            for row in data.orders.values():
+                row["state"] = "draft"
+            for line in data.lines:
+                line["state"] = "draft"
+            flagged = {}
+            for rule, order_id, _line, _message in self._run_checks(data):
+                flagged.setdefault(rule, set()).add(order_id)
+            for rule in self:
+                entry = result[rule.code]
+                entry["orders"] += len(rule._applicable_order_ids(data))
+                ids = flagged.get(rule, set())
+                entry["flagged"] += len(ids)
+                if rule.severity == "blocking":
+                    entry["blocking"] += len(ids)
+                room = SIMULATE_MAX_IDS - len(entry["order_ids"])
+                if room > 0:
+                    entry["order_ids"] += sorted(ids)[:room]
+        for entry in result.values():
+            entry["order_ids"] = sorted(entry["order_ids"])[:SIMULATE_MAX_IDS]
+        return result

@@ -24,8 +24,36 @@ ACCURACY_FIELDS = frozenset(
 # Set by the addon only (see sales.coordination.field.guard): the accuracy
 # fields, and the KPI timestamps of posting and sending.
 PROTECTED_FIELDS = ACCURACY_FIELDS | {"invoice_posted_date", "quotation_sent_date"}
+# The override request of a blocked quotation: set by its actions only.
+OVERRIDE_REQUEST_FIELDS = frozenset(
+    {
+        "accuracy_override_requested_by_id",
+        "accuracy_override_request_reason",
+        "accuracy_override_request_date",
+    }
+)
+PROTECTED_FIELDS |= OVERRIDE_REQUEST_FIELDS
 # Changing these on an overridden order voids the override.
 ACCURACY_RESET_FIELDS = frozenset({"partner_id", "partner_shipping_id", "pricelist_id"})
+# Changing these on a quotation runs its checks again before the commit (the
+# lines' own fields: sale_order_line.LINE_TRIGGER_FIELDS).
+ACCURACY_TRIGGER_FIELDS = frozenset(
+    {
+        "partner_id",
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "pricelist_id",
+        "payment_term_id",
+        "client_order_ref",
+        "order_line",
+        "company_id",
+        "team_id",
+        "date_order",
+        "commitment_date",
+    }
+)
+# The orders to check before the transaction commits (cr.precommit.data).
+ACCURACY_PRECOMMIT_KEY = "sales_coordination.accuracy_check_ids"
 
 
 class SaleOrder(models.Model):
@@ -106,6 +134,26 @@ class SaleOrder(models.Model):
         "Set once, at that first check, and never recomputed.",
     )
 
+    accuracy_override_requested_by_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Override Requested by",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Who asked a Coordination Manager to override the blocking "
+        "issues (action_accuracy_request_override); cleared by the decision.",
+    )
+    accuracy_override_request_reason = fields.Text(
+        string="Override Request Reason", readonly=True, copy=False
+    )
+    accuracy_override_request_date = fields.Datetime(
+        string="Override Requested on", readonly=True, copy=False
+    )
+    accuracy_override_request_age = fields.Integer(
+        string="Waiting (days)",
+        compute="_compute_accuracy_override_request_age",
+        help="Days since the override was requested.",
+    )
     accuracy_not_applied = fields.Text(
         string="Rules Not Applied",
         compute="_compute_accuracy_not_applied",
@@ -115,6 +163,13 @@ class SaleOrder(models.Model):
     )
 
     # === COMPUTE METHODS ===
+
+    @api.depends("accuracy_override_request_date")
+    def _compute_accuracy_override_request_age(self):
+        now = fields.Datetime.now()
+        for order in self:
+            date = order.accuracy_override_request_date
+            order.accuracy_override_request_age = (now - date).days if date else 0
 
     @api.depends("company_id", "team_id")
     def _compute_accuracy_not_applied(self):
@@ -205,7 +260,9 @@ class SaleOrder(models.Model):
             for vals in vals_list
         ):
             raise UserError(self._accuracy_confirm_only_message())
-        return super(SaleOrder, orders).create(vals_list)
+        records = super(SaleOrder, orders).create(vals_list)
+        records._accuracy_schedule_check()
+        return records
 
     def write(self, vals):
         guard = self.env["sales.coordination.field.guard"]
@@ -224,6 +281,8 @@ class SaleOrder(models.Model):
             )
         res = super().write(vals)
         overridden._accuracy_reset_override()
+        if vals.get("state") == "sent" or ACCURACY_TRIGGER_FIELDS.intersection(vals):
+            self._accuracy_schedule_check()
         return res
 
     # === ACTION METHODS: ACCURACY ===
@@ -316,7 +375,195 @@ class SaleOrder(models.Model):
         self._accuracy_override(blocking, reason.strip())
         return True
 
+    def action_accuracy_request_override(self, reason=None):
+        """Ask a Coordination Manager to override the blocking issues.
+
+        For whoever may modify these quotations and is stopped by a blocking
+        issue. Records who asked, why and when, and schedules an "Override
+        request" activity for a Coordination Manager of the order's company:
+        the sales team's leader when he is one, else the first one. A new
+        request replaces a pending one.
+
+        :param str reason: why the order should go through
+        :return: True
+        :raise UserError: on an empty reason, a non-quotation, an order without
+            a blocking issue, or a company without a Coordination Manager
+        :raise AccessError: when the user may not modify an order
+        """
+        reason = self._accuracy_reason(reason)
+        self._accuracy_check_records("write")
+        self._accuracy_check_quotations()
+        self._accuracy_check()
+        unblocked = self.filtered(lambda o: o.accuracy_state != "blocked")
+        if unblocked:
+            raise UserError(
+                self.env._(
+                    "Only blocked quotations need an override: %(orders)s.",
+                    orders=", ".join(unblocked.mapped("name")),
+                )
+            )
+        approvers = {order.id: order._accuracy_override_approver() for order in self}
+        missing = self.filtered(lambda o: not approvers[o.id])
+        if missing:
+            raise UserError(
+                self.env._(
+                    "No Coordination Manager can approve overrides in the company "
+                    "of %(orders)s: ask your administrator to appoint one.",
+                    orders=", ".join(missing.mapped("name")),
+                )
+            )
+        self._accuracy_close_override_request(False, False)
+        now = fields.Datetime.now()
+        self.sudo().write(
+            {
+                "accuracy_override_requested_by_id": self.env.uid,
+                "accuracy_override_request_reason": reason,
+                "accuracy_override_request_date": now,
+            }
+        )
+        for order in self.sudo():
+            order.activity_schedule(
+                "sales_coordination.mail_activity_type_override_request",
+                user_id=approvers[order.id].id,
+                summary=self.env._(
+                    "Override requested by %(user)s", user=self.env.user.name
+                ),
+                note=reason,
+            )
+        bodies = {
+            order.id: Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._(
+                    "Override requested by %(user)s from %(manager)s.",
+                    user=self.env.user.name,
+                    manager=approvers[order.id].name,
+                ),
+                self.env._("Reason: %(reason)s", reason=reason),
+            )
+            for order in self
+        }
+        self._message_log_batch(bodies=bodies)
+        return True
+
+    def action_accuracy_reject_override(self, reason=None):
+        """Refuse the pending override requests of these quotations.
+
+        Coordination Managers only. The "Override request" activity is closed
+        with the decision, a note telling the requester is logged, and the
+        request fields are cleared; the issues stay open.
+
+        :param str reason: why the order may not go through
+        :return: True
+        :raise AccessError: when the user is not a Coordination Manager
+        :raise UserError: on an empty reason or an order without a pending
+            request
+        """
+        self._accuracy_check_manager()
+        reason = self._accuracy_reason(reason)
+        self._accuracy_check_records("write")
+        not_requested = self.filtered(lambda o: not o.accuracy_override_requested_by_id)
+        if not_requested:
+            raise UserError(
+                self.env._(
+                    "No override was requested for %(orders)s.",
+                    orders=", ".join(not_requested.mapped("name")),
+                )
+            )
+        self._accuracy_close_override_request(
+            self.env._("Override refused: %(reason)s", reason=reason),
+            self.env._("Override refused by %(user)s.", user=self.env.user.name),
+            reason,
+        )
+        return True
+
     # === BUSINESS METHODS: ACCURACY ===
+
+    def _accuracy_check_manager(self):
+        if not self.env.user.has_group("sales_coordination.group_manager"):
+            raise AccessError(
+                self.env._("Only Coordination Managers can decide on overrides.")
+            )
+
+    def _accuracy_reason(self, reason):
+        if not isinstance(reason, str) or not reason.strip():
+            raise UserError(self.env._("Give a reason (a non-empty text)."))
+        return reason.strip()
+
+    def _accuracy_check_quotations(self):
+        not_quotations = self.filtered(lambda o: o.state not in ("draft", "sent"))
+        if not_quotations:
+            raise UserError(
+                self.env._(
+                    "Only quotations can be overridden: %(orders)s.",
+                    orders=", ".join(not_quotations.mapped("name")),
+                )
+            )
+
+    def _accuracy_override_approver(self):
+        """The Coordination Manager who receives the override request: the
+        sales team's leader when he is one, else the first manager of the
+        order's company (Odoo administrators last)."""
+        self.ensure_one()
+        group = self.env.ref("sales_coordination.group_manager")
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("groups_id", "in", group.id),
+                    ("share", "=", False),
+                    ("company_ids", "in", self.company_id.id),
+                ],
+                order="id",
+            )
+        )
+        leader = self.team_id.sudo().user_id
+        if leader in managers:
+            return leader
+        return managers.sorted(lambda u: (u._is_admin(), u.id))[:1]
+
+    def _accuracy_close_override_request(self, feedback, decision, reason=None):
+        """Close the pending override requests: their activities are marked
+        done with ``feedback``, a note tells the requester the ``decision``,
+        and the request fields are cleared. Without ``decision`` (a new
+        request replacing one) the old activities are simply removed."""
+        requested = self.sudo().filtered("accuracy_override_requested_by_id")
+        if not requested:
+            return
+        activity_type = self.env.ref(
+            "sales_coordination.mail_activity_type_override_request"
+        )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("res_id", "in", requested.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+        if decision:
+            # Odoo posts the "activity done" message as the current user,
+            # which needs an email address: without one, as the system
+            author = (
+                self.env.user if self.env.user.email else self.env.ref("base.user_root")
+            )
+            activities.with_user(author)._action_done(feedback=feedback)
+            bodies = {
+                order.id: Markup("<p>%s</p><p>%s</p>")
+                % (decision, self.env._("Reason: %(reason)s", reason=reason))
+                for order in requested
+            }
+            for order in requested:
+                order.with_env(self.env)._message_log(
+                    body=bodies[order.id],
+                    partner_ids=order.accuracy_override_requested_by_id.partner_id.ids,
+                )
+        else:
+            activities.unlink()
+        requested.write(dict.fromkeys(OVERRIDE_REQUEST_FIELDS, False))
 
     def _accuracy_check_records(self, operation):
         """Validate an RPC recordset: every id exists and is accessible."""
@@ -399,6 +646,51 @@ class SaleOrder(models.Model):
             },
         }
 
+    def _accuracy_schedule_check(self):
+        """Check these orders before the transaction commits.
+
+        In the manner of mail's tracking: the ids gather in the cursor's
+        pre-commit data, and one hook per transaction checks all of them at
+        once (``_accuracy_precommit_check``), however many creates and writes
+        touched them. Only quotations are checked; an order checked
+        explicitly later in the transaction leaves the set.
+        """
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids:
+            return
+        data = self.env.cr.precommit.data
+        pending = data.get(ACCURACY_PRECOMMIT_KEY)
+        if pending is None:
+            pending = data[ACCURACY_PRECOMMIT_KEY] = set()
+            self.env.cr.precommit.add(self.browse()._accuracy_precommit_check)
+        pending.update(ids)
+
+    def _accuracy_precommit_check(self):
+        """The pre-commit hook: check the quotations gathered in this
+        transaction, set-wise, in a savepoint. It never raises: a check that
+        fails leaves these orders as they were (logged), and the user's
+        transaction commits."""
+        ids = self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, set())
+        if not ids:
+            return
+        orders = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", list(ids)), ("state", "in", ("draft", "sent"))])
+        )
+        if not orders:
+            return
+        try:
+            with self.env.cr.savepoint():
+                orders.with_env(self.env)._accuracy_check()
+                self.env.flush_all()
+        except Exception:
+            _logger.warning(
+                "Could not check the accuracy of orders %s before the commit",
+                sorted(ids),
+                exc_info=True,
+            )
+
     def _accuracy_check(self):
         """Run the checks and record their findings (set-wise, as superuser:
         the issues are the system's record, whoever triggers the check).
@@ -412,6 +704,9 @@ class SaleOrder(models.Model):
         orders = self.sudo().search(
             [("id", "in", self.ids), ("state", "!=", "cancel")], order="id"
         )
+        pending = self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY)
+        if pending:
+            pending.difference_update(orders.ids)
         if not orders:
             return
         now = fields.Datetime.now()
@@ -634,6 +929,11 @@ class SaleOrder(models.Model):
         # An audit note, logged: it notifies nobody, so its author (the
         # manager) needs no email address, unlike message_post.
         self.browse(list(bodies))._message_log_batch(bodies=bodies)
+        self.browse(list(bodies))._accuracy_close_override_request(
+            self.env._("Override approved: %(reason)s", reason=reason),
+            self.env._("Override approved by %(user)s.", user=self.env.user.name),
+            reason,
+        )
 
     def _accuracy_reset_override(self):
         """An overridden order whose partner, prices or quantities change must

@@ -6,6 +6,10 @@ LINE_RESET_FIELDS = frozenset(
 )
 
 
+# Changing these on a line runs its quotation's checks again before the commit.
+LINE_TRIGGER_FIELDS = LINE_RESET_FIELDS | {"product_packaging_id", "display_type"}
+
+
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
@@ -45,16 +49,21 @@ class SaleOrderLine(models.Model):
     def create(self, vals_list):
         lines = super().create(vals_list)
         lines.order_id._accuracy_reset_override()
+        lines.order_id._accuracy_schedule_check()
         return lines
 
     def write(self, vals):
         res = super().write(vals)
         if LINE_RESET_FIELDS.intersection(vals):
             self.order_id._accuracy_reset_override()
+        if LINE_TRIGGER_FIELDS.intersection(vals):
+            self.order_id._accuracy_schedule_check()
         return res
 
     def unlink(self):
         orders = self.order_id
         res = super().unlink()
-        orders.exists()._accuracy_reset_override()
+        orders = orders.exists()
+        orders._accuracy_reset_override()
+        orders._accuracy_schedule_check()
         return res

@@ -49,6 +49,20 @@ class SalesCoordinationAccuracyReport(models.Model):
         "first-time-right and data-entry accuracy).",
     )
     issue_count = fields.Integer(string="Issues", readonly=True)
+    fix_count = fields.Integer(
+        string="Fixes", readonly=True, help="Issues resolved since they were found."
+    )
+    override_count = fields.Integer(
+        string="Overrides",
+        readonly=True,
+        help="Issues a Coordination Manager overrode.",
+    )
+    override_rate = fields.Float(
+        string="Override Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Overrides per issue: a rule that is always overridden is a wrong rule.",
+    )
 
     def _query(self):
         return SQL(
@@ -68,7 +82,11 @@ class SalesCoordinationAccuracyReport(models.Model):
                    i.date_found AS date_found,
                    COALESCE(i.date_found <= so.accuracy_first_checked_date, false)
                        AS at_first_check,
-                   1 AS issue_count
+                   1 AS issue_count,
+                   (i.state = 'resolved')::int AS fix_count,
+                   (i.state = 'overridden')::int AS override_count,
+                   CASE WHEN i.state = 'overridden' THEN 100.0 ELSE 0.0 END
+                       AS override_rate
               FROM sale_accuracy_issue i
               JOIN sale_order so ON so.id = i.order_id
               JOIN res_partner partner ON partner.id = so.partner_id

@@ -26,3 +26,8 @@ from . import test_access_matrix
 from . import test_history_backfill
 from . import test_kpi_series
 from . import test_kpi_digest
+from . import test_accuracy_precommit
+from . import test_accuracy_fix
+from . import test_accuracy_override_request
+from . import test_accuracy_simulate
+from . import test_accuracy_ux_tour

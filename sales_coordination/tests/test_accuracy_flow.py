@@ -290,14 +290,18 @@ class TestAccuracyFlow(AccuracyCase):
         with self.assertRaises(UserError):
             Order.browse().action_check_accuracy()
         order = self._blocked_order()
+        self.env.cr.flush()  # the automatic check before the commit
+        before = (order.accuracy_state, order.accuracy_issue_ids.mapped("state"))
         manager_order = order.with_user(self.manager)
         with self.assertRaises(MissingError):
             (order | missing).with_user(self.manager).action_accuracy_override("x")
         for reason in ("", "   ", None, 42, ["why"], {"reason": "x"}):
             with self.assertRaises(UserError):
                 manager_order.action_accuracy_override(reason)
-        self.assertEqual(order.accuracy_state, "unchecked")
-        self.assertFalse(order.accuracy_issue_ids)
+        self.assertEqual(
+            (order.accuracy_state, order.accuracy_issue_ids.mapped("state")), before
+        )
+        self.assertEqual(before, ("blocked", ["open"]))
         with self.assertRaisesRegex(UserError, "Give a reason"):
             # over RPC the reason may be left out: a clear error, not TypeError
             manager_order.action_accuracy_override()
@@ -344,12 +348,15 @@ class TestAccuracyFlow(AccuracyCase):
             (blocked | confirmed).with_user(self.manager).action_accuracy_override(
                 "Dock pickup"
             )
-        self.assertEqual(blocked.accuracy_state, "unchecked")
+        # checked before the commit, but not overridden
+        self.assertEqual(blocked.accuracy_state, "blocked")
+        self.assertEqual(blocked.accuracy_issue_ids.mapped("state"), ["open"])
         with self.assertRaises(UserError):
             clean.with_user(self.manager).action_accuracy_override("Nothing to do")
 
     def test_accuracy_fields_cannot_be_written(self):
         order = self._blocked_order()
+        self.env.cr.flush()  # the automatic check before the commit
         for vals in (
             {"accuracy_state": "passed"},
             {"first_time_right": True},
@@ -357,7 +364,7 @@ class TestAccuracyFlow(AccuracyCase):
         ):
             with self.assertRaises(AccessError):
                 order.with_user(self.administrator).write(vals)
-        self.assertEqual(order.accuracy_state, "unchecked")
+        self.assertEqual(order.accuracy_state, "blocked")
 
     def test_settings_expose_the_mode(self):
         settings = self.env["res.config.settings"].create({})

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import format_amount
 
 from .common_accuracy import AccuracyCase
 
@@ -153,7 +154,10 @@ class TestAccuracyRules(AccuracyCase):
         wrapped.price_unit = 42.0  # the extra forgotten: -6.7 %
         self.assertEqual(self._check(order), {"price_deviation"})
         self.assertEqual(order.accuracy_open_issue_ids.line_id, by_dozen | wrapped)
-        self.assertIn("the sales price 504.0", by_dozen.accuracy_issue_message)
+        # amounts in the order's currency, with its symbol
+        amount = format_amount(self.env, 504.0, order.currency_id)
+        self.assertIn(f"the sales price {amount}", by_dozen.accuracy_issue_message)
+        self.assertIn("(limit 5%)", by_dozen.accuracy_issue_message)
 
     def test_discount_limit(self):
         order = self._clean_order()
@@ -185,8 +189,12 @@ class TestAccuracyRules(AccuracyCase):
         order.order_line.write({"product_uom_qty": 10, "product_packaging_id": False})
         self.assertEqual(self._check(order), {"packaging_multiple"})
         message = order.accuracy_open_issue_ids.message
-        self.assertIn("Case of 12", message)
-        self.assertIn("12.0", message)
+        # the quantity in the product's unit, the pack named once, no ".0"
+        self.assertEqual(
+            message,
+            f"{self.product.display_name}, 10 Units: the Case of 12 holds 12. "
+            "Order 12 (1 Case of 12).",
+        )
 
     def test_packaging_not_for_sales_is_ignored(self):
         self.env["product.packaging"].create(
@@ -220,7 +228,7 @@ class TestAccuracyRules(AccuracyCase):
         )
         other.action_confirm()
         self.assertEqual(self._check(order), {"stock_availability"})
-        self.assertIn("is 6.0", order.accuracy_open_issue_ids.message)
+        self.assertIn("is 6 Units.", order.accuracy_open_issue_ids.message)
         # A receipt planned before the delivery date covers it again.
         receipt = self.env["stock.move"].create(
             {
@@ -282,7 +290,8 @@ class TestAccuracyRules(AccuracyCase):
         self.assertEqual(confirmed.state, "sale")
         self.assertEqual(self._check(order), {"credit_limit"})
         message = order.accuracy_open_issue_ids.message
-        self.assertIn("1500", message)
+        limit = format_amount(self.env, 1500, self.company.currency_id)
+        self.assertIn(f"credit limit of {limit}", message)
         self.customer.with_company(self.company).credit_limit = 5000.0
         self.assertEqual(self._check(order), set())
 
@@ -312,7 +321,10 @@ class TestAccuracyRules(AccuracyCase):
         self.assertEqual(self._check(order), set())  # threshold 0 = off
         self._rule("minimum_order").threshold = 1000.0
         self.assertEqual(self._check(order), {"minimum_order"})
-        self.assertIn("1000", order.accuracy_open_issue_ids.message)
+        self.assertIn(
+            format_amount(self.env, 1000, order.currency_id),
+            order.accuracy_open_issue_ids.message,
+        )
 
     def test_unsellable_product(self):
         order = self._clean_order()

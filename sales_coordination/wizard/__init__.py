@@ -1,1 +1,2 @@
 from . import sale_accuracy_confirm_wizard
+from . import sale_accuracy_simulation

@@ -22,6 +22,7 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
         help="Set when the dialog comes from a blocked confirmation.",
     )
     can_override = fields.Boolean(compute="_compute_can_override")
+    override_requested = fields.Boolean(compute="_compute_override_requested")
     reason = fields.Text()
 
     # === COMPUTE METHODS ===
@@ -36,6 +37,14 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
     @api.depends_context("uid")
     def _compute_can_override(self):
         self.can_override = self.env.user.has_group("sales_coordination.group_manager")
+
+    @api.depends("order_ids")
+    def _compute_override_requested(self):
+        for wizard in self:
+            orders = wizard.order_ids._filtered_access("read")
+            wizard.override_requested = bool(
+                orders.filtered("accuracy_override_requested_by_id")
+            )
 
     # === CONSTRAINT METHODS ===
 
@@ -66,4 +75,16 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
             return self.order_ids.with_context(
                 accuracy_confirm_dialog=True
             ).action_confirm()
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_request_override(self):
+        """Ask a Coordination Manager for an override (who is stopped)."""
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
+        self.order_ids.action_accuracy_request_override(self.reason)
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_reject(self):
+        """Refuse the pending override requests (managers)."""
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
+        self.order_ids.action_accuracy_reject_override(self.reason)
         return {"type": "ir.actions.act_window_close"}

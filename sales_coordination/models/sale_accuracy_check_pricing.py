@@ -1,0 +1,250 @@
+# One file per check type (the architecture): the classes stay apart.
+# pylint: disable=consider-merging-classes-inherited
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.tools import format_amount
+
+from .sale_accuracy_data import format_number
+
+
+class SaleAccuracyRule(models.Model):
+    """Pricing checks: price against the pricelist, discount limit."""
+
+    _inherit = "sale.accuracy.rule"
+
+    check_type = fields.Selection(
+        selection_add=[
+            ("price_deviation", "Price deviates from the pricelist"),
+            ("discount_limit", "Discount above the limit"),
+        ],
+        ondelete={"price_deviation": "cascade", "discount_limit": "cascade"},
+    )
+
+    def _accuracy_check_price_deviation(self, data, order_ids, lines):
+        """Compare each line's unit price with the one Odoo would put on it.
+
+        That is the order's pricelist price, or without a pricelist (the
+        Pricelists setting off, Odoo's default) the product's sales price,
+        both with variant extras, unit of measure, currency conversion, the
+        order's date and the fiscal position's taxes, as
+        ``sale.order.line._compute_price_unit`` does. The pricelist rules are
+        fetched once per pricelist for all products (today's rules); lines of
+        the same product, quantity, unit, currency, day, attributes, company
+        and fiscal position share a price, which Odoo computes once
+        (``_expected_price``). No line is skipped: a price that cannot be
+        compared (an expected price of 0) is a finding that says so.
+        """
+        by_pricelist = defaultdict(list)
+        for line in lines:
+            by_pricelist[data.orders[line["order_id"]]["pricelist_id"] or False].append(
+                line
+            )
+        findings = []
+        now = fields.Datetime.now()
+        for pricelist_id, pl_lines in by_pricelist.items():
+            # line records that share their prefetching, for the few lines
+            # whose price is computed
+            records = {
+                record.id: record
+                for record in self.env["sale.order.line"]
+                .sudo()
+                .browse([line["id"] for line in pl_lines])
+            }
+            pricelist = self.env["product.pricelist"].sudo().browse(pricelist_id)
+            products = self.env["product.product"].browse(
+                {line["product_id"] for line in pl_lines}
+            )
+            items = pricelist._get_applicable_rules(products, now)
+            memo = {}
+            for line in pl_lines:
+                order = data.orders[line["order_id"]]
+                record = records[line["id"]]
+                if line["combo_item_id"]:
+                    # depends on its combo line: computed for itself
+                    expected = self._expected_price(record, items)
+                else:
+                    # The quantity matters only through the pricelist rule
+                    # it selects (tiers), or for a rule based on another
+                    # pricelist: lines of one product share a price otherwise.
+                    item = self._applicable_item(data, line, record, items)
+                    key = (
+                        line["product_id"],
+                        item.id,
+                        line["qty"] if item.base == "pricelist" else None,
+                        line["uom_id"],
+                        order["currency_id"],
+                        order["date_order"].date(),
+                        data.no_variant_values.get(line["id"], ()),
+                        order["company_id"],
+                        record.order_id.fiscal_position_id.id,
+                    )
+                    if key not in memo:
+                        memo[key] = self._expected_price(record, items)
+                    expected = memo[key]
+                finding = self._price_deviation_finding(
+                    data, line, expected, bool(pricelist_id)
+                )
+                if finding:
+                    findings.append(finding)
+        return findings
+
+    def _applicable_item(self, data, line, record, items):
+        """The pricelist rule of ``items`` that prices ``line`` (as
+        ``_pricelist_price`` selects it), or an empty recordset."""
+        qty = data.product_qty(dict(line, qty=line["qty"] or 1.0))
+        return next(
+            (rule for rule in items if rule._is_applicable_for(record.product_id, qty)),
+            self.env["product.pricelist.item"],
+        )
+
+    def _price_deviation_finding(self, data, line, expected, with_pricelist):
+        """The finding of one line whose price is ``expected``, or None."""
+        order = data.orders[line["order_id"]]
+        currency = data.currency(order["currency_id"])
+        price = line["price_unit"]
+        reference = (
+            self.env._("the pricelist price")
+            if with_pricelist
+            else self.env._("the sales price")
+        )
+        if currency.is_zero(expected):
+            if currency.is_zero(price):
+                return None
+            return (
+                order["id"],
+                line["id"],
+                self.env._(
+                    "%(product)s: unit price %(price)s, but %(reference)s is "
+                    "%(zero)s: "
+                    "the deviation cannot be measured. Check the price, or set "
+                    "the product's price.",
+                    product=data.product_name(line["product_id"]),
+                    price=data.format_amount(price, order["currency_id"]),
+                    reference=reference,
+                    zero=data.format_amount(0.0, order["currency_id"]),
+                ),
+            )
+        deviation = abs(price - expected) / abs(expected) * 100
+        if round(deviation - self.threshold, 2) <= 0:
+            return None
+        return (
+            order["id"],
+            line["id"],
+            self.env._(
+                "%(product)s: unit price %(price)s differs by %(deviation)s "
+                "from %(reference)s %(expected)s (limit %(limit)s). Update "
+                "the price or correct the pricelist.",
+                product=data.product_name(line["product_id"]),
+                price=data.format_amount(price, order["currency_id"]),
+                deviation=data.format_percent(deviation),
+                reference=reference,
+                expected=data.format_amount(expected, order["currency_id"]),
+                limit=data.format_percent(self.threshold),
+            ),
+        )
+
+    def _expected_price(self, line, items):
+        """Unit price Odoo puts on ``line`` (before discount): the display
+        price of ``sale.order.line._get_display_price`` from the pricelist
+        rules ``items`` (none without a pricelist: the sales price), with the
+        taxes of the fiscal position as in ``_compute_price_unit``."""
+        line = line.with_company(line.company_id)
+        if line.product_type == "combo":
+            return 0.0  # as Odoo: the combo's items carry the price
+        if line.combo_item_id:
+            price = line._get_combo_item_display_price()
+        else:
+            price = self._pricelist_price(line, items)
+        product = line.product_id
+        return product._get_tax_included_unit_price_from_price(
+            price,
+            product_taxes=product.taxes_id.filtered(
+                lambda tax: tax.company_id == line.env.company
+            ),
+            fiscal_position=line.order_id.fiscal_position_id,
+        )
+
+    def _pricelist_price(self, line, items):
+        product = line.product_id.with_context(**line._get_product_price_context())
+        quantity = line.product_uom_qty or 1.0
+        uom = line.product_uom or product.uom_id
+        qty_in_product_uom = quantity
+        if uom != product.uom_id:
+            qty_in_product_uom = uom._compute_quantity(
+                quantity, product.uom_id, raise_if_failure=False
+            )
+        item = next(
+            (
+                rule
+                for rule in items
+                if rule._is_applicable_for(product, qty_in_product_uom)
+            ),
+            self.env["product.pricelist.item"],
+        )
+        kwargs = {
+            "product": product,
+            "quantity": quantity,
+            "uom": uom,
+            "date": line.order_id.date_order,
+            "currency": line.currency_id,
+        }
+        price = item._compute_price(**kwargs)
+        if item._show_discount():
+            price = max(price, item._compute_price_before_discount(**kwargs))
+        return price
+
+    def _accuracy_check_discount_limit(self, data, order_ids, lines):
+        limit = self.threshold
+        return [
+            (
+                line["order_id"],
+                line["id"],
+                self.env._(
+                    "%(product)s: discount %(discount)s is above the limit of "
+                    "%(limit)s. Reduce the discount or ask a Coordination "
+                    "Manager.",
+                    product=data.product_name(line["product_id"]),
+                    discount=data.format_percent(line["discount"]),
+                    limit=data.format_percent(self.threshold),
+                ),
+            )
+            for line in lines
+            if round(line["discount"] - limit, 2) > 0
+        ]
+
+    def _accuracy_fix_price_deviation(self, issues):
+        """Reset the unit price to the one Odoo would set on the line."""
+        plans = {}
+        now = fields.Datetime.now()
+        for issue in issues.filtered("line_id"):
+            line = issue.line_id
+            items = line.order_id.pricelist_id._get_applicable_rules(
+                line.product_id, now
+            )
+            expected = self._expected_price(line, items)
+            if line.currency_id.is_zero(expected):
+                continue
+            plans[issue.id] = (
+                self.env._(
+                    "Reset the price to %(price)s",
+                    price=format_amount(self.env, expected, line.currency_id),
+                ),
+                line,
+                {"price_unit": expected},
+            )
+        return plans
+
+    def _accuracy_fix_discount_limit(self, issues):
+        """Lower the discount to the rule's maximum."""
+        return {
+            issue.id: (
+                self.env._(
+                    "Lower the discount to %(limit)s",
+                    limit=f"{format_number(self.threshold)}%",
+                ),
+                issue.line_id,
+                {"discount": self.threshold},
+            )
+            for issue in issues.filtered("line_id")
+        }

@@ -1,0 +1,1 @@
+from . import sale_accuracy_check_line_note

@@ -1,0 +1,197 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from odoo.addons.sales_coordination.models.sale_order import ACCURACY_PRECOMMIT_KEY
+
+from .common_accuracy import AccuracyCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccuracySimulate(AccuracyCase):
+    """``simulate`` tells what the rules would have flagged and blocked on
+    past orders, and writes nothing; each rule shows its 90-day figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.nowhere = cls.env["res.partner"].create({"name": "Depot Without Street"})
+        cls.clean = cls._clean_order(
+            lines=[{"product_id": cls.product.id, "product_uom_qty": 24}]
+        )
+        cls.no_ref = cls._clean_order(
+            client_order_ref=False,
+            lines=[{"product_id": cls.product.id, "product_uom_qty": 36}],
+        )
+        cls.blocked = cls._clean_order(
+            partner_shipping_id=cls.nowhere.id,
+            lines=[{"product_id": cls.product.id, "product_uom_qty": 48}],
+        )
+        cls.confirmed = cls._clean_order(
+            partner_shipping_id=cls.nowhere.id,
+            lines=[{"product_id": cls.product.id, "product_uom_qty": 60}],
+        )
+        cls.confirmed.action_confirm()  # observe mode: confirmed with its issue
+        cls.orders = cls.clean | cls.no_ref | cls.blocked | cls.confirmed
+        # created in January 2020: the only orders of that period
+        cls.env.flush_all()
+        cls.env.cr.execute(
+            SQL(
+                "UPDATE sale_order SET create_date = '2020-01-10 10:00:00' "
+                "WHERE id = ANY(%s)",
+                cls.orders.ids,
+            )
+        )
+        cls.orders.invalidate_recordset(["create_date"])
+
+    def _simulate(self, rule_ids=None, user=None):
+        return self.Rule.with_user(user or self.manager).simulate(
+            "2020-01-01", "2020-01-31", rule_ids
+        )
+
+    def test_counts_per_rule_code(self):
+        result = self._simulate()
+        self.assertEqual(
+            result["missing_client_ref"],
+            {"orders": 4, "flagged": 1, "blocking": 0, "order_ids": self.no_ref.ids},
+        )
+        self.assertEqual(
+            result["incomplete_delivery_address"],
+            {
+                "orders": 4,
+                "flagged": 2,
+                "blocking": 2,
+                "order_ids": (self.blocked | self.confirmed).ids,
+            },
+        )
+        self.assertEqual(result["discount_limit"]["flagged"], 0)
+        active_codes = set(self.Rule.search([]).mapped("code"))
+        self.assertEqual(set(result), active_codes)
+
+    def test_writes_nothing(self):
+        self.env.flush_all()
+        self.env.cr.flush()  # the automatic checks of the fixtures
+
+        def snapshot():
+            self.env.flush_all()
+            return self.env.execute_query(
+                SQL(
+                    "SELECT (SELECT count(*) FROM sale_accuracy_issue), "
+                    "(SELECT max(write_date) FROM sale_accuracy_issue), "
+                    "(SELECT count(*) FROM mail_message), "
+                    "(SELECT array_agg((state, accuracy_state, write_date) "
+                    "ORDER BY id) FROM sale_order WHERE id = ANY(%s))",
+                    self.orders.ids,
+                )
+            )
+
+        before = snapshot()
+        self._simulate()
+        self.assertEqual(snapshot(), before)
+        self.assertFalse(self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY))
+
+    def test_archived_rule_tried_out(self):
+        trial = self.Rule.create(
+            {
+                "name": "Big dry food orders",
+                "code": "sim_trial",
+                "check_type": "domain",
+                "domain": "[('order_line.product_uom_qty', '>=', 48)]",
+                "severity": "blocking",
+                "active": False,
+            }
+        )
+        self.assertNotIn("sim_trial", self._simulate())
+        result = self._simulate(rule_ids=trial.ids)
+        self.assertEqual(set(result), {"sim_trial"})
+        self.assertEqual(
+            result["sim_trial"],
+            {
+                "orders": 4,
+                "flagged": 2,
+                "blocking": 2,
+                "order_ids": (self.blocked | self.confirmed).ids,
+            },
+        )
+
+    def test_managers_only_and_bad_input(self):
+        for user in (self.salesperson, self.coordinator, self.administrator):
+            with self.assertRaises(AccessError):
+                self._simulate(user=user)
+        Rule = self.Rule.with_user(self.manager)
+        for args in (
+            ("2020-13-01", "2020-01-31"),
+            ("2020-02-01", "2020-01-01"),
+            ("yesterday", "today"),
+            (None, "2020-01-01"),
+        ):
+            with self.assertRaises(UserError):
+                Rule.simulate(*args)
+        for rule_ids in ("abc", [0], ["x"], 5):
+            with self.assertRaises(UserError):
+                Rule.simulate("2020-01-01", "2020-01-31", rule_ids)
+
+    def test_wizard_report_drills_into_the_orders(self):
+        wizard = (
+            self.env["sale.accuracy.simulation"]
+            .with_user(self.manager)
+            .create({"date_from": "2020-01-01", "date_to": "2020-01-31"})
+        )
+        wizard.action_simulate()
+        line = wizard.line_ids.filtered(
+            lambda r: r.rule_code == "incomplete_delivery_address"
+        )
+        self.assertEqual(
+            (line.order_count, line.flagged_count, line.blocking_count), (4, 2, 2)
+        )
+        self.assertEqual(line.flagged_rate, 50.0)
+        action = line.action_view_orders()
+        self.assertEqual(
+            self.env["sale.order"].search(action["domain"]),
+            self.blocked | self.confirmed,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestAccuracyRuleStats(AccuracyCase):
+    """Hits, fixes, overrides and the override rate of a rule over 90 days."""
+
+    def test_hits_fixes_overrides(self):
+        rule = self.Rule.create(
+            {
+                "name": "Orders for the Stats depot",
+                "code": "stats_rule",
+                "check_type": "domain",
+                "domain": "[('client_order_ref', '=like', 'STATS-%')]",
+                "severity": "blocking",
+            }
+        )
+        self.assertEqual(
+            (rule.stat_hit_count, rule.stat_fix_count, rule.stat_override_count),
+            (0, 0, 0),
+        )
+        fixed = self._clean_order(client_order_ref="STATS-1")
+        overridden = self._clean_order(
+            client_order_ref="STATS-2",
+            lines=[{"product_id": self.product.id, "product_uom_qty": 24}],
+        )
+        (fixed | overridden).action_check_accuracy()
+        fixed.client_order_ref = "PO-STATS-FIXED"
+        fixed.action_check_accuracy()
+        overridden.with_user(self.manager).action_accuracy_override("Known customer")
+        rule.invalidate_recordset()
+        self.assertEqual(
+            (
+                rule.stat_hit_count,
+                rule.stat_fix_count,
+                rule.stat_override_count,
+                rule.stat_override_rate,
+            ),
+            (2, 1, 1, 50.0),
+        )
+        report = self.env["sales.coordination.accuracy.report"].search(
+            [("rule_id", "=", rule.id)]
+        )
+        self.assertEqual(sum(report.mapped("fix_count")), 1)
+        self.assertEqual(sum(report.mapped("override_count")), 1)
+        self.assertEqual(sorted(report.mapped("override_rate")), [0.0, 100.0])
