@@ -4,6 +4,7 @@ from . import sales_coordination_rpc_check
 from . import sales_coordination_field_guard
 from . import sales_coordination_source_mixin
 from . import sales_coordination_shared_mixin
+from . import sales_coordination_rule_mixin
 from . import sale_order
 from . import sales_coordination_demo
 from . import account_move

@@ -8,7 +8,8 @@ from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
+
+from .sales_coordination_rule_mixin import RULE_NUMBER_RANGES
 
 _logger = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ DEFAULT_OWNER_FIELDS = {
 # The numbers a rule accepts: field name -> (minimum, maximum), both included.
 # The constraint, its error, the field help and docs/rpc.md all read these.
 FOLLOWUP_NUMBER_RANGES = {
-    "sequence": (-1_000_000, 1_000_000),
+    **RULE_NUMBER_RANGES,
     "delay_days": (0, 730),
     "deadline_days": (0, 365),
     "escalate_after_days": (0, 365),
@@ -88,32 +89,12 @@ TRIGGER_ACTIVITY_TYPES = {
 
 class SalesFollowupRule(models.Model):
     _name = "sales.followup.rule"
-    _inherit = ["sales.coordination.shared.mixin"]  # noqa: RUF012
+    _inherit = ["sales.coordination.rule.mixin"]  # noqa: RUF012
     _description = "Follow-up Rule"
-    _order = "sequence, id"
-    _check_company_auto = True
     _number_ranges = FOLLOWUP_NUMBER_RANGES
 
     # === FIELDS ===
 
-    name = fields.Char(required=True, translate=True)
-    active = fields.Boolean(default=True)
-    sequence = fields.Integer(
-        default=10, help="Order of the rules." + _range_help("sequence")
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        string="Company",
-        index=True,
-        default=lambda self: self._sc_default_company_id(),
-        help="Leave empty to apply the rule in every company.",
-    )
-    team_ids = fields.Many2many(
-        comodel_name="crm.team",
-        string="Sales Teams",
-        check_company=True,
-        help="Only follow up records of these teams. Leave empty for all teams.",
-    )
     trigger = fields.Selection(
         selection=[
             ("quote_no_reply", "Quotation sent, no reply"),
@@ -176,10 +157,6 @@ class SalesFollowupRule(models.Model):
         help="For the 'domain' trigger: the model whose records are followed up.",
     )
     model_name = fields.Char(related="model_id.model", string="Model Name")
-    domain = fields.Char(
-        default="[]",
-        help="For the 'domain' trigger: the records to follow up.",
-    )
     activity_count = fields.Integer(
         string="Open Follow-ups", compute="_compute_activity_count"
     )
@@ -242,17 +219,6 @@ class SalesFollowupRule(models.Model):
 
     # === CONSTRAINT AND ONCHANGE METHODS ===
 
-    @api.constrains(*FOLLOWUP_NUMBER_RANGES)
-    def _check_number_ranges(self):
-        self.env["sales.coordination.rpc.check"]._sc_check_record_numbers(
-            self, self._number_ranges
-        )
-
-    @api.constrains("trigger", "model_id", "domain")
-    def _check_domain(self):
-        for rule in self.filtered(lambda r: r.trigger == "domain"):
-            rule._get_domain()
-
     @api.constrains("trigger", "activity_type_id", "model_id")
     def _check_activity_type_model(self):
         for rule in self:
@@ -281,16 +247,10 @@ class SalesFollowupRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._refuse_engine_vals(vals_list)
-        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
-            self, vals_list, self._number_ranges
-        )
         return super().create(vals_list)
 
     def write(self, vals):
         self._refuse_engine_vals([vals])
-        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
-            self, [vals], self._number_ranges
-        )
         return super().write(vals)
 
     def _refuse_engine_vals(self, vals_list):
@@ -847,57 +807,40 @@ class SalesFollowupRule(models.Model):
             SQL("rec.id IN (%s)", query.subselect()),
         )
 
-    def _get_domain(self):
-        """The rule's domain, evaluated and checked against its model."""
+    # === BUSINESS METHODS: RULE MIXIN ===
+
+    @api.model
+    def _rule_domain_depends(self):
+        return ("trigger", "model_id", "domain")
+
+    def _rule_uses_domain(self):
         self.ensure_one()
-        if not self.model_id:
+        return self.trigger == "domain"
+
+    def _rule_domain_model(self):
+        """The model of a domain rule: one that holds activities. (Its
+        technical name is read as superuser: managers cannot read ir.model.)"""
+        self.ensure_one()
+        model_name = self.sudo().model_id.model
+        if not model_name:
             raise ValidationError(
                 self.env._("Rule %(rule)s needs a model to follow up.", rule=self.name)
             )
-        Model = self.env[self.model_id.model]
+        Model = self.env[model_name]
         if "activity_ids" not in Model._fields or not hasattr(
             Model, "message_subscribe"
         ):
             raise ValidationError(
-                self.env._(
-                    "Model %(model)s cannot hold activities.",
-                    model=self.model_id.model,
-                )
+                self.env._("Model %(model)s cannot hold activities.", model=model_name)
             )
-        try:
-            domain = safe_eval(
-                self.domain or "[]",
-                {
-                    "datetime": datetime,
-                    "timedelta": timedelta,
-                    "context_today": lambda: fields.Date.context_today(self),
-                    "uid": self.env.uid,
-                },
-            )
-            if not isinstance(domain, list | tuple):
-                raise TypeError("not a list")
-            # Only readable, searchable, non-secret fields (checked as the
-            # user writing the rule), before the sudo search below.
-            domain = self.env["sales.coordination.rpc.check"]._sc_check_domain(
-                domain, Model._name
-            )
-            Model.sudo()._search(domain)
-        except Exception as error:
-            raise ValidationError(
-                self.env._(
-                    "The domain of rule %(rule)s is not valid for %(model)s: %(error)s",
-                    rule=self.name,
-                    model=self.model_id.model,
-                    error=error,
-                )
-            ) from error
-        return domain
+        return model_name
 
     def _target_models(self):
         """Models the rule's activities are planned on."""
         self.ensure_one()
         if self.trigger == "domain":
-            return [self.model_id.model] if self.model_id else []
+            model_name = self.sudo().model_id.model
+            return [model_name] if model_name else []
         if self.trigger == "meeting_done":
             return ["sale.order", "crm.lead"]
         return [

@@ -341,7 +341,10 @@ class TestFollowupEngine(FollowupCase):
         return (
             self.env["ir.model.data"]
             .search(
-                [("module", "=", "sales_coordination"), ("model", "=", "mail.activity.type")]
+                [
+                    ("module", "=", "sales_coordination"),
+                    ("model", "=", "mail.activity.type"),
+                ]
             )
             .mapped("res_id")
         )
