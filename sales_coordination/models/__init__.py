@@ -22,3 +22,4 @@ from . import mail_activity
 from . import sales_support_request
 from . import calendar_event
 from . import crm_lead
+from . import stock_picking
