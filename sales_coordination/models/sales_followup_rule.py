@@ -1173,14 +1173,16 @@ class SalesFollowupRule(models.Model):
                     break
         return closed
 
-    def _close_resolved_batch(self, today, batch_size=None, res_ids=None):
+    def _close_resolved_batch(self, today, batch_size=None, res_ids=None, reason=None):
         """Close the next ``batch_size`` follow-ups of this rule whose reason
-        is gone (among the records ``res_ids`` when given).
+        is gone (among the records ``res_ids`` when given). With ``reason``
+        (a key of ``_close_reasons``), the open follow-ups of ``res_ids``
+        are closed for that reason, whatever the records' state.
 
         :return: the number of follow-ups closed
         """
         self.ensure_one()
-        query = self._resolved_query(today, res_ids)
+        query = self._resolved_query(today, res_ids, reason)
         if query is None:
             return 0
         self._disable_jit()
@@ -1201,7 +1203,7 @@ class SalesFollowupRule(models.Model):
         )
         return len(rows)
 
-    def _resolved_query(self, today, res_ids=None):
+    def _resolved_query(self, today, res_ids=None, reason=None):
         """``SELECT act.id, reason`` of the open follow-ups of this rule whose
         reason is gone, or None for a trigger that never closes (a meeting's
         follow-up is done by its assignee)."""
@@ -1211,8 +1213,11 @@ class SalesFollowupRule(models.Model):
             return None
         # The queries read the tables directly: write pending changes first.
         self.env.flush_all()
-        table, reason = method(today)
         model = self._target_models()[0]
+        if reason:
+            table, reason = self.env[model]._table, SQL("%s", reason)
+        else:
+            table, reason = method(today)
         return SQL(
             """SELECT act.id, closing.reason
                  FROM mail_activity act
@@ -1290,7 +1295,7 @@ class SalesFollowupRule(models.Model):
                           OR EXISTS (SELECT 1 FROM crm_stage stage
                                       WHERE stage.id = rec.stage_id AND stage.is_won)
                         THEN 'won'
-                        WHEN rec.date_last_stage_update > act.create_date
+                        WHEN rec.date_last_stage_update >= act.create_date
                         THEN 'stage_moved' END"""
             ),
         )
@@ -1306,12 +1311,18 @@ class SalesFollowupRule(models.Model):
         )
 
     @api.model
-    def _close_followups_of(self, records):
+    def _close_followups_of(self, records, reason=None):
         """Close at once the follow-ups of ``records`` whose reason is gone:
         called where the event passes through the addon's code (an order
-        confirmed or cancelled, a delivery validated, an invoice paid). What
-        cannot be closed here (a concurrent run holds the rows) is closed by
-        the next run; the caller's action never fails because of it."""
+        confirmed or cancelled, a delivery validated, an invoice paid, an
+        opportunity lost). What cannot be closed here (a concurrent run
+        holds the rows) is closed by the next run; the caller's action never
+        fails because of it.
+
+        :param str reason: a key of ``_close_reasons``: close every open
+            follow-up of ``records`` for this reason (before Odoo deletes the
+            activities of records being archived)
+        """
         if not records:
             return 0
         rules = (
@@ -1332,7 +1343,9 @@ class SalesFollowupRule(models.Model):
         for rule in rules:
             try:
                 with self.env.cr.savepoint():
-                    closed += rule._close_resolved_batch(today, res_ids=records.ids)
+                    closed += rule._close_resolved_batch(
+                        today, res_ids=records.ids, reason=reason
+                    )
             except Exception:  # the next run closes them
                 self.env.invalidate_all(flush=False)
                 _logger.warning(
@@ -1371,6 +1384,17 @@ class SalesFollowupRule(models.Model):
         subtype = self.env.ref("mail.mt_activities")
         author = self.env.ref("base.partner_root")
         QWeb = self.env["ir.qweb"]
+        # The reply-to of each record, computed for all of them at once
+        # (mail.message.create would compute it one record at a time).
+        reply_to = {}
+        for model in set(activities.mapped("res_model")):
+            res_ids = [a.res_id for a in activities if a.res_model == model]
+            reply_to[model] = (
+                self.env[model]
+                .sudo()
+                .browse(res_ids)
+                ._notify_get_reply_to(default=author.email_formatted)
+            )
         vals_list = []
         for activity in activities:
             vals_list.append(
@@ -1378,6 +1402,7 @@ class SalesFollowupRule(models.Model):
                     "model": activity.res_model,
                     "res_id": activity.res_id,
                     "record_name": activity.res_name,
+                    "reply_to": reply_to[activity.res_model][activity.res_id],
                     "body": QWeb._render(
                         "mail.message_activity_done",
                         {
