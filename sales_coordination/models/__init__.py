@@ -23,3 +23,4 @@ from . import sales_support_request
 from . import calendar_event
 from . import crm_lead
 from . import stock_picking
+from . import sales_coordination_my_day
