@@ -57,6 +57,13 @@ def parse_args():
         action="store_true",
         help="also trace the Python heap peak (slower)",
     )
+    parser.add_argument(
+        "--insert",
+        choices=("orm", "sql"),
+        default="orm",
+        help="how follow-ups are stored: mail.activity.create (default) or the "
+        "SQL fast path (system parameter sales_coordination.followup_insert)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench data")
     return parser.parse_args()
 
@@ -219,6 +226,9 @@ def main():
                 + args.database
             )
         cron_id = env.ref("sales_coordination.sales_followup_rule_cron").id
+        params = env["ir.config_parameter"]
+        insert_before = params.get_param("sales_coordination.followup_insert")
+        params.set_param("sales_coordination.followup_insert", args.insert)
         start = time.perf_counter()
         setup(env, args, today)
         cr.commit()
@@ -274,6 +284,12 @@ def main():
         f"closing pass         {wall3:.1f} s, {closed} follow-ups closed, "
         f"{still_open} still open; peak RSS {rss_mb():.0f} MB"
     )
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env["ir.config_parameter"].set_param(
+            "sales_coordination.followup_insert", insert_before or False
+        )
+    print(f"insert path          {args.insert}")
     if not args.keep:
         cleanup(registry, odoo)
     if second["created"]:

@@ -27,3 +27,4 @@ from . import test_history_backfill
 from . import test_rule_mixin
 from . import test_followup_close
 from . import test_my_day_tour
+from . import test_my_day
