@@ -1335,24 +1335,31 @@ class SalesFollowupRule(models.Model):
     def _close_reasons(self):
         """The feedback of a follow-up closed automatically, per reason key
         (the keys the ``_resolved_<trigger>`` queries return)."""
-        _ = self.env._
         return {
-            "confirmed": _("Closed automatically: the quotation was confirmed."),
-            "cancelled": _("Closed automatically: the quotation was cancelled."),
-            "expired": _("Closed automatically: the quotation expired."),
-            "delivered": _("Closed automatically: the delivery was done."),
-            "delivery_cancelled": _(
+            "confirmed": self.env._(
+                "Closed automatically: the quotation was confirmed."
+            ),
+            "cancelled": self.env._(
+                "Closed automatically: the quotation was cancelled."
+            ),
+            "expired": self.env._("Closed automatically: the quotation expired."),
+            "delivered": self.env._("Closed automatically: the delivery was done."),
+            "delivery_cancelled": self.env._(
                 "Closed automatically: the late delivery was cancelled."
             ),
-            "order_cancelled": _("Closed automatically: the order was cancelled."),
-            "paid": _("Closed automatically: the invoice was paid."),
-            "reversed": _(
+            "order_cancelled": self.env._(
+                "Closed automatically: the order was cancelled."
+            ),
+            "paid": self.env._("Closed automatically: the invoice was paid."),
+            "reversed": self.env._(
                 "Closed automatically: the invoice was reversed or cancelled."
             ),
-            "stage_moved": _("Closed automatically: the opportunity moved stage."),
-            "won": _("Closed automatically: the opportunity was won."),
-            "lost": _("Closed automatically: the opportunity was lost."),
-            "no_match": _(
+            "stage_moved": self.env._(
+                "Closed automatically: the opportunity moved stage."
+            ),
+            "won": self.env._("Closed automatically: the opportunity was won."),
+            "lost": self.env._("Closed automatically: the opportunity was lost."),
+            "no_match": self.env._(
                 "Closed automatically: the record no longer matches the rule."
             ),
         }
