@@ -1557,7 +1557,9 @@ class SalesFollowupRule(models.Model):
         closed = 0
         for rule in rules:
             try:
-                with self.env.cr.savepoint():
+                # flush=False: the caller's pending precommit work (e.g. the
+                # tracking message its feedback goes into) stays pending
+                with self.env.cr.savepoint(flush=False):
                     closed += rule._close_resolved_batch(
                         today, res_ids=records.ids, reason=reason
                     )
