@@ -5,7 +5,10 @@ Creates N sent quotations past their follow-up delay (plain SQL inserts, so
 the set-up stays fast), then runs the follow-up cron to completion the way
 Odoo's cron runner does (call the job again while it reports remaining
 work), and prints the wall time, the peak memory and the queries per batch.
-A second run must create 0 activities.
+A second run must create 0 activities. Then every bench quotation is
+cancelled (in SQL, behind the addon's back, as a bulk change would) and the
+cron runs again: its closing pass closes all N follow-ups as done, with a
+message each; the bench prints its wall time.
 
 Usage::
 
@@ -45,6 +48,13 @@ def parse_args():
         "--tracemalloc",
         action="store_true",
         help="also trace the Python heap peak (slower)",
+    )
+    parser.add_argument(
+        "--insert",
+        choices=("orm", "sql"),
+        default="orm",
+        help="how follow-ups are stored: mail.activity.create (default) or the "
+        "SQL fast path (system parameter sales_coordination.followup_insert)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the bench data")
     return parser.parse_args()
@@ -168,6 +178,11 @@ def cleanup(registry, odoo):
             [BENCH_PREFIX + "%"],
         )
         cr.execute(
+            "DELETE FROM mail_message WHERE model = 'sale.order' AND res_id IN "
+            "(SELECT id FROM sale_order WHERE name LIKE %s)",
+            [BENCH_PREFIX + "%"],
+        )
+        cr.execute(
             "DELETE FROM mail_activity WHERE followup_rule_id IN %s",
             [tuple(rule.ids) or (0,)],
         )
@@ -192,6 +207,9 @@ def main():
                 + args.database
             )
         cron_id = env.ref("sales_coordination.sales_followup_rule_cron").id
+        params = env["ir.config_parameter"]
+        insert_before = params.get_param("sales_coordination.followup_insert")
+        params.set_param("sales_coordination.followup_insert", args.insert)
         start = time.perf_counter()
         setup(env, args, today)
         cr.commit()
@@ -226,10 +244,39 @@ def main():
     if heap_peak is not None:
         print(f"python heap peak     {heap_peak:.1f} MB (tracemalloc)")
     print(f"second run           {wall2:.1f} s, {second['created']} activities")
+    with registry.cursor() as cr:
+        cr.execute(
+            "UPDATE sale_order SET state = 'cancel' WHERE name LIKE %s",
+            [BENCH_PREFIX + "%"],
+        )
+    start = time.perf_counter()
+    run_cron(registry, odoo, args, cron_id)
+    wall3 = time.perf_counter() - start
+    with registry.cursor() as cr:
+        cr.execute(
+            "SELECT count(*) FILTER (WHERE NOT act.active), "
+            "count(*) FILTER (WHERE act.active) FROM mail_activity act "
+            "JOIN sale_order so ON so.id = act.res_id AND act.res_model = 'sale.order' "
+            "WHERE so.name LIKE %s",
+            [BENCH_PREFIX + "%"],
+        )
+        closed, still_open = cr.fetchone()
+    print(
+        f"closing pass         {wall3:.1f} s, {closed} follow-ups closed, "
+        f"{still_open} still open; peak RSS {rss_mb():.0f} MB"
+    )
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env["ir.config_parameter"].set_param(
+            "sales_coordination.followup_insert", insert_before or False
+        )
+    print(f"insert path          {args.insert}")
     if not args.keep:
         cleanup(registry, odoo)
     if second["created"]:
         sys.exit("bench_followups: the second run created activities")
+    if still_open:
+        sys.exit("bench_followups: the closing pass left follow-ups open")
 
 
 if __name__ == "__main__":

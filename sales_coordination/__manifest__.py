@@ -34,6 +34,7 @@
         "data/ir_cron_data.xml",
         "views/mail_activity_views.xml",
         "views/sales_followup_rule_views.xml",
+        "views/sales_coordination_my_day_views.xml",
         "views/sales_support_request_views.xml",
         "views/calendar_event_views.xml",
         "views/crm_lead_views.xml",
@@ -59,6 +60,7 @@
     "assets": {
         "web.assets_backend": [
             "sales_coordination/static/src/kpi_dashboard/**/*",
+            "sales_coordination/static/src/my_day/**/*",
         ],
         "web.assets_tests": [
             "sales_coordination/static/tests/tours/**/*",

@@ -4,6 +4,7 @@ from . import sales_coordination_rpc_check
 from . import sales_coordination_field_guard
 from . import sales_coordination_source_mixin
 from . import sales_coordination_shared_mixin
+from . import sales_coordination_rule_mixin
 from . import sale_order
 from . import account_move
 from . import sales_coordination_kpi
@@ -30,3 +31,5 @@ from . import sales_support_request
 from . import calendar_event
 from . import crm_lead
 from . import digest_digest
+from . import stock_picking
+from . import sales_coordination_my_day

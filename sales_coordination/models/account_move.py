@@ -21,3 +21,11 @@ class AccountMove(models.Model):
         )
         if orders:
             orders.sudo().invoice_posted_date = fields.Datetime.now()
+
+    def _invoice_paid_hook(self):
+        res = super()._invoice_paid_hook()
+        # The payment follow-ups of paid invoices are closed at once.
+        self.env["sales.followup.rule"]._close_followups_of(
+            self.filtered(lambda move: move.move_type == "out_invoice")
+        )
+        return res

@@ -36,3 +36,23 @@ class CrmLead(models.Model):
 
     def action_create_support_request(self):
         return self.env["sales.support.request"]._action_create_for(self, "lead_id")
+
+    # === CRUD METHODS ===
+
+    def write(self, vals):
+        if "active" in vals and not vals["active"]:
+            self._close_followups_before_archive()
+        return super().write(vals)
+
+    def toggle_active(self):
+        self._close_followups_before_archive()
+        return super().toggle_active()
+
+    # === BUSINESS METHODS ===
+
+    def _close_followups_before_archive(self):
+        """Odoo deletes the open activities of archived records: the
+        follow-ups of opportunities being lost are closed first, and kept."""
+        self.env["sales.followup.rule"]._close_followups_of(
+            self.filtered("active"), reason="lost"
+        )

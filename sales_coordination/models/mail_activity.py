@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
 # Set by the follow-up rules only (see sales.coordination.field.guard).
@@ -40,6 +41,39 @@ class MailActivity(models.Model):
         related="followup_escalation_of_id.user_id",
         string="Original Assignee",
     )
+    followup_partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Customer",
+        compute="_compute_followup_partner_id",
+        search="_search_followup_partner_id",
+        help="The customer of the document (its partner's company), when the "
+        "document has a partner the user may read.",
+    )
+
+    # === COMPUTE METHODS ===
+
+    def _compute_followup_partner_id(self):
+        customers = self._followup_customer_records()
+        for activity in self:
+            activity.followup_partner_id = customers.get(activity.id, False)
+
+    def _search_followup_partner_id(self, operator, value):
+        """Activities whose document's customer matches: one subquery per
+        model that holds activities here and has a partner."""
+        groups = self.sudo()._read_group([], ["res_model"])
+        domains = []
+        for (model,) in groups:
+            if not model or model not in self.env:
+                continue
+            Model = self.env[model]
+            field = Model._fields.get("partner_id")
+            if not field or field.comodel_name != "res.partner":
+                continue
+            records = Model._search(
+                [("partner_id.commercial_partner_id", operator, value)]
+            )
+            domains.append([("res_model", "=", model), ("res_id", "in", records)])
+        return expression.OR(domains) if domains else expression.FALSE_DOMAIN
 
     # === CRUD METHODS ===
 
@@ -79,3 +113,39 @@ class MailActivity(models.Model):
             self, vals, PROTECTED_FIELDS
         )
         return super().write(vals)
+
+    # === BUSINESS METHODS ===
+
+    def _followup_customer_records(self):
+        """The customer (commercial partner) of each activity's document,
+        read set-wise per model with the user's rights: ``{activity id:
+        partner}``; documents without a readable partner are left out."""
+        result = {}
+        by_model = {}
+        for activity in self:
+            if activity.res_model and activity.res_id:
+                by_model.setdefault(activity.res_model, []).append(activity)
+        for model, activities in by_model.items():
+            if model not in self.env:
+                continue
+            Model = self.env[model]
+            field = Model._fields.get("partner_id")
+            if not field or field.comodel_name != "res.partner":
+                continue
+            if not Model.has_access("read"):
+                continue
+            records = Model.browse([a.res_id for a in activities])._filtered_access(
+                "read"
+            )
+            partners = {r.id: r.partner_id.commercial_partner_id for r in records}
+            for activity in activities:
+                if partners.get(activity.res_id):
+                    result[activity.id] = partners[activity.res_id]
+        return result
+
+    def _followup_customers(self):
+        """Like :meth:`_followup_customer_records`, with display names."""
+        return {
+            key: partner.display_name
+            for key, partner in self._followup_customer_records().items()
+        }

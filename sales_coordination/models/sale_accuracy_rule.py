@@ -2,10 +2,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.osv import expression
-from odoo.tools.safe_eval import safe_eval
 
 from .sale_accuracy_data import _AccuracyData
+from .sales_coordination_rule_mixin import RULE_NUMBER_RANGES
 
 # The rule statistics look back this many days.
 STATS_DAYS = 90
@@ -17,7 +16,7 @@ SIMULATE_MAX_IDS = 100
 # THRESHOLD_RANGES, with THRESHOLD_DEFAULT_RANGE for the other types (which
 # ignore it). The constraints, their errors, the field help and docs/rpc.md
 # all read these.
-ACCURACY_NUMBER_RANGES = {"sequence": (-1_000_000, 1_000_000)}
+ACCURACY_NUMBER_RANGES = dict(RULE_NUMBER_RANGES)
 THRESHOLD_RANGES = {
     "price_deviation": (0, 100),  # % off the pricelist price
     "discount_limit": (0, 100),  # % discount
@@ -46,23 +45,13 @@ class SaleAccuracyRule(models.Model):
     """
 
     _name = "sale.accuracy.rule"
-    _inherit = ["sales.coordination.shared.mixin"]  # noqa: RUF012
+    _inherit = ["sales.coordination.rule.mixin"]  # noqa: RUF012
     _description = "Order Accuracy Rule"
-    _order = "sequence, id"
-    _check_company_auto = True
     _number_ranges = ACCURACY_NUMBER_RANGES
 
-    name = fields.Char(required=True, translate=True)
     code = fields.Char(
         required=True,
         help="Stable key of the rule, unique per company.",
-    )
-    active = fields.Boolean(default=True)
-    sequence = fields.Integer(
-        default=10,
-        help="Order of the rules. From {} to {}.".format(
-            *ACCURACY_NUMBER_RANGES["sequence"]
-        ),
     )
     severity = fields.Selection(
         selection=[("warning", "Warning"), ("blocking", "Blocking")],
@@ -91,19 +80,6 @@ class SaleAccuracyRule(models.Model):
         help="Sale order domain: an order fails the rule when it matches.",
     )
     threshold = fields.Float(help=THRESHOLD_HELP)
-    team_ids = fields.Many2many(
-        comodel_name="crm.team",
-        string="Sales Teams",
-        check_company=True,
-        help="Leave empty to apply the rule to every team.",
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        string="Company",
-        index=True,
-        default=lambda self: self._sc_default_company_id(),
-        help="Leave empty to apply the rule in every company.",
-    )
     description = fields.Text(translate=True)
     setting_warning = fields.Text(
         compute="_compute_setting_warning",
@@ -207,14 +183,8 @@ class SaleAccuracyRule(models.Model):
                     )
                 )
 
-    @api.constrains(*ACCURACY_NUMBER_RANGES)
-    def _check_number_ranges(self):
-        self.env["sales.coordination.rpc.check"]._sc_check_record_numbers(
-            self, self._number_ranges
-        )
-
-    @api.constrains("check_type", "domain", "threshold")
-    def _check_domain_threshold(self):
+    @api.constrains("check_type", "threshold")
+    def _check_threshold(self):
         check = self.env["sales.coordination.rpc.check"]
         for rule in self:
             check._sc_check_number(
@@ -223,36 +193,11 @@ class SaleAccuracyRule(models.Model):
                 rule.threshold,
                 THRESHOLD_RANGES.get(rule.check_type, THRESHOLD_DEFAULT_RANGE),
             )
-            if rule.check_type != "domain":
-                continue
-            try:
-                domain = safe_eval(rule.domain or "[]")
-                domain = self.env["sales.coordination.rpc.check"]._sc_check_domain(
-                    domain, "sale.order"
-                )
-                expression.expression(domain, self.env["sale.order"])
-            except Exception as exc:
-                raise ValidationError(
-                    self.env._(
-                        "The domain of %(rule)s is not a valid sale order domain: "
-                        "%(error)s",
-                        rule=rule.name,
-                        error=exc,
-                    )
-                ) from exc
 
-    # === CRUD METHODS ===
+    # === BUSINESS METHODS: RULE MIXIN ===
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._validate_vals_numbers(vals_list)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._validate_vals_numbers([vals])
-        return super().write(vals)
-
-    def _validate_vals_numbers(self, vals_list):
+    @api.model
+    def _rule_vals_ranges(self):
         """Numbers the database could not store are refused before they reach
         it; the precise threshold range of the check type is the constraint's
         (the check type may change in the same write)."""
@@ -263,9 +208,18 @@ class SaleAccuracyRule(models.Model):
                 *(high for __, high in THRESHOLD_RANGES.values()),
             ),
         )
-        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
-            self, vals_list, dict(self._number_ranges, threshold=widest)
-        )
+        return dict(super()._rule_vals_ranges(), threshold=widest)
+
+    @api.model
+    def _rule_domain_depends(self):
+        return ("check_type", "domain")
+
+    def _rule_uses_domain(self):
+        self.ensure_one()
+        return self.check_type == "domain"
+
+    def _rule_domain_model(self):
+        return "sale.order"
 
     # === BUSINESS METHODS ===
 

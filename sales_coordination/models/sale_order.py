@@ -1254,3 +1254,16 @@ class SaleOrder(models.Model):
                 updated,
             )
         return updated
+
+    # === BUSINESS METHODS: FOLLOW-UPS ===
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        # The quotation follow-ups have no reason left: closed at once.
+        self.env["sales.followup.rule"]._close_followups_of(self)
+        return res
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        self.env["sales.followup.rule"]._close_followups_of(self)
+        return res

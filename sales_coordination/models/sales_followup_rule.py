@@ -3,16 +3,26 @@ import threading
 from datetime import datetime, time, timedelta
 
 from psycopg2 import OperationalError
+from psycopg2.errors import UniqueViolation
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
+
+from .sales_coordination_rule_mixin import RULE_NUMBER_RANGES
 
 _logger = logging.getLogger(__name__)
 
-# The columns _insert_followups writes itself.
+# The context of the nightly creation of follow-ups: Odoo's own bulk flags,
+# so that no assignment e-mail or notification is sent per activity.
+FOLLOWUP_CREATE_CONTEXT = {
+    "mail_activity_quick_update": True,
+    "mail_create_nosubscribe": True,
+    "tracking_disable": True,
+}
+
+# The columns _insert_followups_sql writes itself.
 FOLLOWUP_INSERTED_FIELDS = frozenset(
     {
         "id",
@@ -56,7 +66,7 @@ DEFAULT_OWNER_FIELDS = {
 # The numbers a rule accepts: field name -> (minimum, maximum), both included.
 # The constraint, its error, the field help and docs/rpc.md all read these.
 FOLLOWUP_NUMBER_RANGES = {
-    "sequence": (-1_000_000, 1_000_000),
+    **RULE_NUMBER_RANGES,
     "delay_days": (0, 730),
     "deadline_days": (0, 365),
     "escalate_after_days": (0, 365),
@@ -67,6 +77,9 @@ ENGINE_FIELDS = frozenset(
 )
 # cron_after_id of a rule whose candidates are all done in the current pass.
 PASS_DONE = -1
+# The index that keeps one open follow-up per (rule, record): a run that
+# conflicts with it lost the race to a concurrent run.
+OPEN_FOLLOWUP_INDEX = "mail_activity_followup_rule_open_uniq"
 # First key of the rules' advisory locks (the second is the rule id).
 LOCK_NAMESPACE = 0x5C_F011
 
@@ -79,6 +92,7 @@ def _range_help(fname):
 # The activity type each built-in trigger plans by default.
 TRIGGER_ACTIVITY_TYPES = {
     "quote_no_reply": "sales_coordination.mail_activity_type_quote_followup",
+    "quote_expiring": "sales_coordination.mail_activity_type_quote_expiring",
     "order_late": "sales_coordination.mail_activity_type_delivery_update",
     "invoice_overdue": "sales_coordination.mail_activity_type_payment_followup",
     "lead_idle": "sales_coordination.mail_activity_type_lead_followup",
@@ -88,35 +102,16 @@ TRIGGER_ACTIVITY_TYPES = {
 
 class SalesFollowupRule(models.Model):
     _name = "sales.followup.rule"
-    _inherit = ["sales.coordination.shared.mixin"]  # noqa: RUF012
+    _inherit = ["sales.coordination.rule.mixin"]  # noqa: RUF012
     _description = "Follow-up Rule"
-    _order = "sequence, id"
-    _check_company_auto = True
     _number_ranges = FOLLOWUP_NUMBER_RANGES
 
     # === FIELDS ===
 
-    name = fields.Char(required=True, translate=True)
-    active = fields.Boolean(default=True)
-    sequence = fields.Integer(
-        default=10, help="Order of the rules." + _range_help("sequence")
-    )
-    company_id = fields.Many2one(
-        comodel_name="res.company",
-        string="Company",
-        index=True,
-        default=lambda self: self._sc_default_company_id(),
-        help="Leave empty to apply the rule in every company.",
-    )
-    team_ids = fields.Many2many(
-        comodel_name="crm.team",
-        string="Sales Teams",
-        check_company=True,
-        help="Only follow up records of these teams. Leave empty for all teams.",
-    )
     trigger = fields.Selection(
         selection=[
             ("quote_no_reply", "Quotation sent, no reply"),
+            ("quote_expiring", "Quotation about to expire"),
             ("order_late", "Order delivery late"),
             ("invoice_overdue", "Invoice overdue"),
             ("lead_idle", "Opportunity idle"),
@@ -131,7 +126,8 @@ class SalesFollowupRule(models.Model):
         default=3,
         help="Days after the triggering date (quotation sent, delivery "
         "scheduled, invoice due, last stage change, meeting held) before a "
-        "follow-up is planned." + _range_help("delay_days"),
+        "follow-up is planned; for a quotation about to expire, the days "
+        "before its expiration date." + _range_help("delay_days"),
     )
     activity_type_id = fields.Many2one(
         comodel_name="mail.activity.type",
@@ -176,10 +172,6 @@ class SalesFollowupRule(models.Model):
         help="For the 'domain' trigger: the model whose records are followed up.",
     )
     model_name = fields.Char(related="model_id.model", string="Model Name")
-    domain = fields.Char(
-        default="[]",
-        help="For the 'domain' trigger: the records to follow up.",
-    )
     activity_count = fields.Integer(
         string="Open Follow-ups", compute="_compute_activity_count"
     )
@@ -242,17 +234,6 @@ class SalesFollowupRule(models.Model):
 
     # === CONSTRAINT AND ONCHANGE METHODS ===
 
-    @api.constrains(*FOLLOWUP_NUMBER_RANGES)
-    def _check_number_ranges(self):
-        self.env["sales.coordination.rpc.check"]._sc_check_record_numbers(
-            self, self._number_ranges
-        )
-
-    @api.constrains("trigger", "model_id", "domain")
-    def _check_domain(self):
-        for rule in self.filtered(lambda r: r.trigger == "domain"):
-            rule._get_domain()
-
     @api.constrains("trigger", "activity_type_id", "model_id")
     def _check_activity_type_model(self):
         for rule in self:
@@ -281,16 +262,10 @@ class SalesFollowupRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._refuse_engine_vals(vals_list)
-        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
-            self, vals_list, self._number_ranges
-        )
         return super().create(vals_list)
 
     def write(self, vals):
         self._refuse_engine_vals([vals])
-        self.env["sales.coordination.rpc.check"]._sc_check_vals_numbers(
-            self, [vals], self._number_ranges
-        )
         return super().write(vals)
 
     def _refuse_engine_vals(self, vals_list):
@@ -374,8 +349,11 @@ class SalesFollowupRule(models.Model):
         else:
             rules = self.search([])
         today = fields.Date.context_today(self)
+        since = self.env.cr.now()
+        rules._close_resolved_followups(today, batch_size=1000)
         created, __, __ = rules._run_batches(today, batch_size=1000)
         rules._escalate_overdue(today)
+        rules._notify_assignees(since)
         return created
 
     # === BUSINESS METHODS: CRON ===
@@ -398,6 +376,11 @@ class SalesFollowupRule(models.Model):
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         today = fields.Date.context_today(self)
         rules = self.search([])
+        # Follow-ups whose reason is gone are closed before anything is planned
+        # (also those of archived rules).
+        self.with_context(active_test=False).search([])._close_resolved_followups(
+            today, batch_size=batch_size, commit=auto_commit
+        )
         created, done, remaining = rules._run_batches(
             today,
             batch_size=batch_size,
@@ -407,6 +390,8 @@ class SalesFollowupRule(models.Model):
         if not remaining:
             rules._escalate_overdue(today, batch_size=batch_size, commit=auto_commit)
             rules._set_cron_progress(0, False)
+            # One summary per assignee for the whole day's pass.
+            rules._notify_assignees(datetime.combine(today, time.min))
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
@@ -512,6 +497,10 @@ class SalesFollowupRule(models.Model):
             if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
                 raise
             self.env.invalidate_all(flush=False)
+        except UniqueViolation as error:
+            if error.diag.constraint_name == OPEN_FOLLOWUP_INDEX:
+                raise
+            self.env.invalidate_all(flush=False)
         except Exception:  # noqa: BLE001 - retried record by record below
             self.env.invalidate_all(flush=False)
         planned = 0
@@ -522,6 +511,11 @@ class SalesFollowupRule(models.Model):
                     planned += self._plan_followups(record, today)
             except OperationalError as error:
                 if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                    raise
+                self.env.invalidate_all(flush=False)
+                failed[record] = error
+            except UniqueViolation as error:
+                if error.diag.constraint_name == OPEN_FOLLOWUP_INDEX:
                     raise
                 self.env.invalidate_all(flush=False)
                 failed[record] = error
@@ -579,6 +573,16 @@ class SalesFollowupRule(models.Model):
                 "Follow-up rule %s: a concurrent run came first (%s): skipped",
                 self.id,
                 error.pgcode,
+            )
+            return "busy", None
+        except UniqueViolation as error:
+            self.env.invalidate_all(flush=False)
+            if error.diag.constraint_name != OPEN_FOLLOWUP_INDEX:
+                return self._record_failure(error)
+            _logger.info(
+                "Follow-up rule %s: a concurrent run planned the same "
+                "follow-ups first: skipped",
+                self.id,
             )
             return "busy", None
         except Exception as error:  # noqa: BLE001 - recorded on the rule
@@ -748,6 +752,18 @@ class SalesFollowupRule(models.Model):
             ),
         )
 
+    def _find_candidates_quote_expiring(self, today):
+        return (
+            "sale.order",
+            "sale_order",
+            SQL(
+                "rec.state = 'sent' AND rec.validity_date >= %s "
+                "AND rec.validity_date <= %s",
+                today,
+                today + timedelta(days=self.delay_days),
+            ),
+        )
+
     def _find_candidates_order_late(self, today):
         limit = self._day_after(today)
         return (
@@ -847,62 +863,46 @@ class SalesFollowupRule(models.Model):
             SQL("rec.id IN (%s)", query.subselect()),
         )
 
-    def _get_domain(self):
-        """The rule's domain, evaluated and checked against its model."""
+    # === BUSINESS METHODS: RULE MIXIN ===
+
+    @api.model
+    def _rule_domain_depends(self):
+        return ("trigger", "model_id", "domain")
+
+    def _rule_uses_domain(self):
         self.ensure_one()
-        if not self.model_id:
+        return self.trigger == "domain"
+
+    def _rule_domain_model(self):
+        """The model of a domain rule: one that holds activities. (Its
+        technical name is read as superuser: managers cannot read ir.model.)"""
+        self.ensure_one()
+        model_name = self.sudo().model_id.model
+        if not model_name:
             raise ValidationError(
                 self.env._("Rule %(rule)s needs a model to follow up.", rule=self.name)
             )
-        Model = self.env[self.model_id.model]
+        Model = self.env[model_name]
         if "activity_ids" not in Model._fields or not hasattr(
             Model, "message_subscribe"
         ):
             raise ValidationError(
-                self.env._(
-                    "Model %(model)s cannot hold activities.",
-                    model=self.model_id.model,
-                )
+                self.env._("Model %(model)s cannot hold activities.", model=model_name)
             )
-        try:
-            domain = safe_eval(
-                self.domain or "[]",
-                {
-                    "datetime": datetime,
-                    "timedelta": timedelta,
-                    "context_today": lambda: fields.Date.context_today(self),
-                    "uid": self.env.uid,
-                },
-            )
-            if not isinstance(domain, list | tuple):
-                raise TypeError("not a list")
-            # Only readable, searchable, non-secret fields (checked as the
-            # user writing the rule), before the sudo search below.
-            domain = self.env["sales.coordination.rpc.check"]._sc_check_domain(
-                domain, Model._name
-            )
-            Model.sudo()._search(domain)
-        except Exception as error:
-            raise ValidationError(
-                self.env._(
-                    "The domain of rule %(rule)s is not valid for %(model)s: %(error)s",
-                    rule=self.name,
-                    model=self.model_id.model,
-                    error=error,
-                )
-            ) from error
-        return domain
+        return model_name
 
     def _target_models(self):
         """Models the rule's activities are planned on."""
         self.ensure_one()
         if self.trigger == "domain":
-            return [self.model_id.model] if self.model_id else []
+            model_name = self.sudo().model_id.model
+            return [model_name] if model_name else []
         if self.trigger == "meeting_done":
             return ["sale.order", "crm.lead"]
         return [
             {
                 "quote_no_reply": "sale.order",
+                "quote_expiring": "sale.order",
                 "order_late": "sale.order",
                 "invoice_overdue": "account.move",
                 "lead_idle": "crm.lead",
@@ -983,12 +983,81 @@ class SalesFollowupRule(models.Model):
                     target._name,
                     target.id,
                 )
-        return self._insert_followups(rows, today + timedelta(days=self.deadline_days))
+        activities = self._insert_followups(
+            rows, today + timedelta(days=self.deadline_days)
+        )
+        return len(activities)
 
     def _insert_followups(self, rows, deadline):
-        """Insert the activities of a batch in one statement, as
-        ``mail.activity.create`` would store them, and subscribe their
-        assignees to the records with the default subtypes.
+        """Create the follow-up activities of a batch, through
+        ``mail.activity.create`` in one call: every addon's defaults,
+        constraints and overrides on activities apply, and the assignees
+        follow their records as Odoo does it.
+
+        The one place where follow-ups are stored: override it to store them
+        another way. The creation is kept cheap for a nightly batch: no
+        assignment e-mail or per-record notification
+        (``mail_activity_quick_update``); the assignees get one summary per
+        run (:meth:`_notify_assignees`). The ORM costs a few milliseconds
+        per activity; where the nightly volume needs it, an administrator
+        switches to the SQL fast path (:meth:`_insert_followups_sql`, see
+        :meth:`_followup_insert_mode`): both paths are measured by
+        ``bench/bench_followups.py --insert orm|sql``.
+
+        :param rows: list of (record, user)
+        :return: the activities created
+        """
+        self.ensure_one()
+        if not rows:
+            return self.env["mail.activity"]
+        if self._followup_insert_mode() == "sql":
+            return self._insert_followups_sql(rows, deadline)
+        activity_type = self.activity_type_id
+        summary = activity_type.summary or self.name
+        model_ids = {
+            model: self.env["ir.model"]._get_id(model)
+            for model in {record._name for record, __ in rows}
+        }
+        vals_list = [
+            {
+                "res_model_id": model_ids[record._name],
+                "res_id": record.id,
+                "activity_type_id": activity_type.id,
+                "summary": summary,
+                "date_deadline": deadline,
+                "user_id": user.id,
+                "automated": True,
+                "followup_rule_id": self.id,
+            }
+            for record, user in rows
+        ]
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(**FOLLOWUP_CREATE_CONTEXT)
+            .create(vals_list)
+        )
+
+    @api.model
+    def _followup_insert_mode(self):
+        """How follow-ups are stored: ``orm`` (the default, through
+        ``mail.activity.create``) or ``sql`` (the measured fast path, set by
+        an administrator in the system parameter
+        ``sales_coordination.followup_insert``)."""
+        mode = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("sales_coordination.followup_insert", "orm")
+        )
+        return "sql" if mode == "sql" else "orm"
+
+    def _insert_followups_sql(self, rows, deadline):
+        """The fast path of :meth:`_insert_followups` (system parameter
+        ``sales_coordination.followup_insert`` = ``sql``): insert the
+        activities of a batch in one statement, as ``mail.activity.create``
+        would store them (other addons' defaults included, but not their
+        overrides of ``create``), and subscribe their assignees to the
+        records with the default subtypes.
 
         The ORM's create costs ~1 ms per activity (defaults, followers, one
         notification each): too slow for 100,000 candidates in a nightly run.
@@ -997,11 +1066,11 @@ class SalesFollowupRule(models.Model):
         their follow-ups in the activity menu, and get a bus notification.
 
         :param rows: list of (record, user)
-        :return: the number of activities created
+        :return: the activities created
         """
         self.ensure_one()
         if not rows:
-            return 0
+            return self.env["mail.activity"]
         cr = self.env.cr
         self.env.flush_all()
         activity_type = self.activity_type_id
@@ -1049,7 +1118,7 @@ class SalesFollowupRule(models.Model):
                 ON CONFLICT (followup_rule_id, res_model, res_id)
                    WHERE followup_rule_id IS NOT NULL AND active
                    DO NOTHING
-                RETURNING res_model, res_id, user_id
+                RETURNING res_model, res_id, user_id, id
                 """,
                 type=activity_type.id,
                 summary=summary,
@@ -1078,7 +1147,7 @@ class SalesFollowupRule(models.Model):
                 users._bus_send("mail.activity/updated", {"activity_created": True})
         # The rows were written behind the ORM's back.
         self.env.invalidate_all(flush=False)
-        return len(created)
+        return self.env["mail.activity"].browse(row[3] for row in created)
 
     def _followup_extra_defaults(self):
         """Column values of the defaults of the stored ``mail.activity``
@@ -1146,6 +1215,41 @@ class SalesFollowupRule(models.Model):
                     [pair[1] for pair in pairs],
                 )
             )
+
+    def _notify_assignees(self, since):
+        """One summary per assignee of the follow-ups the rules of ``self``
+        created since ``since`` (the run's start): a notification in their
+        browser ("3 new follow-ups planned for you"), never an e-mail, and
+        their activity counter refreshed. One query."""
+        if not self:
+            return
+        groups = (
+            self.env["mail.activity"]
+            .sudo()
+            ._read_group(
+                [
+                    ("followup_rule_id", "in", self.ids),
+                    ("followup_escalation_of_id", "=", False),
+                    ("create_date", ">=", since),
+                ],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        for user, count in groups:
+            if not user:
+                continue
+            user._bus_send(
+                "simple_notification",
+                {
+                    "type": "info",
+                    "title": self.env._("Follow-ups"),
+                    "message": self.env._(
+                        "%(count)s new follow-ups planned for you.", count=count
+                    ),
+                },
+            )
+            user._bus_send("mail.activity/updated", {"activity_created": True})
 
     def _create_activities(self, vals_list):
         """Create activities through the ORM, as superuser (escalations:
@@ -1224,6 +1328,425 @@ class SalesFollowupRule(models.Model):
             )
         yield self.fallback_user_id
         yield team.user_id
+
+    # === BUSINESS METHODS: CLOSING ===
+
+    @api.model
+    def _close_reasons(self):
+        """The feedback of a follow-up closed automatically, per reason key
+        (the keys the ``_resolved_<trigger>`` queries return)."""
+        return {
+            "confirmed": self.env._(
+                "Closed automatically: the quotation was confirmed."
+            ),
+            "cancelled": self.env._(
+                "Closed automatically: the quotation was cancelled."
+            ),
+            "expired": self.env._("Closed automatically: the quotation expired."),
+            "delivered": self.env._("Closed automatically: the delivery was done."),
+            "delivery_cancelled": self.env._(
+                "Closed automatically: the late delivery was cancelled."
+            ),
+            "order_cancelled": self.env._(
+                "Closed automatically: the order was cancelled."
+            ),
+            "paid": self.env._("Closed automatically: the invoice was paid."),
+            "reversed": self.env._(
+                "Closed automatically: the invoice was reversed or cancelled."
+            ),
+            "stage_moved": self.env._(
+                "Closed automatically: the opportunity moved stage."
+            ),
+            "won": self.env._("Closed automatically: the opportunity was won."),
+            "lost": self.env._("Closed automatically: the opportunity was lost."),
+            "no_match": self.env._(
+                "Closed automatically: the record no longer matches the rule."
+            ),
+        }
+
+    def _close_resolved_followups(self, today, batch_size=None, commit=False):
+        """Close, as done, the open follow-ups of the rules in ``self`` whose
+        reason is gone (see ``_resolved_query``), set-wise, rule by rule and
+        batch by batch, each batch guarded like the planning
+        (:meth:`_run_guarded`). Follow-ups closed by hand are never reopened:
+        only open ones are read. Running it again closes nothing more.
+
+        :return: the number of follow-ups closed
+        """
+        closed = 0
+        for rule in self:
+            while True:
+                status, count = rule._run_guarded(
+                    rule._close_resolved_batch, today, batch_size
+                )
+                if status != "done" or not count:
+                    break
+                closed += count
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                if not batch_size or count < batch_size:
+                    break
+        return closed
+
+    def _close_resolved_batch(self, today, batch_size=None, res_ids=None, reason=None):
+        """Close the next ``batch_size`` follow-ups of this rule whose reason
+        is gone (among the records ``res_ids`` when given). With ``reason``
+        (a key of ``_close_reasons``), the open follow-ups of ``res_ids``
+        are closed for that reason, whatever the records' state.
+
+        :return: the number of follow-ups closed
+        """
+        self.ensure_one()
+        query = self._resolved_query(today, res_ids, reason)
+        if query is None:
+            return 0
+        self._disable_jit()
+        self.env.cr.execute(
+            SQL(
+                "%s ORDER BY act.id %s",
+                query,
+                SQL("LIMIT %s", batch_size) if batch_size else SQL(),
+            )
+        )
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0
+        reasons = self._close_reasons()
+        self._mark_followups_done(
+            self.env["mail.activity"].sudo().browse(row[0] for row in rows),
+            {row[0]: reasons[row[1]] for row in rows},
+        )
+        return len(rows)
+
+    def _resolved_query(self, today, res_ids=None, reason=None):
+        """``SELECT act.id, reason`` of the open follow-ups of this rule whose
+        reason is gone, or None for a trigger that never closes (a meeting's
+        follow-up is done by its assignee)."""
+        self.ensure_one()
+        method = getattr(self, f"_resolved_{self.trigger}", None)
+        if method is None:
+            return None
+        # The queries read the tables directly: write pending changes first.
+        self.env.flush_all()
+        model = self._target_models()[0]
+        if reason:
+            table, reason = self.env[model]._table, SQL("%s", reason)
+        else:
+            table, reason = method(today)
+        return SQL(
+            """SELECT act.id, closing.reason
+                 FROM mail_activity act
+                 JOIN %(table)s rec ON rec.id = act.res_id
+                 CROSS JOIN LATERAL (SELECT %(reason)s AS reason) closing
+                WHERE act.followup_rule_id = %(rule)s
+                  AND act.res_model = %(model)s AND act.active
+                  AND act.followup_escalation_of_id IS NULL
+                  AND closing.reason IS NOT NULL %(records)s""",
+            table=SQL.identifier(table),
+            reason=reason,
+            rule=self.id,
+            model=model,
+            records=SQL("AND act.res_id IN %s", tuple(res_ids)) if res_ids else SQL(),
+        )
+
+    # --- why a follow-up is no longer needed, one per trigger ---
+    # Each returns (table, SQL expression on "rec" and "act": a key of
+    # _close_reasons, or NULL while the reason holds).
+
+    def _resolved_quote_no_reply(self, today):
+        return (
+            "sale_order",
+            SQL(
+                """CASE WHEN rec.state = 'sale' THEN 'confirmed'
+                        WHEN rec.state = 'cancel' THEN 'cancelled'
+                        WHEN rec.validity_date < %s THEN 'expired' END""",
+                today,
+            ),
+        )
+
+    def _resolved_quote_expiring(self, today):
+        return self._resolved_quote_no_reply(today)
+
+    def _resolved_order_late(self, today):
+        return (
+            "sale_order",
+            SQL(
+                """CASE WHEN rec.state = 'cancel' THEN 'order_cancelled'
+                        WHEN NOT EXISTS (
+                            SELECT 1 FROM stock_picking pick
+                              JOIN stock_picking_type ptype
+                                ON ptype.id = pick.picking_type_id
+                             WHERE pick.sale_id = rec.id
+                               AND ptype.code = 'outgoing'
+                               AND pick.state NOT IN ('done', 'cancel'))
+                        THEN CASE WHEN EXISTS (
+                            SELECT 1 FROM stock_picking pick
+                              JOIN stock_picking_type ptype
+                                ON ptype.id = pick.picking_type_id
+                             WHERE pick.sale_id = rec.id
+                               AND ptype.code = 'outgoing'
+                               AND pick.state = 'done')
+                             THEN 'delivered' ELSE 'delivery_cancelled' END
+                   END"""
+            ),
+        )
+
+    def _resolved_invoice_overdue(self, today):
+        return (
+            "account_move",
+            SQL(
+                """CASE WHEN rec.payment_state IN ('paid', 'in_payment') THEN 'paid'
+                        WHEN rec.payment_state = 'reversed' OR rec.state = 'cancel'
+                        THEN 'reversed' END"""
+            ),
+        )
+
+    def _resolved_lead_idle(self, today):
+        return (
+            "crm_lead",
+            SQL(
+                """CASE WHEN NOT rec.active THEN 'lost'
+                        WHEN COALESCE(rec.probability, 0) >= 100
+                          OR EXISTS (SELECT 1 FROM crm_stage stage
+                                      WHERE stage.id = rec.stage_id AND stage.is_won)
+                        THEN 'won'
+                        WHEN rec.date_last_stage_update >= act.create_date
+                        THEN 'stage_moved' END"""
+            ),
+        )
+
+    def _resolved_domain(self, today):
+        Model = (
+            self.env[self._rule_domain_model()].sudo().with_context(active_test=True)
+        )
+        query = Model._search(self._get_domain())
+        return (
+            Model._table,
+            SQL("CASE WHEN rec.id NOT IN (%s) THEN 'no_match' END", query.subselect()),
+        )
+
+    @api.model
+    def _close_followups_of(self, records, reason=None):
+        """Close at once the follow-ups of ``records`` whose reason is gone:
+        called where the event passes through the addon's code (an order
+        confirmed or cancelled, a delivery validated, an invoice paid, an
+        opportunity lost). What cannot be closed here (a concurrent run
+        holds the rows) is closed by the next run; the caller's action never
+        fails because of it.
+
+        :param str reason: a key of ``_close_reasons``: close every open
+            follow-up of ``records`` for this reason (before Odoo deletes the
+            activities of records being archived)
+        """
+        if not records:
+            return 0
+        rules = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    "|",
+                    ("trigger", "in", self._triggers_of_model(records._name)),
+                    "&",
+                    ("trigger", "=", "domain"),
+                    ("model_id.model", "=", records._name),
+                ]
+            )
+        )
+        today = fields.Date.context_today(self)
+        closed = 0
+        for rule in rules:
+            try:
+                # flush=False: the caller's pending precommit work (e.g. the
+                # tracking message its feedback goes into) stays pending
+                with self.env.cr.savepoint(flush=False):
+                    closed += rule._close_resolved_batch(
+                        today, res_ids=records.ids, reason=reason
+                    )
+            except Exception:  # the next run closes them
+                self.env.invalidate_all(flush=False)
+                _logger.warning(
+                    "Follow-up rule %s: follow-ups of %s not closed now",
+                    rule.id,
+                    records,
+                    exc_info=True,
+                )
+        return closed
+
+    @api.model
+    def _triggers_of_model(self, model):
+        """The built-in triggers that plan follow-ups on ``model``."""
+        return [
+            trigger
+            for trigger, __ in self._fields["trigger"].selection
+            if trigger not in ("domain", "meeting_done")
+            and self.new({"trigger": trigger})._target_models() == [model]
+        ]
+
+    def _mark_followups_done(self, activities, feedback):
+        """Mark ``activities`` done the Odoo way, with ``feedback`` (a dict
+        activity id: text): a message on each record, as
+        ``mail.activity.action_feedback`` posts it (the template
+        ``mail.message_activity_done``, subtype Activities, from OdooBot),
+        then the activities of types that keep done activities archived
+        (``date_done`` set), the others deleted.
+
+        The one place where follow-ups are closed automatically, in batches.
+        The ORM's ``mail.message.create`` costs several milliseconds per
+        message (the body is sanitized each time): too slow for a closing
+        pass over 100,000 follow-ups. The messages are inserted in one
+        statement (:meth:`_insert_done_messages`, measured by
+        ``bench/bench_followups.py``), each distinct body rendered once by
+        Odoo's own template; the activities are archived through the ORM.
+        Override it to close them another way.
+        """
+        if not activities:
+            return
+        activities = activities.sudo()
+        subtype = self.env.ref("mail.mt_activities")
+        author = self.env.ref("base.partner_root")
+        QWeb = self.env["ir.qweb"]
+        # The reply-to of each record, computed for all of them at once
+        # (mail.message.create would compute it one record at a time).
+        reply_to = {}
+        for model in set(activities.mapped("res_model")):
+            res_ids = [a.res_id for a in activities if a.res_model == model]
+            reply_to[model] = (
+                self.env[model]
+                .sudo()
+                .browse(res_ids)
+                ._notify_get_reply_to(default=author.email_formatted)
+            )
+        # The message depends on the type, summary, note, assignee and
+        # feedback only: rendered once per distinct combination.
+        bodies = {}
+        vals_list = []
+        for activity in activities:
+            key = (
+                activity.activity_type_id.id,
+                activity.summary,
+                activity.note,
+                activity.user_id.id,
+                feedback.get(activity.id),
+            )
+            if key not in bodies:
+                bodies[key] = QWeb._render(
+                    "mail.message_activity_done",
+                    {
+                        "activity": activity,
+                        "feedback": feedback.get(activity.id),
+                        "display_assignee": True,
+                    },
+                    minimal_qcontext=True,
+                    raise_if_not_found=False,
+                )
+            vals_list.append(
+                {
+                    "model": activity.res_model,
+                    "res_id": activity.res_id,
+                    "record_name": activity.res_name,
+                    "reply_to": reply_to[activity.res_model][activity.res_id],
+                    "body": bodies[key],
+                    "message_type": "notification",
+                    "subtype_id": subtype.id,
+                    "mail_activity_type_id": activity.activity_type_id.id,
+                    "author_id": author.id,
+                }
+            )
+        self._insert_done_messages(vals_list)
+        kept = activities.filtered("activity_type_id.keep_done")
+        kept.with_context(mail_activity_quick_update=True).action_archive()
+        (activities - kept).unlink()
+
+    @api.model
+    def _insert_done_messages(self, vals_list):
+        """Insert the "done" messages of ``vals_list`` (``mail.message``
+        create values) in one statement, as ``mail.message.create`` stores
+        them (a Message-Id each, other addons' column defaults included)."""
+        if not vals_list:
+            return
+        Message = self.env["mail.message"]
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        author = self.env["res.partner"].browse(vals_list[0]["author_id"])
+        common = {
+            "message_type": "notification",
+            "subtype_id": vals_list[0]["subtype_id"],
+            "author_id": author.id,
+            "email_from": author.email_formatted or "",
+            "date": now,
+            "create_uid": self.env.uid,
+            "create_date": now,
+            "write_uid": self.env.uid,
+            "write_date": now,
+        }
+        per_row = (
+            "model",
+            "res_id",
+            "record_name",
+            "reply_to",
+            "body",
+            "mail_activity_type_id",
+            "message_id",
+        )
+        written = set(common) | set(per_row) | {"id"}
+        fnames = [
+            fname
+            for fname, field in Message._fields.items()
+            if field.store and field.column_type and fname not in written
+        ]
+        defaults = Message.default_get(fnames)
+        extra = {
+            fname: Message._fields[fname].convert_to_column_insert(
+                value, Message, defaults
+            )
+            for fname, value in defaults.items()
+            if fname in fnames
+        }
+        common.update(extra)
+        body_field = Message._fields["body"]
+        bodies = {}
+        columns = {fname: [] for fname in per_row}
+        for vals in vals_list:
+            body = vals["body"]
+            if body not in bodies:
+                # sanitized once per distinct body, as create() would
+                bodies[body] = body_field.convert_to_column(body, Message)
+            vals = dict(
+                vals,
+                body=bodies[body],
+                message_id=tools.mail.generate_tracking_message_id(
+                    f"{vals['res_id']}-{vals['model']}"
+                ),
+            )
+            for fname in per_row:
+                columns[fname].append(vals[fname])
+        types = {
+            "model": "varchar",
+            "res_id": "int",
+            "record_name": "varchar",
+            "reply_to": "varchar",
+            "body": "jsonb" if body_field.translate else "text",
+            "mail_activity_type_id": "int",
+            "message_id": "varchar",
+        }
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mail_message (%(common_columns)s, %(row_columns)s)
+                   SELECT %(common_values)s, data.*
+                     FROM unnest(%(arrays)s) AS data(%(row_columns)s)""",
+                common_columns=SQL(", ").join(SQL.identifier(f) for f in common),
+                row_columns=SQL(", ").join(SQL.identifier(f) for f in per_row),
+                common_values=SQL(", ").join(SQL("%s", v) for v in common.values()),
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", columns[f], SQL(types[f])) for f in per_row
+                ),
+            )
+        )
+        # The messages were written behind the ORM's back.
+        Message.invalidate_model()
+        for model in {vals["model"] for vals in vals_list}:
+            self.env[model].invalidate_model(["message_ids"])
 
     # === BUSINESS METHODS: ESCALATION ===
 

@@ -31,3 +31,7 @@ from . import test_accuracy_fix
 from . import test_accuracy_override_request
 from . import test_accuracy_simulate
 from . import test_accuracy_ux_tour
+from . import test_rule_mixin
+from . import test_followup_close
+from . import test_my_day_tour
+from . import test_my_day

@@ -234,7 +234,18 @@ class TestFollowupResilience(FollowupCase):
         order = self._sent_quote()
         other = self._other_connection()
         # other addons' required columns get their defaults, as in the engine
-        extra = self.env["sales.followup.rule"]._followup_extra_defaults()
+        Activity = self.env["mail.activity"]
+        extra = {
+            fname: Activity._fields[fname].convert_to_column_insert(value, Activity, {})
+            for fname, value in Activity.default_get(
+                [
+                    fname
+                    for fname, field in Activity._fields.items()
+                    if field.store and field.required and field.column_type
+                ]
+            ).items()
+            if fname not in ("res_model_id", "res_model", "user_id", "date_deadline")
+        }
         columns = SQL(", ").join(SQL.identifier(fname) for fname in extra)
         values = SQL(", ").join(SQL("%s", value) for value in extra.values())
         other.execute(

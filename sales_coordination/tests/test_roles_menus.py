@@ -11,6 +11,7 @@ WORKSPACES = {
 # The entries each workspace must offer, by menu xml id.
 ENTRIES = {
     "coordinator": [
+        "sales_coordination.menu_coordinator_my_day",
         "sales_coordination.menu_coordinator_followups",
         "sales_coordination.menu_coordinator_support_requests",
         "sales_coordination.menu_coordinator_orders_in_progress",

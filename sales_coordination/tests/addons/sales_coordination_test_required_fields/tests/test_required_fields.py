@@ -45,6 +45,28 @@ class TestRequiredFieldsOfOtherAddons(FollowupCase):
         )
         self.assertEqual(self.env.cr.fetchone()[0], 2)
 
+    def test_followups_of_both_insert_paths_get_the_default(self):
+        """The ORM path (default) and the SQL fast path store the same
+        follow-ups: other addons' defaults, followers, nothing twice."""
+        params = self.env["ir.config_parameter"]
+        for mode in ("orm", "sql"):
+            with self.subTest(mode=mode):
+                params.set_param("sales_coordination.followup_insert", mode)
+                orders = self._sent_quote() | self._sent_quote()
+                self.assertEqual(self._run(SENT_AT + timedelta(days=3)), 2)
+                activities = self._followups(orders)
+                self.assertEqual(set(activities.mapped("sc_test_channel")), {"phone"})
+                self.assertEqual(
+                    set(activities.mapped("res_name")), set(orders.mapped("name"))
+                )
+                for order in orders:
+                    self.assertIn(
+                        self.coordinator.partner_id, order.message_partner_ids
+                    )
+                self.assertEqual(self._run(SENT_AT + timedelta(days=4)), 0)
+                self._followups(orders).unlink()
+                orders.with_context(disable_cancel_warning=True).action_cancel()
+
     def test_demo_was_loaded_with_the_fields(self):
         # Installed together with sales_coordination (as the test command
         # does), this module loads first: the addon's demo story created its

@@ -1,0 +1,254 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+# Days ahead in which an outgoing delivery that is not ready is "at risk".
+AT_RISK_DAYS = 2
+# Records listed per section (the count covers them all).
+MY_DAY_LIMIT_MAX = 100
+
+
+class SalesCoordinationMyDay(models.AbstractModel):
+    """*My Day*: the coordinator's day on one screen, read with the user's
+    own rights (record rules apply: nobody sees more than elsewhere)."""
+
+    _name = "sales.coordination.my.day"
+    _description = "Sales Coordination: My Day"
+
+    # === BUSINESS METHODS: PUBLIC ===
+
+    @api.model
+    def get_my_day(self, limit=10):
+        """The sections of *My Day* for the current user, each with its
+        total count, the domain and model that list them all, and its first
+        ``limit`` records:
+
+        - ``followups``: my open follow-ups due today or overdue;
+        - ``requests``: support requests assigned to me, new or urgent;
+        - ``meetings``: today's and tomorrow's meetings I attend, with their
+          customer and order;
+        - ``orders``: my customers' confirmed orders whose delivery is late,
+          or at risk (due within two days and not ready).
+
+        Public (RPC) entry point for Sales Coordinators:
+        ``execute_kw(db, uid, key, "sales.coordination.my.day",
+        "get_my_day", [], {"limit": 10})``. A fixed number of queries,
+        whatever the number of activities.
+
+        :param int limit: records per section, 0 to 100
+        :return: ``{section: {"count", "model", "domain", "records"}}``;
+            each record a dict with ``id``, ``model``, ``name``,
+            ``customer``, ``date`` and ``detail`` (plus ``state``)
+        :raise AccessError: when the user is not a Sales Coordinator
+        :raise UserError: when ``limit`` is not a whole number in range
+        """
+        if not self.env.user.has_group("sales_coordination.group_coordinator"):
+            raise AccessError(
+                self.env._("Only Sales Coordinators have a My Day screen.")
+            )
+        if (
+            isinstance(limit, bool)
+            or not isinstance(limit, int)
+            or not 0 <= limit <= MY_DAY_LIMIT_MAX
+        ):
+            raise UserError(
+                self.env._(
+                    "The number of records per section must be a whole number "
+                    "from 0 to %(max)s.",
+                    max=MY_DAY_LIMIT_MAX,
+                )
+            )
+        today = fields.Date.context_today(self)
+        return {
+            "followups": self._my_day_followups(today, limit),
+            "requests": self._my_day_requests(limit),
+            "meetings": self._my_day_meetings(today, limit),
+            "orders": self._my_day_orders(limit),
+        }
+
+    # === BUSINESS METHODS: SECTIONS ===
+
+    def _my_day_section(self, model, domain, limit, order, to_dict):
+        Model = self.env[model]
+        records = Model.search(domain, limit=limit, order=order) if limit else Model
+        return {
+            "count": Model.search_count(domain),
+            "model": model,
+            "domain": domain,
+            "records": [to_dict(record) for record in records],
+        }
+
+    def _my_day_followups(self, today, limit):
+        domain = [
+            ("user_id", "=", self.env.uid),
+            ("date_deadline", "<=", fields.Date.to_string(today)),
+            "|",
+            ("followup_rule_id", "!=", False),
+            ("activity_type_id", "in", self._my_day_followup_types().ids),
+        ]
+        activities = (
+            self.env["mail.activity"].search(
+                domain, limit=limit, order="date_deadline, id"
+            )
+            if limit
+            else self.env["mail.activity"]
+        )
+        customers = activities._followup_customers()
+        return {
+            "count": self.env["mail.activity"].search_count(domain),
+            "model": "mail.activity",
+            "domain": domain,
+            "records": [
+                {
+                    "id": activity.res_id,
+                    "model": activity.res_model,
+                    "activity_id": activity.id,
+                    "name": activity.res_name,
+                    "customer": customers.get(activity.id, ""),
+                    "date": fields.Date.to_string(activity.date_deadline),
+                    "detail": activity.summary or activity.activity_type_id.name,
+                    "state": "overdue" if activity.date_deadline < today else "today",
+                }
+                for activity in activities
+            ],
+        }
+
+    def _my_day_followup_types(self):
+        return self.env["mail.activity.type"].browse(
+            self.env["ir.model.data"]
+            .sudo()
+            .search(
+                [
+                    ("module", "=", "sales_coordination"),
+                    ("model", "=", "mail.activity.type"),
+                ]
+            )
+            .mapped("res_id")
+        )
+
+    def _my_day_requests(self, limit):
+        domain = [
+            ("assigned_to_id", "=", self.env.uid),
+            "|",
+            ("state", "=", "new"),
+            "&",
+            ("priority", "=", "2"),
+            ("state", "not in", ("done", "cancelled")),
+        ]
+        return self._my_day_section(
+            "sales.support.request",
+            domain,
+            limit,
+            "priority desc, id",
+            lambda request: {
+                "id": request.id,
+                "model": request._name,
+                "name": request.name,
+                "customer": request.partner_id.display_name or "",
+                "date": fields.Date.to_string(request.deadline) or "",
+                "detail": dict(
+                    request._fields["state"]._description_selection(self.env)
+                ).get(request.state, ""),
+                "state": "urgent" if request.priority == "2" else request.state,
+            },
+        )
+
+    def _my_day_meetings(self, today, limit):
+        tz_today = datetime.combine(today, time.min)
+        # The user's day, in UTC: the meetings of their today and tomorrow.
+        start = fields.Datetime.context_timestamp(self, tz_today)
+        offset = start.utcoffset() or timedelta()
+        start_utc = tz_today - offset
+        domain = [
+            ("partner_ids", "in", self.env.user.partner_id.ids),
+            ("start", "<", fields.Datetime.to_string(start_utc + timedelta(days=2))),
+            ("stop", ">=", fields.Datetime.to_string(start_utc)),
+        ]
+        return self._my_day_section(
+            "calendar.event",
+            domain,
+            limit,
+            "start, id",
+            lambda event: {
+                "id": event.id,
+                "model": event._name,
+                "name": event.name,
+                "customer": (
+                    event.sale_order_id.partner_id or event.opportunity_id.partner_id
+                ).display_name
+                or "",
+                "date": fields.Datetime.to_string(event.start),
+                "detail": event.sale_order_id.name or event.opportunity_id.name or "",
+                "state": "today"
+                if event.start < start_utc + timedelta(days=1)
+                else "tomorrow",
+            },
+        )
+
+    def _my_day_orders(self, limit):
+        now = fields.Datetime.now().replace(microsecond=0)
+        domain = [
+            ("coordinator_id", "=", self.env.uid),
+            ("state", "=", "sale"),
+            (
+                "picking_ids",
+                "any",
+                [
+                    ("picking_type_code", "=", "outgoing"),
+                    ("state", "not in", ("done", "cancel")),
+                    "|",
+                    ("scheduled_date", "<", fields.Datetime.to_string(now)),
+                    "&",
+                    (
+                        "scheduled_date",
+                        "<",
+                        fields.Datetime.to_string(now + timedelta(days=AT_RISK_DAYS)),
+                    ),
+                    ("state", "!=", "assigned"),
+                ],
+            ),
+        ]
+        orders = (
+            self.env["sale.order"].search(
+                domain, limit=limit, order="commitment_date, id"
+            )
+            if limit
+            else self.env["sale.order"]
+        )
+        late = set()
+        if orders:
+            late = set(
+                self.env["stock.picking"]
+                .search(
+                    [
+                        ("sale_id", "in", orders.ids),
+                        ("picking_type_code", "=", "outgoing"),
+                        ("state", "not in", ("done", "cancel")),
+                        ("scheduled_date", "<", now),
+                    ]
+                )
+                .sale_id.ids
+            )
+        return {
+            "count": self.env["sale.order"].search_count(domain),
+            "model": "sale.order",
+            "domain": domain,
+            "records": [
+                {
+                    "id": order.id,
+                    "model": order._name,
+                    "name": order.name,
+                    "customer": order.partner_id.display_name or "",
+                    "date": fields.Datetime.to_string(
+                        order.commitment_date or order.expected_date
+                    )
+                    or "",
+                    "detail": self.env._("Late")
+                    if order.id in late
+                    else self.env._("At risk"),
+                    "state": "late" if order.id in late else "at_risk",
+                }
+                for order in orders
+            ],
+        }
