@@ -135,8 +135,9 @@ class TestPlainInstall(SalesCoordinationCase):
         self.assertEqual(self._check(order), {"price_deviation"})
         issue = order.accuracy_open_issue_ids
         self.assertEqual(issue.line_id, line)
-        self.assertIn("70.0", issue.message)
-        self.assertIn("the sales price 100.0", issue.message)
+        # amounts in the order's currency, as a person writes them
+        self.assertIn("70.00 differs by 30% from the sales price", issue.message)
+        self.assertIn("100.00", issue.message)
         self.assertEqual(order.accuracy_state, "blocked")
         line.price_unit = 104.0  # within 5 %
         self.assertEqual(self._check(order), set())
