@@ -14,7 +14,8 @@ run on the same PostgreSQL:
 
 (a) one threaded server (``--workers 0``);
 (b) one server with ``--workers 4``;
-(c) two such servers on the same database, plus ``--db_replica_host/port``.
+(c) two such servers on the same database, plus ``--db_replica_host/port``;
+(c') the same two servers without the replica, to tell the two apart.
 
 No setup runs cron workers while it is measured (``--max-cron-threads 0``):
 the crons of the freshly copied database, all due at once, would otherwise
@@ -46,10 +47,16 @@ from contextlib import ExitStack
 
 import benchlib
 
+# Warm-up calls per user and client, all at once, before each measurement.
+WARM_UP_ROUNDS = 3
+
 SETUPS = [
     ("(a) 1 threaded server", "threaded", 1, False),
     ("(b) 1 server, 4 workers", "prefork", 1, False),
     ("(c) 2 servers x 4 workers + replica", "prefork", 2, True),
+    # Not a setup of its own: (c) without the replica, to tell apart what the
+    # second server costs and what the replica does.
+    ("(c') 2 servers x 4 workers, no replica", "prefork", 2, False),
 ]
 
 
@@ -159,6 +166,28 @@ def create_quotations(odoo, count):
     return ids
 
 
+def warm_up(users, clients, order_ids, rounds=WARM_UP_ROUNDS):
+    """Warm every server process up before measuring: all users and clients
+    call at once, ``rounds`` times, so that each prefork worker (which has
+    its own caches) has served both kinds of request, not only the first one
+    a connection happened to reach."""
+
+    def call(target):
+        for _i in range(rounds):
+            target()
+
+    targets = [user.kpis for user in users]
+    targets += [
+        (lambda c=c: c.env["sale.order"].action_check_accuracy(order_ids))
+        for c in clients
+    ]
+    threads = [threading.Thread(target=call, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def run_load(args, urls, batches):
     """Run the bounded load against ``urls``; return the measured figures."""
     db = args.database
@@ -171,10 +200,7 @@ def run_load(args, urls, batches):
         benchlib.connect(urls[i % len(urls)], db, "admin", args.admin_password)
         for i in range(args.batch_clients)
     ]
-    for user in users:  # warm-up: one call each (caches, plans)
-        user.kpis()
-    for client in clients:
-        client.env["sale.order"].action_check_accuracy(batches[0][0][:10])
+    warm_up(users, clients, batches[0][0][:10])
     kpi_times, batch_times, errors = [], [], []
     ends = {"dashboard": [], "batch": []}
     lock = threading.Lock()

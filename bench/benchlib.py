@@ -11,7 +11,6 @@ package, ``ODOO_ADDONS_PATH``, and this checkout).
 import contextlib
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -93,45 +92,29 @@ def open_registry(bench, args, log_level="warn"):
 
 # === SERVERS OVER HTTP ===
 
-# The server modes of the tests (tests/conftest.py) and of docs/deploy.md.
-SERVER_MODES = {
-    "threaded": ["--workers=0", "--max-cron-threads=0"],
-    "prefork": ["--workers=4", "--max-cron-threads=2"],
-}
-
 
 @contextlib.contextmanager
 def odoo_server(db, mode, port, db_port=None, replica=None, log_name=None, extra=()):
-    """Start ``odoo`` on 127.0.0.1:``port`` for ``db`` (see harness.odoo_cmd);
-    yield its URL once it answers; stop it afterwards."""
-    import bootstrap
+    """Start ``odoo`` on 127.0.0.1:``port`` for ``db``, as the tests do
+    (``harness.serve``: ``mode`` is ``threaded`` or ``prefork``); yield its
+    URL once it answers; stop it afterwards. Exits with the log's name when
+    the server does not come up."""
     import harness
 
-    args = ["--http-interface", "127.0.0.1", "--http-port", str(port)]
-    args += [*SERVER_MODES[mode], "--log-level=warn", *extra]
-    if mode == "prefork":
-        args += ["--gevent-port", str(harness.free_port())]
-    if db_port:
-        args += ["--db_port", str(db_port)]
-    if replica:
-        args += ["--db_replica_host", replica[0], "--db_replica_port", str(replica[1])]
-    LOG_DIR.mkdir(exist_ok=True)
-    url = f"http://127.0.0.1:{port}"
-    with open(LOG_DIR / (log_name or f"bench-{mode}-{port}.log"), "w") as log:
-        proc = subprocess.Popen(
-            harness.odoo_server_cmd(db, *args), stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            if not harness.wait_http(url, proc, timeout=180):
-                raise bootstrap.BootstrapError(f"Odoo did not answer on {url}")
+    log = LOG_DIR / (log_name or f"bench-{mode}-{port}.log")
+    try:
+        with harness.serve(
+            db,
+            log,
+            mode=mode,
+            port=port,
+            db_port=db_port,
+            replica=replica,
+            extra=extra,
+        ) as url:
             yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    except harness.HarnessError as error:
+        sys.exit(f"bench: {error}")
 
 
 def connect(url, db, login, password, timeout=600):

@@ -28,7 +28,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 import xmlrpc.client
 from dataclasses import dataclass
@@ -134,24 +133,6 @@ def addon_installed(db):
     return bool(row) and row[0] == "installed"
 
 
-def wait_http(url, proc, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            req = urllib.request.Request(
-                url + "/web/webclient/version_info",
-                data=b"{}",
-                headers={"Content-Type": "application/json"},
-            )
-            with urllib.request.urlopen(req, timeout=5):
-                return True
-        except OSError:
-            time.sleep(0.5)
-    return False
-
-
 @dataclass
 class OdooServer:
     url: str
@@ -163,14 +144,7 @@ class OdooServer:
     mode: str = "threaded"
 
 
-# How the servers run. Threaded: every request gets its own thread and
-# cursor, so the concurrency tests really overlap transactions; no cron
-# thread, so nothing runs behind the tests' back. Prefork: the production
-# setting of docs/deploy.md, 4 HTTP worker processes and 2 cron workers.
-SERVER_MODES = {
-    "threaded": ["--workers=0", "--max-cron-threads=0"],
-    "prefork": ["--workers=4", "--max-cron-threads=2"],
-}
+SERVER_MODES = harness.SERVER_MODES
 
 
 def session_mode():
@@ -182,15 +156,6 @@ def session_mode():
             pytrace=False,
         )
     return mode
-
-
-def stop_process(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @contextlib.contextmanager
@@ -212,39 +177,19 @@ def running_server(
     :param env: extra environment variables of the server process
     """
     port = harness.free_port()
-    url = f"http://127.0.0.1:{port}"
-    args = [
-        "--http-interface",
-        "127.0.0.1",
-        "--http-port",
-        str(port),
-        *SERVER_MODES[mode],
-        "--log-level=warn",
-    ]
-    if mode == "prefork":
-        # Each server its own websocket (gevent) port: two may run at once.
-        args += ["--gevent-port", str(harness.free_port())]
-    if db_port:
-        args += ["--db_port", str(db_port)]  # the last --db_port wins
-    if replica:
-        args += ["--db_replica_host", replica[0], "--db_replica_port", str(replica[1])]
-    LOG_DIR.mkdir(exist_ok=True)
-    with open(LOG_DIR / log_name, "w") as log:
-        server = subprocess.Popen(
-            harness.odoo_server_cmd(db, *args),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
-        )
-        try:
-            if not wait_http(url, server, timeout=180):
-                pytest.fail(
-                    f"Odoo did not answer on {url}; see .logs/{log_name}",
-                    pytrace=False,
-                )
+    try:
+        with harness.serve(
+            db,
+            LOG_DIR / log_name,
+            mode=mode,
+            port=port,
+            db_port=db_port,
+            replica=replica,
+            env=env,
+        ) as url:
             yield OdooServer(url=url, host="127.0.0.1", port=port, db=db, mode=mode)
-        finally:
-            stop_process(server)
+    except harness.HarnessError as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def install_addon(db, log_name="e2e-install.log"):

@@ -29,6 +29,7 @@ from conftest import (
     pg_connect,
     require,
     running_server,
+    session_mode,
 )
 
 APPS = "sale_management,sale_crm,sale_stock"
@@ -221,7 +222,9 @@ def history_server():
                 check=True,
             )
         assert addon_installed(db)
-        with running_server(db, log_name="e2e-history-server.log") as server:
+        with running_server(
+            db, mode=session_mode(), log_name="e2e-history-server.log"
+        ) as server:
 
             def rpc(service, method, *args):
                 request = urllib.request.Request(

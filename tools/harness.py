@@ -18,6 +18,7 @@ Environment variables (all optional):
 """
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -238,6 +239,83 @@ def odoo_server_cmd(db, *args):
     cmd = odoo_cmd(db, *args)
     assert cmd[1:3] == ["-m", "odoo"]
     return [cmd[0], str(ROOT / "tools" / "odoo_launcher.py"), *cmd[3:]]
+
+
+# How the servers of the tests and benchmarks run. Threaded: every request
+# gets its own thread and cursor, so concurrent requests really overlap
+# transactions; no cron thread, so nothing runs behind a test's back.
+# Prefork: the production setting of docs/deploy.md, 4 HTTP worker processes
+# and 2 cron workers.
+SERVER_MODES = {
+    "threaded": ["--workers=0", "--max-cron-threads=0"],
+    "prefork": ["--workers=4", "--max-cron-threads=2"],
+}
+
+
+def stop_process(proc):
+    """Terminate ``proc``; kill it when it is still there after a minute."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@contextlib.contextmanager
+def serve(
+    db,
+    log_path,
+    mode="threaded",
+    port=None,
+    db_port=None,
+    replica=None,
+    env=None,
+    extra=(),
+    timeout=180,
+):
+    """Start an Odoo server for ``db`` on 127.0.0.1 (``port``, or a free one),
+    its output in ``log_path``; yield its URL once it answers, and stop it
+    afterwards. The one way the tests (``tests/conftest.py``) and the
+    benchmarks (``bench/benchlib.py``) start servers.
+
+    :param mode: a key of ``SERVER_MODES``
+    :param db_port: the primary's port when not ``PGPORT``'s (the last
+        ``--db_port`` on the command line wins)
+    :param replica: ``(host, port)`` of a read replica
+        (``--db_replica_host``/``--db_replica_port``)
+    :param env: extra environment variables of the server process
+    :param extra: more command-line options
+    :raise HarnessError: when the server exits or does not answer in time
+    """
+    if mode not in SERVER_MODES:
+        raise HarnessError(f"unknown server mode {mode!r}: {', '.join(SERVER_MODES)}")
+    port = port or free_port()
+    args = ["--http-interface", "127.0.0.1", "--http-port", str(port)]
+    args += [*SERVER_MODES[mode], "--log-level=warn"]
+    if mode == "prefork":
+        # Each server its own websocket (gevent) port: two may run at once.
+        args += ["--gevent-port", str(free_port())]
+    if db_port:
+        args += ["--db_port", str(db_port)]
+    if replica:
+        args += ["--db_replica_host", replica[0], "--db_replica_port", str(replica[1])]
+    url = f"http://127.0.0.1:{port}"
+    log_path = Path(log_path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            odoo_server_cmd(db, *args, *extra),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+        try:
+            if not wait_http(url, proc, timeout=timeout):
+                raise HarnessError(f"Odoo did not answer on {url}; see {log_path}")
+            yield url
+        finally:
+            stop_process(proc)
 
 
 def psql(sql, db="postgres"):
