@@ -320,6 +320,7 @@ class SaleAccuracyRule(models.Model):
     # === SIMULATION ===
 
     @api.model
+    @api.readonly
     def simulate(self, date_from, date_to, rule_ids=None):
         """What the rules would have found on the orders created between
         ``date_from`` and ``date_to`` (both included), as if they were

@@ -19,6 +19,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
     # === BUSINESS METHODS: PUBLIC ===
 
     @api.model
+    @api.readonly
     def get_my_day(self, limit=10):
         """The sections of *My Day* for the current user, each with its
         total count, the domain and model that list them all, and its first

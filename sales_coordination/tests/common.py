@@ -1,3 +1,5 @@
+import contextlib
+
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -103,3 +105,25 @@ class SalesCoordinationCase(TransactionCase):
             vals["team_id"] = team.id
         vals.update(values)
         return cls.env["sale.order"].create(vals)
+
+    @contextlib.contextmanager
+    def _read_only_transaction(self):
+        """Run the block in PostgreSQL's own read-only mode, as on a standby:
+        any write raises. The pending writes are flushed first and after the
+        block (a read that leaves writes behind fails too). A savepoint rolls
+        the setting back: ``registry.cursor(readonly=True)`` is read-write
+        without a replica, and a test cursor in every runner."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("SAVEPOINT sc_read_only")
+        try:
+            cr.execute("SET LOCAL transaction_read_only = on")
+            cr.execute("SHOW transaction_read_only")
+            self.assertEqual(cr.fetchone()[0], "on")
+            yield
+            self.env.flush_all()
+        finally:
+            cr.execute("ROLLBACK TO SAVEPOINT sc_read_only")
+            cr.execute("RELEASE SAVEPOINT sc_read_only")
+        cr.execute("SHOW transaction_read_only")
+        self.assertEqual(cr.fetchone()[0], "off")

@@ -90,6 +90,15 @@ class TestAccuracySimulate(AccuracyCase):
         self.assertEqual(snapshot(), before)
         self.assertFalse(self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY))
 
+    def test_read_only(self):
+        """The simulation is @api.readonly (a replica may run it) and runs in a
+        read-only transaction."""
+        self.env.cr.flush()  # the automatic checks of the fixtures
+        with self._read_only_transaction():
+            result = self._simulate()
+        self.assertEqual(result["missing_client_ref"]["flagged"], 1)
+        self.assertTrue(type(self.Rule).simulate._readonly)
+
     def test_archived_rule_tried_out(self):
         trial = self.Rule.create(
             {

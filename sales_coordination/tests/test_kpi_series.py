@@ -321,25 +321,10 @@ class TestKpiDashboardRpc(KpiSeriesCase):
     def test_read_only_cursor(self):
         """get_kpis, get_kpi_series and get_dashboard write nothing: they run
         on a read-only transaction (as on a replica)."""
-        self.env.flush_all()
-        # PostgreSQL's own read-only mode, as on a standby: any write raises.
-        # (A savepoint rolls the setting back; registry.cursor(readonly=True)
-        # is read-write without a replica, and a test cursor in every runner.)
-        cr = self.env.cr
-        cr.execute("SAVEPOINT sc_kpi_read_only")
-        try:
-            cr.execute("SET LOCAL transaction_read_only = on")
-            cr.execute("SHOW transaction_read_only")
-            self.assertEqual(cr.fetchone()[0], "on")
+        with self._read_only_transaction():
             self.kpi.get_dashboard("month")
             self.kpi.get_kpi_series("2026-01-01", "2026-03-31", "week")
             self.kpi.get_kpis("2026-03-01", "2026-03-31")
-            self.env.flush_all()
-        finally:
-            cr.execute("ROLLBACK TO SAVEPOINT sc_kpi_read_only")
-            cr.execute("RELEASE SAVEPOINT sc_kpi_read_only")
-        cr.execute("SHOW transaction_read_only")
-        self.assertEqual(cr.fetchone()[0], "off")
         for method in ("get_kpis", "get_kpi_series", "get_dashboard"):
             self.assertTrue(getattr(type(self.kpi), method)._readonly, method)
 

@@ -171,6 +171,16 @@ class TestMyDay(SalesCoordinationCase):
             with self.subTest(limit=limit), self.assertRaises(UserError):
                 self.MyDay.with_user(self.coordinator).get_my_day(limit=limit)
 
+    def test_read_only(self):
+        """My Day writes nothing: @api.readonly, so that Odoo 18 sends it to
+        a read replica, and it runs in a read-only transaction."""
+        order = self._create_order()
+        self._activity(order, TODAY)
+        with self._read_only_transaction():
+            section = self._my_day()["followups"]
+        self.assertEqual(section["count"], 1)
+        self.assertTrue(type(self.MyDay).get_my_day._readonly)
+
     def test_queries_do_not_grow_with_activities(self):
         def count(n):
             orders = self.env["sale.order"]
