@@ -136,7 +136,9 @@ CUSTOMER_TEAMS = {
 # one unit more, so backorders wait and new quotations cannot all be served.
 SHORT_PRODUCTS = ("uvb_bulb", "litter_crystal", "heat_mat", "aquarium_heater")
 
-# The story, one order a line: key, customer, delivery branch ("-": the
+# The story, one order a line (keys: sNNN the story's orders, rNNN the
+# regulars' repeat orders once the company enforces, qNN the quotations still
+# waiting): key, customer, delivery branch ("-": the
 # customer itself), created N days ago, basket, scale, customer reference and
 # what happened to it. The reference is the customer's PO number, "-" for a
 # customer without POs (the order then carries its initials and date, as typed
@@ -182,38 +184,41 @@ r002 bayview_vet      -           89 vet            1 BVC-3420   ontime+paid
 s024 furry_friends    -           86 shop_dog       2 -          ontime+paid
 s025 petnest          fresno      83 chain_mix      3 PN-24511   partial_late+paid
 s026 happy_tails      -           80 shop_dog       2 -          ontime+paid
+r003 bark_avenue      -           78 accessories    1 -          ontime+paid
 s027 snip_sparkle     -           76 groomer        2 -          late+paid
+r004 aquarium_corner  -           74 aquarium       1 -          ontime+paid
 s028 marin_vet        -           73 vet            1 none       ontime+paid
 s029 reptile_republic -           70 terrarium      1 -          ontime+paid
+r005 coastal_critters -           68 shop_dog       1 -          ontime+paid
 s030 golden_gate_vet  -           66 vet            3 GG-PO-2256 ontime+paid
 s031 coastal_critters -           63 aquarium       1 -          cancel
-s032 paws_claws       -           61 shop_cat       2 PC-1301    ontime+paid
-r003 bark_avenue      -           78 accessories    1 -          ontime+paid
-r004 aquarium_corner  -           74 aquarium       1 -          ontime+paid
-r005 coastal_critters -           68 shop_dog       1 -          ontime+paid
 r006 marin_vet        -           63 vet            1 -          ontime+paid
+s032 paws_claws       -           61 shop_cat       2 PC-1301    ontime+paid
 --- two months ago: Fluffy Cuts won ---
+r007 furry_friends    -           58 treats         1 -          ontime+paid
 s033 fluffy_cuts      -           56 groomer        1 -          ontime+overdue
 s034 petnest          modesto     54 chain_pallet   1 PN-24640   ontime+paid
+r008 happy_tails      -           52 shop_cat       1 -          ontime+paid
 s035 bayview_vet      -           51 vet            2 BVC-3472   late+paid
 s036 aqua_planet      santa_rosa  48 aqua_chain     2 AP-1033    ontime+paid
 s037 happy_tails      -           45 shop_cat       2 -          ontime+paid
+r009 coastal_critters -           44 shop_cat       1 -          ontime+paid
 s038 snip_sparkle     -           42 groomer        2 -          ontime+overdue
+r010 bark_avenue      -           40 treats         1 -          ontime+paid
 s039 furry_friends    -           39 shop_cat       2 -          ontime+paid
+r011 aquarium_corner  -           37 aquarium       1 -          ontime+paid
 s040 golden_gate_vet  -           36 vet            3 GG-PO-2291 ontime+open
 s041 marin_vet        -           33 vet            2 -          late+open
 s042 bark_avenue      -           31 accessories    2 -          ontime+paid
-r007 furry_friends    -           58 treats         1 -          ontime+paid
-r008 happy_tails      -           52 shop_cat       1 -          ontime+paid
-r009 coastal_critters -           44 shop_cat       1 -          ontime+paid
-r010 bark_avenue      -           40 treats         1 -          ontime+paid
-r011 aquarium_corner  -           37 aquarium       1 -          ontime+paid
 --- this month: Sunnyvale Pet Pantry won; work in progress ---
+r012 happy_tails      -           30 treats         1 -          ontime+paid
 s043 reptile_republic -           28 terrarium      2 -          ontime+open
 s044 petnest          stockton    26 chain_pallet   2 PN-24788   ontime+open
 s045 paws_claws       -           24 treats         2 PC-1366    ontime+open
 s046 aquarium_corner  -           22 aquarium       2 -          late+open
+r013 coastal_critters -           20 shop_dog       1 -          ontime+paid
 s047 bayview_vet      -           19 vet            2 BVC-3540   ontime+open
+r014 bark_avenue      -           17 accessories    1 -          ontime+paid
 s048 pet_pantry       -           16 shop_dog       2 -          ontime+open
 s049 petnest          fresno      13 chain_mix      3 PN-24851   partial
 s050 happy_tails      -           11 shop_dog       2 -          ontime
@@ -223,26 +228,23 @@ s053 furry_friends    -            6 shop_cat       2 -          pending
 s054 snip_sparkle     -            5 groomer        1 -          pending
 s055 pet_pantry       -            4 shop_cat       1 -          pending
 s056 marin_vet        -            3 vet            2 -          pending
+s059 coastal_critters -            3 shop_cat       1 -          ontime+open
 s057 petnest          modesto      2 chain_pallet   2 PN-24902   pending
 s058 bark_avenue      -            1 accessories    3 -          pending
-s059 coastal_critters -            3 shop_cat       1 -          ontime+open
 s060 happy_tails      -            0 treats         1 -          pending
-r012 happy_tails      -           30 treats         1 -          ontime+paid
-r013 coastal_critters -           20 shop_dog       1 -          ontime+paid
-r014 bark_avenue      -           17 accessories    1 -          ontime+paid
 --- quotations waiting; most hide a typical wholesale error ---
-q01 coastal_critters  -           12 shop_cat       1 -          sent
 q02 marin_vet         -           20 vet            1 -          sent
-q03 petnest           bakersfield  6 chain_mix      2 PN-24877   sent
-q04 petnest           visalia      6 chain_pallet   1 PN-24878   sent
+q01 coastal_critters  -           12 shop_cat       1 -          sent
 q05 aqua_planet       napa        10 terrarium      4 AP-1098    sent
 q06 furry_friends     -            8 treats         1 -          cancel
+q03 petnest           bakersfield  6 chain_mix      2 PN-24877   sent
+q04 petnest           visalia      6 chain_pallet   1 PN-24878   sent
+q12 fluffy_cuts       -            4 groomer        1 none       draft
 q07 bark_avenue       -            3 accessories    2 -          sent
 q08 golden_gate_vet   -            2 vet            3 GG-PO-2291 draft
-q09 snip_sparkle      -            1 groomer        4 -          draft
 q10 aquarium_corner   -            2 aquarium       1 -          draft
+q09 snip_sparkle      -            1 groomer        4 -          draft
 q11 paws_claws        -            1 odd_quantities 1 PC-1402    draft
-q12 fluffy_cuts       -            4 groomer        1 none       draft
 """
 
 StoryOrder = namedtuple(
