@@ -27,8 +27,6 @@ WATCHED_TABLES = [
     "sale_accuracy_rule",
     "sales_followup_rule",
     "sales_support_request",
-    "sales_coordination_kpi_dashboard",
-    "sales_coordination_kpi_dashboard_line",
     "sale_accuracy_confirm_wizard",
     "calendar_event",
     "mail_message",
@@ -41,10 +39,10 @@ found_nothing = WATCH.found_nothing
 
 
 @pytest.fixture(scope="module")
-def world(admin, odoo_server, connect):
+def world(admin, odoo_server):
     """Two salespeople of company A (one the victim), an administrator, a
     coordinator and a manager of a company B, an auditor; the victim's order
-    with open issues, a support request and a coordinator's dashboard."""
+    with open issues and a support request."""
     company_a = admin.env.user.company_id.id
     company_b = admin.env["res.company"].create({"name": unique("E2E Rules B")})
     users = {
@@ -86,17 +84,6 @@ def world(admin, odoo_server, connect):
             "company_id": company_a,
         }
     )
-    coordinator = connect("atk_coordinator", "atk_coordinator")
-    dashboard = coordinator.env["sales.coordination.kpi.dashboard"].create(
-        {"period": "month"}
-    )
-    lines = coordinator.env["sales.coordination.kpi.dashboard"].read(
-        [dashboard], ["line_ids"]
-    )[0]["line_ids"]
-    assert lines
-    kpi = coordinator.env["sales.coordination.kpi.dashboard.line"].read(
-        lines[:1], ["kpi"]
-    )[0]["kpi"]
     shared_accuracy = admin.env["sale.accuracy.rule"].search(
         [("company_id", "=", False)], limit=1
     )[0]
@@ -108,9 +95,6 @@ def world(admin, odoo_server, connect):
         "order": order,
         "issues": issues,
         "request": request,
-        "dashboard": dashboard,
-        "lines": lines,
-        "kpi": kpi,
         "shared_accuracy": shared_accuracy,
         "shared_followup": shared_followup,
         "company_b": company_b,
@@ -239,57 +223,7 @@ def test_administrator_sees_only_own_requests_in_the_support_report(
     assert [row["request_id"][0] for row in rows] == [world["request"]]
 
 
-# === DASHBOARDS AND DIALOGS ===
-
-
-def test_other_users_cannot_read_or_change_a_dashboard(world, as_user, odoo_server):
-    for login in ("atk_coordinator_b", "atk_administrator"):
-        intruder = as_user(login)
-        assert (
-            found_nothing(
-                odoo_server,
-                intruder,
-                "sales.coordination.kpi.dashboard.line",
-                "search",
-                [("dashboard_id", "=", world["dashboard"])],
-            )
-            == []
-        )
-        for call in (
-            (
-                "sales.coordination.kpi.dashboard.line",
-                "read",
-                world["lines"],
-                ["current"],
-            ),
-            (
-                "sales.coordination.kpi.dashboard.line",
-                "write",
-                world["lines"],
-                {"current": 99.0},
-            ),
-            ("sales.coordination.kpi.dashboard.line", "unlink", world["lines"]),
-            (
-                "sales.coordination.kpi.dashboard",
-                "read",
-                [world["dashboard"]],
-                ["date_from"],
-            ),
-            (
-                "sales.coordination.kpi.dashboard",
-                "action_refresh",
-                [world["dashboard"]],
-            ),
-        ):
-            assert refused(odoo_server, intruder, *call) in ACCESS
-        name = refused(
-            odoo_server,
-            intruder,
-            "sales.coordination.kpi.dashboard.line",
-            "create",
-            {"dashboard_id": world["dashboard"], "kpi": world["kpi"], "name": "x"},
-        )
-        assert name in ACCESS + USER
+# === DIALOGS ===
 
 
 def test_dialog_refuses_orders_the_user_cannot_read(world, as_user, odoo_server):

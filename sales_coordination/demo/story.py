@@ -18,7 +18,7 @@ To add a chapter (for example meeting outcomes or support requests), write one
 """
 
 import logging
-from collections import namedtuple
+from collections import Counter, namedtuple
 from datetime import datetime, time, timedelta
 
 from odoo import Command, fields
@@ -136,7 +136,9 @@ CUSTOMER_TEAMS = {
 # one unit more, so backorders wait and new quotations cannot all be served.
 SHORT_PRODUCTS = ("uvb_bulb", "litter_crystal", "heat_mat", "aquarium_heater")
 
-# The story, one order a line: key, customer, delivery branch ("-": the
+# The story, one order a line (keys: sNNN the story's orders, rNNN the
+# regulars' repeat orders once the company enforces, qNN the quotations still
+# waiting): key, customer, delivery branch ("-": the
 # customer itself), created N days ago, basket, scale, customer reference and
 # what happened to it. The reference is the customer's PO number, "-" for a
 # customer without POs (the order then carries its initials and date, as typed
@@ -173,35 +175,50 @@ s018 golden_gate_vet  -          109 vet            2 GG-PO-2187 ontime+paid
 s019 aquarium_corner  -          105 aquarium       2 -          short+paid
 s020 bayview_vet      -          101 vet            1 BVC-3391   ontime+paid
 s021 aqua_planet      santa_rosa  97 aqua_chain     1 AP-0968    ontime+paid
+--- 95 days ago the company switched its accuracy checks to enforce ---
 s022 paws_claws       -           94 treats         1 PC-1242    ontime+paid
 s023 bark_avenue      -           92 accessories    2 -          cancel
---- three months ago: Furry Friends Market won ---
+r001 happy_tails      -           91 treats         1 -          ontime+paid
+r002 bayview_vet      -           89 vet            1 BVC-3420   ontime+paid
+--- three months ago: Furry Friends Market won; the regulars order more often ---
 s024 furry_friends    -           86 shop_dog       2 -          ontime+paid
 s025 petnest          fresno      83 chain_mix      3 PN-24511   partial_late+paid
 s026 happy_tails      -           80 shop_dog       2 -          ontime+paid
+r003 bark_avenue      -           78 accessories    1 -          ontime+paid
 s027 snip_sparkle     -           76 groomer        2 -          late+paid
+r004 aquarium_corner  -           74 aquarium       1 -          ontime+paid
 s028 marin_vet        -           73 vet            1 none       ontime+paid
 s029 reptile_republic -           70 terrarium      1 -          ontime+paid
+r005 coastal_critters -           68 shop_dog       1 -          ontime+paid
 s030 golden_gate_vet  -           66 vet            3 GG-PO-2256 ontime+paid
 s031 coastal_critters -           63 aquarium       1 -          cancel
+r006 marin_vet        -           63 vet            1 -          ontime+paid
 s032 paws_claws       -           61 shop_cat       2 PC-1301    ontime+paid
 --- two months ago: Fluffy Cuts won ---
+r007 furry_friends    -           58 treats         1 -          ontime+paid
 s033 fluffy_cuts      -           56 groomer        1 -          ontime+overdue
 s034 petnest          modesto     54 chain_pallet   1 PN-24640   ontime+paid
+r008 happy_tails      -           52 shop_cat       1 -          ontime+paid
 s035 bayview_vet      -           51 vet            2 BVC-3472   late+paid
 s036 aqua_planet      santa_rosa  48 aqua_chain     2 AP-1033    ontime+paid
 s037 happy_tails      -           45 shop_cat       2 -          ontime+paid
+r009 coastal_critters -           44 shop_cat       1 -          ontime+paid
 s038 snip_sparkle     -           42 groomer        2 -          ontime+overdue
+r010 bark_avenue      -           40 treats         1 -          ontime+paid
 s039 furry_friends    -           39 shop_cat       2 -          ontime+paid
+r011 aquarium_corner  -           37 aquarium       1 -          ontime+paid
 s040 golden_gate_vet  -           36 vet            3 GG-PO-2291 ontime+open
 s041 marin_vet        -           33 vet            2 -          late+open
 s042 bark_avenue      -           31 accessories    2 -          ontime+paid
 --- this month: Sunnyvale Pet Pantry won; work in progress ---
-s043 reptile_republic -           28 terrarium      2 -          partial
+r012 happy_tails      -           30 treats         1 -          ontime+paid
+s043 reptile_republic -           28 terrarium      2 -          ontime+open
 s044 petnest          stockton    26 chain_pallet   2 PN-24788   ontime+open
 s045 paws_claws       -           24 treats         2 PC-1366    ontime+open
 s046 aquarium_corner  -           22 aquarium       2 -          late+open
+r013 coastal_critters -           20 shop_dog       1 -          ontime+paid
 s047 bayview_vet      -           19 vet            2 BVC-3540   ontime+open
+r014 bark_avenue      -           17 accessories    1 -          ontime+paid
 s048 pet_pantry       -           16 shop_dog       2 -          ontime+open
 s049 petnest          fresno      13 chain_mix      3 PN-24851   partial
 s050 happy_tails      -           11 shop_dog       2 -          ontime
@@ -211,23 +228,23 @@ s053 furry_friends    -            6 shop_cat       2 -          pending
 s054 snip_sparkle     -            5 groomer        1 -          pending
 s055 pet_pantry       -            4 shop_cat       1 -          pending
 s056 marin_vet        -            3 vet            2 -          pending
+s059 coastal_critters -            3 shop_cat       1 -          ontime+open
 s057 petnest          modesto      2 chain_pallet   2 PN-24902   pending
 s058 bark_avenue      -            1 accessories    3 -          pending
-s059 coastal_critters -            3 shop_cat       1 -          ontime+open
 s060 happy_tails      -            0 treats         1 -          pending
 --- quotations waiting; most hide a typical wholesale error ---
-q01 coastal_critters  -           12 shop_cat       1 -          sent
 q02 marin_vet         -           20 vet            1 -          sent
-q03 petnest           bakersfield  6 chain_mix      2 PN-24877   sent
-q04 petnest           visalia      6 chain_pallet   1 PN-24878   sent
+q01 coastal_critters  -           12 shop_cat       1 -          sent
 q05 aqua_planet       napa        10 terrarium      4 AP-1098    sent
 q06 furry_friends     -            8 treats         1 -          cancel
+q03 petnest           bakersfield  6 chain_mix      2 PN-24877   sent
+q04 petnest           visalia      6 chain_pallet   1 PN-24878   sent
+q12 fluffy_cuts       -            4 groomer        1 none       draft
 q07 bark_avenue       -            3 accessories    2 -          sent
 q08 golden_gate_vet   -            2 vet            3 GG-PO-2291 draft
-q09 snip_sparkle      -            1 groomer        4 -          draft
 q10 aquarium_corner   -            2 aquarium       1 -          draft
+q09 snip_sparkle      -            1 groomer        4 -          draft
 q11 paws_claws        -            1 odd_quantities 1 PC-1402    draft
-q12 fluffy_cuts       -            4 groomer        1 none       draft
 """
 
 StoryOrder = namedtuple(
@@ -326,6 +343,21 @@ CONFIRM_AFTER_DAYS = 1
 PROMISED_AFTER_DAYS = 3
 LATE_BY_DAYS = 4
 
+# The company observed its order accuracy (the checks record issues and never
+# block) until this many days ago, then switched to enforce: since then a
+# blocking issue stops the confirmation and the sales office fixes it first,
+# and it types fewer errors in. The share of confirmed orders right the first
+# time the story gives each calendar month, before and after the switch (with
+# a dozen orders a month, one order typed in wrong is 8 %).
+ENFORCE_DAYS_AGO = 95
+ACCURACY_OBSERVED = 0.87
+ACCURACY_ENFORCED = 0.94
+# The errors the sales office types in, in turn: a price typed by hand instead
+# of the pricelist's (the share of it typed), a discount beyond what the
+# manager allows (%).
+TYPED_PRICE_SHARE = 0.8
+TYPED_DISCOUNT = 25.0
+
 
 class DemoStory:
     """The story, played in an environment ``env``."""
@@ -358,12 +390,29 @@ class DemoStory:
         now = fields.Datetime.now()
         demo._demo_stock(warehouse, now)
         can_invoice = demo._demo_can_invoice(company)
+        enforce_since = demo._demo_at(now, ENFORCE_DAYS_AGO, hour=8)
+        plan = demo._demo_accuracy_plan(now, enforce_since)
+        wrong = Counter()
+        typed = 0
         # Day by day: each order exists only once its day has come, so that
         # checks at confirmation see the past, not the future.
         orders = []
         for story in sorted(STORY_ORDERS, key=lambda story: -story.days_ago):
+            if (
+                company.accuracy_mode != "enforce"
+                and demo._demo_at(now, story.days_ago, hour=9) >= enforce_since
+            ):
+                company.write(
+                    {"accuracy_mode": "enforce", "accuracy_mode_date": enforce_since}
+                )
             order = demo._demo_order(story, now)
+            group, quota, last = plan.get(story.key, (None, 0, False))
+            if last and order.state == "draft" and wrong[group] < quota:
+                demo._demo_type_mistake(order, typed)
+                typed += 1
             demo._demo_play_order(story, order, now, can_invoice)
+            if group and order.accuracy_first_checked_date:
+                wrong[group] += not order.first_time_right
             orders.append((story, order))
         demo._demo_backdate_partners(orders)
         demo._demo_backdate_checks(orders, now)
@@ -371,7 +420,6 @@ class DemoStory:
         demo._demo_meeting_outcomes()
         demo._demo_meeting_today(now)
         demo._demo_support_requests(now)
-        demo._demo_backdate_odoo_orders()
 
     # --- master data helpers ---
 
@@ -576,8 +624,63 @@ class DemoStory:
         self._demo_invoice(order, story.invoice, invoice_date, now)
 
     def _demo_confirm(self, order):
-        """Confirm a story order (the hook for checks that run at confirmation)."""
+        """Confirm a story order (the hook for checks that run at confirmation).
+
+        Once the company enforces its checks, the sales office applies the
+        one-click fixes of the blocking issues the checks find, then confirms.
+        """
+        if order.company_id.accuracy_mode == "enforce":
+            order.action_check_accuracy()
+            issues = order.accuracy_issue_ids.filtered(
+                lambda issue: (
+                    issue.state == "open"
+                    and issue.severity == "blocking"
+                    and issue.fix_label
+                )
+            )
+            if issues:
+                issues.action_fix()
         order.action_confirm()
+
+    # --- chapter: order accuracy before and after the switch to enforce ---
+
+    def _demo_accuracy_plan(self, now, enforce_since):
+        """``{key: (group, mistakes, last)}`` for the story orders confirmed.
+
+        The orders confirmed in a calendar month before the switch to enforce
+        make a group, those after it another: each group gets as many orders
+        wrong at their first check as make its share right the first time
+        ACCURACY_OBSERVED, then ACCURACY_ENFORCED. The mistakes the data make
+        by themselves (a forgotten PO number, a customer without payment
+        terms, a product short in the warehouse) count first; the last order
+        of the group is typed in wrong when they are not enough. So the
+        months keep their figure whatever the day of installation.
+        """
+        groups = {}
+        for story in sorted(STORY_ORDERS, key=lambda story: -story.days_ago):
+            if story.delivery in QUOTATION_FATES:
+                continue
+            confirmed = self._demo_at(now, story.days_ago - CONFIRM_AFTER_DAYS, hour=11)
+            group = (confirmed.year, confirmed.month, confirmed >= enforce_since)
+            groups.setdefault(group, []).append(story.key)
+        plan = {}
+        for group, keys in groups.items():
+            rate = ACCURACY_ENFORCED if group[2] else ACCURACY_OBSERVED
+            mistakes = round(len(keys) * (1 - rate))
+            for key in keys:
+                plan[key] = (group, mistakes, key == keys[-1])
+        return plan
+
+    def _demo_type_mistake(self, order, index):
+        """Type mistake number ``index`` into the first line of a new order:
+        a price typed by hand, or a discount beyond the allowed one."""
+        line = order.order_line[:1]
+        if index % 2:
+            line.discount = TYPED_DISCOUNT
+        else:
+            line.price_unit = order.currency_id.round(
+                line.price_unit * TYPED_PRICE_SHARE
+            )
 
     def _demo_deliver(self, order, delivery, promised, now):
         """Ship the order as the story says; returns the last shipping date."""
@@ -677,8 +780,16 @@ class DemoStory:
         if Request.search_count([("name", "=like", "[demo] %")]):
             return
         salesperson = self._demo_ref("res_users_salesperson_demo")
+        # the story's orders, not Odoo's demo ones
+        story_orders = self.env["ir.model.data"].search(
+            [("module", "=", MODULE), ("model", "=", "sale.order")]
+        )
         orders = self.env["sale.order"].search(
-            [("state", "=", "sale"), ("company_id", "=", self.env.company.id)],
+            [
+                ("id", "in", story_orders.mapped("res_id")),
+                ("state", "=", "sale"),
+                ("company_id", "=", self.env.company.id),
+            ],
             order="date_order",
         )
         if not orders or not salesperson:
@@ -781,55 +892,6 @@ class DemoStory:
                    AND i.date_found > o.accuracy_first_checked_date
                 """,
                 ids=tuple(ids),
-            )
-        )
-        self.env.invalidate_all()
-
-    def _demo_backdate_odoo_orders(self):
-        """Odoo's own demo orders (the furniture shop) were all made at the
-        install: move them, with their deliveries, a year back, out of the
-        wholesaler's months and KPIs."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            """
-            SELECT o.id FROM sale_order o
-              JOIN ir_model_data d ON d.model = 'sale.order' AND d.res_id = o.id
-             WHERE d.module <> %s
-               AND o.create_date > now() at time zone 'UTC' - interval '30 days'
-            """,
-            [MODULE],
-        )
-        ids = tuple(row[0] for row in self.env.cr.fetchall())
-        if not ids:
-            return
-        year = SQL("interval '1 year'")
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE sale_order
-                   SET create_date = create_date - %(year)s,
-                       date_order = date_order - %(year)s,
-                       invoice_posted_date = invoice_posted_date - %(year)s,
-                       accuracy_first_checked_date
-                           = accuracy_first_checked_date - %(year)s
-                 WHERE id IN %(ids)s
-                """,
-                year=year,
-                ids=ids,
-            )
-        )
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE stock_picking
-                   SET date_done = date_done - %(year)s,
-                       scheduled_date = scheduled_date - %(year)s,
-                       date_deadline = date_deadline - %(year)s,
-                       create_date = create_date - %(year)s
-                 WHERE sale_id IN %(ids)s
-                """,
-                year=year,
-                ids=ids,
             )
         )
         self.env.invalidate_all()

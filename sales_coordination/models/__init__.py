@@ -9,8 +9,6 @@ from . import sale_order
 from . import account_move
 from . import sales_coordination_kpi
 from . import sales_coordination_kpi_target
-from . import sales_coordination_kpi_dashboard
-from . import sales_coordination_kpi_dashboard_line
 from . import sale_accuracy_rule
 from . import sale_accuracy_check_order_data
 from . import sale_accuracy_check_pricing

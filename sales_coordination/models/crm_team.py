@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CrmTeam(models.Model):
@@ -20,3 +20,21 @@ class CrmTeam(models.Model):
         help="Default Sales Administrator of this team's orders, when the "
         "customer has none of its own.",
     )
+    use_coordination = fields.Boolean(
+        string="Coordination",
+        default=True,
+        help="The team's orders, invoices, customers and meetings show in the "
+        "coordination workspaces and count in its KPIs. Untick it for a team "
+        "the coordinators do not serve (a web shop, a shop counter, another "
+        "business of the company).",
+    )
+
+    @api.model
+    def _sc_uncoordinated_team_ids(self):
+        """Ids of the teams out of coordination (``use_coordination`` unset),
+        archived ones included; usually none."""
+        return (
+            self.with_context(active_test=False)
+            .search([("use_coordination", "=", False)])
+            .ids
+        )

@@ -14,6 +14,26 @@ class ResCompany(models.Model):
         "Enforce: orders with open blocking issues cannot be confirmed unless a "
         "Coordination Manager overrides them.",
     )
+    accuracy_mode_date = fields.Datetime(
+        string="Order Accuracy Mode Since",
+        readonly=True,
+        copy=False,
+        help="When the order accuracy mode was last changed: the accuracy KPIs "
+        "before and after this date compare the two modes.",
+    )
+
+    # === CRUD ===
+
+    def write(self, vals):
+        if "accuracy_mode" in vals and "accuracy_mode_date" not in vals:
+            changed = self.filtered(
+                lambda company: company.accuracy_mode != vals["accuracy_mode"]
+            )
+            result = super().write(vals)
+            if changed:
+                changed.write({"accuracy_mode_date": fields.Datetime.now()})
+            return result
+        return super().write(vals)
 
     # === BUSINESS METHODS ===
 

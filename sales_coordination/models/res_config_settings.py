@@ -8,3 +8,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.accuracy_mode",
         readonly=False,
     )
+    accuracy_mode_date = fields.Datetime(related="company_id.accuracy_mode_date")

@@ -1,4 +1,6 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
 
 
 class ResPartner(models.Model):
@@ -24,8 +26,91 @@ class ResPartner(models.Model):
         "out. Kept on the company; its contacts and branches show the "
         "company's administrator.",
     )
+    sc_coordinated = fields.Boolean(
+        string="Coordinated Customer",
+        compute="_compute_sc_coordinated",
+        search="_search_sc_coordinated",
+        help="Technical: unset when the customer is served only by sales "
+        "teams out of coordination (all its orders and invoices are theirs) "
+        "and has no coordinator or administrator.",
+    )
+
+    # === COMPUTE METHODS ===
+
+    def _compute_sc_coordinated(self):
+        outside = self._sc_uncoordinated_commercial_ids()
+        for partner in self:
+            partner.sc_coordinated = partner.commercial_partner_id.id not in outside
+
+    def _search_sc_coordinated(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("sc_coordinated can only be compared to True or False.")
+            )
+        outside = list(self._sc_uncoordinated_commercial_ids())
+        if not outside:
+            return (
+                expression.TRUE_DOMAIN
+                if (operator == "=") == value
+                else expression.FALSE_DOMAIN
+            )
+        wanted = "not in" if (operator == "=") == value else "in"
+        return [("commercial_partner_id", wanted, outside)]
 
     # === BUSINESS METHODS ===
+
+    @api.model
+    def _sc_uncoordinated_commercial_ids(self):
+        """Ids of the commercial partners whose orders and customer invoices
+        all belong to sales teams out of coordination, and that no
+        coordinator or administrator owns (none when every team is
+        coordinated)."""
+        teams = self.env["crm.team"]._sc_uncoordinated_team_ids()
+        if not teams:
+            return set()
+        # every document counts, whoever may read it
+        orders = self.env["sale.order"].sudo().with_context(active_test=False)
+        moves = self.env["account.move"].sudo()
+        invoices = [("move_type", "in", ("out_invoice", "out_refund"))]
+
+        def customers(model, domain, fname):
+            return {
+                partner.commercial_partner_id.id
+                for [partner] in model._read_group(domain, [fname])
+            }
+
+        suspects = customers(
+            orders, [("team_id", "in", teams)], "partner_id"
+        ) | customers(
+            moves, [*invoices, ("team_id", "in", teams)], "commercial_partner_id"
+        )
+        # a customer someone in coordination owns stays
+        suspects -= set(
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id", "in", list(suspects)),
+                    "|",
+                    ("sales_coordinator_id", "!=", False),
+                    ("sales_administrator_id", "!=", False),
+                ]
+            )
+            .ids
+        )
+        if not suspects:
+            return set()
+        elsewhere = ("team_id", "not in", teams)  # or no team
+        served = customers(
+            orders,
+            [("partner_id", "child_of", list(suspects)), elsewhere],
+            "partner_id",
+        ) | customers(
+            moves,
+            [*invoices, ("commercial_partner_id", "in", list(suspects)), elsewhere],
+            "commercial_partner_id",
+        )
+        return suspects - served
 
     @api.model
     def _commercial_fields(self):

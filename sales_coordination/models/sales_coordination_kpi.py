@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL, date_utils
 from odoo.tools.sql import create_index
 
@@ -35,6 +36,10 @@ SERIES_MAX_BUCKETS = 400
 DASHBOARD_SERIES_LENGTH = 12
 # Within this share of the target, a KPI that misses it is amber, not red.
 AMBER_MARGIN = 0.1
+# A record of a sales team out of coordination still counts when one of these
+# is set: someone in coordination owns it.
+ORDER_OWNERS = ("coordinator_id", "administrator_id")
+REQUEST_OWNERS = ("assigned_to_id",)
 
 
 def _rate(numerator, denominator):
@@ -662,8 +667,22 @@ class SalesCoordinationKpi(models.AbstractModel):
         return self.env[model]._search(domain)
 
     @api.model
+    def _kpi_team_scope(self, owners, prefix=""):
+        """The domain that keeps out the records of the sales teams out of
+        coordination, unless one of the ``owners`` fields (a coordinator, an
+        administrator, an assignee) is set: none when every team is
+        coordinated."""
+        excluded = self.env["crm.team"]._sc_uncoordinated_team_ids()
+        if not excluded:
+            return []
+        return expression.OR(
+            [[(f"{prefix}team_id", "not in", excluded)]]
+            + [[(f"{prefix}{owner}", "!=", False)] for owner in owners]
+        )
+
+    @api.model
     def _kpi_order_filters(self, team_ids, user_ids, prefix=""):
-        domain = []
+        domain = self._kpi_team_scope(ORDER_OWNERS, prefix)
         if team_ids is not None:
             domain.append((f"{prefix}team_id", "in", team_ids))
         if user_ids is not None:
@@ -1075,7 +1094,7 @@ class SalesCoordinationKpi(models.AbstractModel):
         """Domains of the requests: (resolved in the period, created in it
         and answered)."""
         created = self._kpi_support_created_field()
-        filters = []
+        filters = self._kpi_team_scope(REQUEST_OWNERS)
         if team_ids is not None:
             filters.append(("team_id", "in", team_ids))
         if user_ids is not None:
@@ -1122,6 +1141,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             (created, ">=", start),
             (created, "<", end),
         ]
+        domain += self._kpi_team_scope(REQUEST_OWNERS)
         if team_ids is not None:
             domain.append(("team_id", "in", team_ids))
         if user_ids is not None:
@@ -1175,6 +1195,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             ("start", ">=", start),
             ("start", "<", end),
             ("coordination_outcome", "not in", [False, "planned"]),
+            ("sc_coordinated", "=", True),
         ]
         if team_ids is not None:
             team_domain = [("opportunity_id.team_id", "in", team_ids)]

@@ -30,117 +30,89 @@ KpiDefinition = namedtuple(
 
 UNIT_SYMBOLS = {"count": "", "percent": "%", "hours": "h"}
 
+
+def _kpi(key, label, unit, family, model, higher_is_better=True, digest=True):
+    """One row of KPI_DEFINITIONS (most KPIs are better higher and digested)."""
+    return KpiDefinition(key, label, unit, higher_is_better, family, model, digest)
+
+
 KPI_DEFINITIONS = [
-    KpiDefinition(
-        "quotations", "Quotations", "count", True, "_kpi_orders", "sale.order", True
-    ),
-    KpiDefinition(
-        "orders_confirmed",
-        "Orders Confirmed",
-        "count",
-        True,
-        "_kpi_orders",
-        "sale.order",
-        True,
-    ),
-    KpiDefinition(
+    _kpi("quotations", "Quotations", "count", "_kpi_orders", "sale.order"),
+    _kpi("orders_confirmed", "Orders Confirmed", "count", "_kpi_orders", "sale.order"),
+    _kpi(
         "quote_to_order_rate",
         "Quote-to-Order Rate (%)",
         "percent",
-        True,
         "_kpi_orders",
         "sale.order",
-        True,
     ),
-    KpiDefinition(
+    _kpi(
         "order_accuracy_rate",
         "Order Accuracy Rate (%)",
         "percent",
-        True,
         "_kpi_orders",
         "sale.order",
-        True,
     ),
-    KpiDefinition(
+    _kpi(
         "data_entry_accuracy_rate",
         "Data-Entry Accuracy Rate (%)",
         "percent",
-        True,
         "_kpi_accuracy",
         "sale.order",
-        True,
     ),
-    KpiDefinition(
+    _kpi(
         "support_turnaround_hours",
         "Support Turnaround (h)",
         "hours",
-        False,
         "_kpi_support",
         "sales.support.request",
-        True,
+        higher_is_better=False,
     ),
-    KpiDefinition(
+    _kpi(
         "internal_response_hours",
         "Internal Response Time (h)",
         "hours",
-        False,
         "_kpi_support",
         "sales.support.request",
-        True,
+        higher_is_better=False,
     ),
-    KpiDefinition(
+    _kpi(
         "meeting_efficiency_rate",
         "Meeting Efficiency Rate (%)",
         "percent",
-        True,
         "_kpi_meetings",
         "calendar.event",
-        True,
     ),
-    KpiDefinition(
+    _kpi(
         "invoice_processing_hours",
         "Invoice Processing Time (h)",
         "hours",
-        False,
         "_kpi_invoicing",
         "sale.order",
-        True,
+        higher_is_better=False,
     ),
-    KpiDefinition(
+    _kpi(
         "fulfillment_rate",
         "Fulfillment Rate, OTIF (%)",
         "percent",
-        True,
         "_kpi_fulfillment",
         "stock.picking",
-        True,
     ),
-    KpiDefinition(
+    _kpi(
         "sales_growth_rate",
         "Sales Growth Rate (%)",
         "percent",
-        True,
         "_kpi_orders",
         "sale.order",
-        True,
     ),
-    KpiDefinition(
-        "new_clients",
-        "New Clients",
-        "count",
-        True,
-        "_kpi_new_clients",
-        "res.partner",
-        True,
-    ),
-    KpiDefinition(
+    _kpi("new_clients", "New Clients", "count", "_kpi_new_clients", "res.partner"),
+    _kpi(
         "followups_overdue",
         "Overdue Follow-ups",
         "count",
-        False,
         "_kpi_followups",
         "mail.activity",
-        True,
+        higher_is_better=False,
     ),
 ]
 

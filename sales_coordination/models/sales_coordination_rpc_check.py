@@ -354,14 +354,6 @@ class SalesCoordinationRpcCheck(models.AbstractModel):
             )
 
     @api.model
-    def _sc_date_in_range(self, value):
-        """Whether a date or datetime is between DATE_MIN and DATE_MAX (for
-        computed fields, which show nothing rather than raise)."""
-        if isinstance(value, datetime):
-            value = value.date()
-        return isinstance(value, date) and DATE_MIN <= value <= DATE_MAX
-
-    @api.model
     def _sc_latest_datetime(self):
         """The latest moment accepted, as a naive datetime."""
         return datetime.combine(DATE_MAX, time.max)

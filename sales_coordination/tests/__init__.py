@@ -9,7 +9,7 @@ from . import test_support_request
 from . import test_calendar_event
 from . import test_followup_ui
 from . import test_kpi_coordination
-from . import test_kpi_dashboard
+from . import test_kpi_targets
 from . import test_kpi_tour
 from . import test_accuracy_rules
 from . import test_accuracy_flow
@@ -35,3 +35,4 @@ from . import test_rule_mixin
 from . import test_followup_close
 from . import test_my_day_tour
 from . import test_my_day
+from . import test_coordination_scope

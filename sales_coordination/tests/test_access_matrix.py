@@ -25,8 +25,6 @@ MODELS = (
     "sales.followup.rule",
     "sales.support.request",
     "sales.coordination.kpi.target",
-    "sales.coordination.kpi.dashboard",
-    "sales.coordination.kpi.dashboard.line",
     "sales.coordination.accuracy.report",
     "sales.coordination.followup.report",
     "sales.coordination.support.report",
@@ -37,15 +35,15 @@ MODELS = (
 # fmt: off
 MATRIX = {
     # columns: the models of MODELS, in that order
-    "salesperson_own": ("R---", "R---", "RWC-", "R---", "RWC-", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
-    "salesperson_all": ("R---", "R---", "RWC-", "R---", "RWC-", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
-    "coordinator":     ("R---", "R---", "RWC-", "R---", "RWC-", "R---", "RWCU", "RWCU", "R---", "R---", "R---", "R---", "----", "----"),  # noqa: E501
-    "administrator":   ("R---", "R---", "RWC-", "R---", "RWC-", "R---", "RWCU", "RWCU", "R---", "R---", "R---", "R---", "----", "----"),  # noqa: E501
-    "manager":         ("RWCU", "R---", "RWC-", "RWCU", "RWCU", "RWCU", "RWCU", "RWCU", "R---", "R---", "R---", "R---", "RWC-", "RWC-"),  # noqa: E501
-    "warehouse":       ("R---", "R---", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
-    "billing":         ("R---", "R---", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
-    "auditor":         ("R---", "R---", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
-    "portal":          ("----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
+    "salesperson_own": ("R---", "R---", "RWC-", "R---", "RWC-", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
+    "salesperson_all": ("R---", "R---", "RWC-", "R---", "RWC-", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
+    "coordinator":     ("R---", "R---", "RWC-", "R---", "RWC-", "R---", "R---", "R---", "R---", "R---", "----", "----"),  # noqa: E501
+    "administrator":   ("R---", "R---", "RWC-", "R---", "RWC-", "R---", "R---", "R---", "R---", "R---", "----", "----"),  # noqa: E501
+    "manager":         ("RWCU", "R---", "RWC-", "RWCU", "RWCU", "RWCU", "R---", "R---", "R---", "R---", "RWC-", "RWC-"),  # noqa: E501
+    "warehouse":       ("R---", "R---", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
+    "billing":         ("R---", "R---", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
+    "auditor":         ("R---", "R---", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
+    "portal":          ("----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----", "----"),  # noqa: E501
 }
 # fmt: on
 OPERATIONS = ("read", "write", "create", "unlink")

@@ -230,28 +230,6 @@ class TestInputRanges(FollowupCase):
             with self.subTest(value=value), self.assertRaises(UserError):
                 check._sc_check_date(value, "x")
 
-    def test_dashboard_period_range(self):
-        Dashboard = self.env["sales.coordination.kpi.dashboard"].with_user(self.manager)
-        for first, last in (
-            ("0001-01-01", "2026-01-31"),
-            ("2026-01-01", "9999-12-31"),
-            ("1900-01-01", "2026-01-31"),
-        ):
-            with (
-                self.subTest(first=first, last=last),
-                self.assertRaises(ValidationError),
-            ):
-                Dashboard.create(
-                    {"period": "custom", "date_from": first, "date_to": last}
-                )
-        # The earliest period accepted has no previous period to compare to.
-        dashboard = Dashboard.create(
-            {"period": "custom", "date_from": "1900-01-01", "date_to": "1900-12-31"}
-        )
-        self.assertTrue(dashboard.line_ids)
-        self.assertFalse(dashboard.previous_date_from)
-        self.assertFalse(any(dashboard.line_ids.mapped("has_previous")))
-
     def test_reschedule_dates(self):
         start = datetime(2026, 3, 4, 14, 0)
         meeting = (

@@ -305,6 +305,9 @@ class TestKpiAccess(KpiCase):
         customer_b = self.env["res.partner"].create(
             {"name": "Fish World", "is_company": True, "company_id": company_b.id}
         )
+        team_b = self.env["crm.team"].create(
+            {"name": "Aquarium Shops", "company_id": company_b.id}
+        )
         order_b = (
             self.env["sale.order"]
             .with_company(company_b)
@@ -312,6 +315,9 @@ class TestKpiAccess(KpiCase):
                 {
                     "partner_id": customer_b.id,
                     "company_id": company_b.id,
+                    # its own team: on a demo database the default one would
+                    # be Odoo's "Sales", out of coordination there
+                    "team_id": team_b.id,
                     "order_line": [
                         (
                             0,

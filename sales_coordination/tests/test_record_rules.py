@@ -202,49 +202,7 @@ class TestRecordRules(SalesCoordinationCase):
             Report.with_user(self.coordinator_b).search([("id", "=", activity.id)])
         )
 
-    # === DASHBOARDS AND DIALOGS BELONG TO THEIR AUTHOR ===
-
-    def test_dashboards_belong_to_their_author_and_company(self):
-        Dashboard = self.env["sales.coordination.kpi.dashboard"]
-        mine = Dashboard.with_user(self.coordinator).create({"period": "month"})
-        self.assertTrue(mine.line_ids)
-        self.assertEqual(mine.company_id, self.company)
-        for intruder in (self.team_coordinator, self.coordinator_b):
-            self.assertFalse(
-                Dashboard.with_user(intruder).search([("id", "=", mine.id)])
-            )
-            Line = self.env["sales.coordination.kpi.dashboard.line"]
-            self.assertFalse(
-                Line.with_user(intruder).search([("dashboard_id", "=", mine.id)])
-            )
-            with self.assertRaises(AccessError):
-                mine.line_ids.with_user(intruder).read(["current"])
-            with self.assertRaises(AccessError):
-                mine.line_ids.with_user(intruder).write({"current": 99.0})
-            with self.assertRaises(AccessError):
-                Line.with_user(intruder).create(
-                    {
-                        "dashboard_id": mine.id,
-                        "kpi": mine.line_ids[0].kpi,
-                        "name": "Injected",
-                    }
-                )
-        self.assertNotIn(99.0, mine.line_ids.mapped("current"))
-
-    def test_dashboard_of_another_company_is_invisible(self):
-        """A dashboard made in one company is not shown in another, even to
-        its author."""
-        both = new_test_user(
-            self.env,
-            login="sc_rules_two_companies",
-            groups="base.group_user,sales_coordination.group_coordinator",
-            company_ids=[Command.set((self.company | self.company_b).ids)],
-        )
-        Dashboard = self.env["sales.coordination.kpi.dashboard"].with_user(both)
-        dashboard = Dashboard.with_company(self.company_b).create({"period": "month"})
-        self.assertEqual(dashboard.company_id, self.company_b)
-        in_a = Dashboard.with_context(allowed_company_ids=self.company.ids)
-        self.assertFalse(in_a.search([("id", "=", dashboard.id)]))
+    # === DIALOGS BELONG TO THEIR AUTHOR ===
 
     def test_confirm_dialog_belongs_to_its_author(self):
         Wizard = self.env["sale.accuracy.confirm.wizard"]

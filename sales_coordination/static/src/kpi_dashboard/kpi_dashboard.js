@@ -35,7 +35,7 @@ export class KpiDashboard extends Component {
         onWillStart(async () => {
             if (!this.mine) {
                 const [teams, users] = await Promise.all([
-                    this.orm.searchRead("crm.team", [], ["name"]),
+                    this.orm.searchRead("crm.team", [["use_coordination", "=", true]], ["name"]),
                     this.orm.searchRead("res.users", [["share", "=", false]], ["name"]),
                 ]);
                 this.state.teams = teams;

@@ -1,0 +1,184 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from .common import SalesCoordinationCase
+
+MODULE = "sales_coordination"
+
+
+@tagged("post_install", "-at_install")
+class TestCoordinationScope(SalesCoordinationCase):
+    """A sales team out of coordination (``use_coordination`` unset) keeps its
+    orders, invoices, customers and meetings out of the workspaces and the
+    KPIs. On a demo database Odoo's furniture demo is such a business: none
+    of its customers, orders or meetings shows to the demo users either."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.counter = cls.env["crm.team"].create(
+            {"name": "Furniture Counter", "use_coordination": False}
+        )
+        cls.outsider = cls.env["res.partner"].create(
+            {"name": "Oak & Pine Furniture", "is_company": True, "customer_rank": 1}
+        )
+        # Odoo's Customers list shows partners with a customer rank
+        cls.customer.customer_rank = 1
+        cls.inside_order = cls._create_order(team=cls.team)
+        cls.outside_order = cls._create_order(partner=cls.outsider, team=cls.counter)
+        (cls.inside_order | cls.outside_order).action_confirm()
+        start = fields.Datetime.now() + timedelta(days=1)
+        Event = cls.env["calendar.event"]
+        cls.inside_meeting, cls.outside_meeting = Event.create(
+            [
+                {
+                    "name": f"Visit {order.partner_id.name}",
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "sale_order_id": order.id,
+                }
+                for order in (cls.inside_order, cls.outside_order)
+            ]
+        )
+        # Odoo's own demo (the furniture shop), when installed: its orders'
+        # customers and its meetings.
+        data = cls.env["ir.model.data"].search(
+            [
+                ("model", "in", ("sale.order", "calendar.event")),
+                ("module", "!=", MODULE),
+            ]
+        )
+        odoo_orders = cls.env["sale.order"].browse(
+            data.filtered(lambda d: d.model == "sale.order").mapped("res_id")
+        )
+        cls.outsiders = cls.outsider | odoo_orders.partner_id.commercial_partner_id
+        cls.outside_meetings = cls.outside_meeting | cls.env["calendar.event"].browse(
+            data.filtered(lambda d: d.model == "calendar.event").mapped("res_id")
+        )
+        demo_users = [
+            cls.env.ref(f"{MODULE}.res_users_{role}_demo", raise_if_not_found=False)
+            for role in ("coordinator", "administrator", "manager")
+        ]
+        cls.users = [cls.coordinator, cls.administrator, cls.manager] + [
+            user for user in demo_users if user
+        ]
+
+    def _workspace_actions(self):
+        """The window actions of the app's menus, configuration left aside."""
+        menus = self.env["ir.ui.menu"].search(
+            [
+                ("id", "child_of", self.env.ref(f"{MODULE}.menu_root").id),
+                "!",
+                (
+                    "id",
+                    "child_of",
+                    self.env.ref(f"{MODULE}.menu_manager_configuration").id,
+                ),
+            ]
+        )
+        return [
+            menu.action
+            for menu in menus
+            if menu.action and menu.action._name == "ir.actions.act_window"
+        ]
+
+    def _records(self, action, user):
+        """What ``action`` lists to ``user`` (its domain, no search filter)."""
+        context = action.with_user(user)._get_eval_context()
+        context.update(
+            context={},
+            allowed_company_ids=user.company_ids.ids,
+            current_company_id=user.company_id.id,
+        )
+        domain = safe_eval(action.domain or "[]", context)
+        return self.env[action.res_model].with_user(user).search(domain).sudo()
+
+    @staticmethod
+    def _customers(records):
+        if records._name == "res.partner":
+            return records.commercial_partner_id
+        if "commercial_partner_id" in records._fields:
+            return records.commercial_partner_id
+        if "partner_id" in records._fields and records._name != "calendar.event":
+            return records.partner_id.commercial_partner_id
+        return records.env["res.partner"]
+
+    def test_workspaces_show_nothing_of_the_teams_out_of_coordination(self):
+        actions = self._workspace_actions()
+        self.assertTrue(actions)
+        for user in self.users:
+            for action in actions:
+                if not self.env[action.res_model].with_user(user).has_access("read"):
+                    continue
+                with self.subTest(user=user.login, action=action.name):
+                    records = self._records(action, user)
+                    self.assertFalse(self._customers(records) & self.outsiders)
+                    if records._name == "calendar.event":
+                        self.assertFalse(records & self.outside_meetings)
+        in_progress = self.env.ref(f"{MODULE}.sale_order_action_in_progress")
+        orders = self._records(in_progress, self.manager)
+        self.assertIn(self.inside_order, orders)
+        self.assertNotIn(self.outside_order, orders)
+        meetings = self._records(
+            self.env.ref(f"{MODULE}.calendar_event_action_coordination"), self.manager
+        )
+        self.assertIn(self.inside_meeting, meetings)
+        customers = self._records(
+            self.env.ref(f"{MODULE}.res_partner_action_customer_coordination"),
+            self.manager,
+        )
+        self.assertIn(self.customer, customers)
+        self.assertNotIn(self.outsider, customers)
+
+    def test_kpis_leave_out_the_teams_out_of_coordination(self):
+        kpi = self.env["sales.coordination.kpi"].with_user(self.manager)
+        today = fields.Date.context_today(kpi)
+        period = (str(today.replace(day=1)), str(today))
+        before = kpi.get_kpis(*period)
+        self.counter.use_coordination = True
+        after = kpi.get_kpis(*period)
+        self.assertEqual(after["orders_confirmed"], before["orders_confirmed"] + 1)
+        self.assertEqual(after["new_clients"], before["new_clients"] + 1)
+
+    def test_customer_of_both_kinds_of_team_stays(self):
+        Partner = self.env["res.partner"]
+        self.assertIn(self.outsider, Partner.search([("sc_coordinated", "=", False)]))
+        self.assertFalse(self.outsider.sc_coordinated)
+        self.assertTrue(self.customer.sc_coordinated)
+        self._create_order(partner=self.outsider, team=self.team)
+        self.assertNotIn(
+            self.outsider, Partner.search([("sc_coordinated", "=", False)])
+        )
+        self.assertIn(self.outsider, Partner.search([("sc_coordinated", "!=", False)]))
+
+    def test_every_team_coordinated_leaves_out_nothing(self):
+        teams = self.env["crm.team"].with_context(active_test=False).search([])
+        teams.use_coordination = True
+        self.assertFalse(
+            self.env["res.partner"].search_count([("sc_coordinated", "=", False)])
+        )
+        self.assertFalse(
+            self.env["calendar.event"].search_count([("sc_coordinated", "=", False)])
+        )
+        self.assertTrue(self.outside_meeting.sc_coordinated)
+
+    def test_meetings_scope(self):
+        self.assertFalse(self.outside_meeting.sc_coordinated)
+        self.assertTrue(self.inside_meeting.sc_coordinated)
+        Event = self.env["calendar.event"]
+        outside = Event.search([("sc_coordinated", "=", False)])
+        self.assertIn(self.outside_meeting, outside)
+        self.assertNotIn(self.inside_meeting, outside)
+
+    def test_bad_comparisons_are_refused(self):
+        for model in ("res.partner", "calendar.event"):
+            for operator, value in (("in", [True]), ("=", 1), ("ilike", "x")):
+                with (
+                    self.subTest(model=model, operator=operator),
+                    self.assertRaises(UserError),
+                ):
+                    self.env[model].search([("sc_coordinated", operator, value)])
