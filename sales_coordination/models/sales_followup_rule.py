@@ -704,6 +704,9 @@ class SalesFollowupRule(models.Model):
             conditions.append(SQL("rec.company_id = %s", self.company_id.id))
         if self.team_ids and "team_id" in Model._fields:
             conditions.append(SQL("rec.team_id IN %s", tuple(self.team_ids.ids)))
+        coordinated = self._coordinated_condition(Model)
+        if coordinated:
+            conditions.append(coordinated)
         if self.trigger != "meeting_done":
             # Done follow-ups are kept (keep_done): plan again only once
             # delay_days have passed since the last one was done.
@@ -731,6 +734,33 @@ class SalesFollowupRule(models.Model):
             SQL(" AND ").join(conditions),
         )
         return model, query
+
+    def _coordinated_condition(self, Model):
+        """The SQL condition (on alias ``rec``) that leaves out the records of
+        the sales teams out of coordination (``crm.team.use_coordination``
+        unset), unless someone in coordination owns them (an order's
+        coordinator or administrator), as the workspaces do; None when every
+        team is coordinated or ``Model`` has no team."""
+        if "team_id" not in Model._fields:
+            return None
+        excluded = self.env["crm.team"]._sc_uncoordinated_team_ids()
+        if not excluded:
+            return None
+        owners = [
+            SQL("rec.%s IS NOT NULL", SQL.identifier(fname))
+            for fname in ("coordinator_id", "administrator_id")
+            if fname in Model._fields and Model._fields[fname].store
+        ]
+        return SQL(
+            "(%s)",
+            SQL(" OR ").join(
+                [
+                    SQL("rec.team_id IS NULL"),
+                    SQL("rec.team_id NOT IN %s", tuple(excluded)),
+                ]
+                + owners
+            ),
+        )
 
     def _day_after(self, today):
         """Timestamps strictly before this (UTC) moment are at least

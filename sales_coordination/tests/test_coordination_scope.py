@@ -1,11 +1,12 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesCoordinationCase
+from .test_followup_rule import SENT_AT, FollowupCase
 
 MODULE = "sales_coordination"
 
@@ -182,3 +183,38 @@ class TestCoordinationScope(SalesCoordinationCase):
                     self.assertRaises(UserError),
                 ):
                     self.env[model].search([("sc_coordinated", operator, value)])
+
+
+@tagged("post_install", "-at_install")
+class TestCoordinationScopeFollowups(FollowupCase):
+    """The follow-up engine plans nothing on a team out of coordination,
+    unless someone in coordination owns the record, as the workspaces show
+    it: a rule for every team stays out of that business's quotations."""
+
+    def test_no_followup_on_a_team_out_of_coordination(self):
+        counter = self.env["crm.team"].create(
+            {"name": "Furniture Counter", "use_coordination": False}
+        )
+        walk_in = self.env["res.partner"].create(
+            {"name": "Oak & Pine Furniture", "is_company": True}
+        )
+        every_team = self._create_rule(
+            name="Quote follow-up, every team",
+            trigger="quote_no_reply",
+            delay_days=3,
+            activity_type_id=self.quote_type.id,
+            team_ids=[Command.clear()],
+        )
+        inside = self._sent_quote()
+        outside = self._sent_quote(team=counter, partner=walk_in)
+        owned = self._sent_quote(team=counter, partner=walk_in)
+        owned.coordinator_id = self.coordinator
+        self.assertFalse(outside.coordinator_id or outside.administrator_id)
+        self._run(SENT_AT + timedelta(days=3), every_team)
+        planned = self.env["mail.activity"].search(
+            [("followup_rule_id", "=", every_team.id)]
+        )
+        self.assertEqual(
+            set(planned.mapped("res_id")) & set((inside | outside | owned).ids),
+            set((inside | owned).ids),
+        )
