@@ -25,57 +25,8 @@ class SaleAccuracyRule(models.Model):
         within ``threshold`` days."""
         days = timedelta(days=self.threshold or 0.0)
         orders = [data.orders[oid] for oid in order_ids]
-        dates = [order["date_order"] for order in orders]
-        others = (
-            self.env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    (
-                        "partner_id",
-                        "child_of",
-                        list({order["commercial_partner_id"] for order in orders}),
-                    ),
-                    ("state", "!=", "cancel"),
-                    ("company_id", "in", list({o["company_id"] for o in orders})),
-                    "|",
-                    (
-                        "client_order_ref",
-                        "in",
-                        [
-                            o["client_order_ref"]
-                            for o in orders
-                            if o["client_order_ref"]
-                        ],
-                    ),
-                    "&",
-                    ("date_order", ">=", min(dates) - days),
-                    ("date_order", "<=", max(dates) + days),
-                ]
-            )
-        )
-        # The orders found and their products and quantities, in two queries.
-        rows = self.env.execute_query_dict(
-            SQL(
-                "SELECT o.id, o.name, o.company_id, p.commercial_partner_id, "
-                "o.client_order_ref, o.date_order FROM sale_order o "
-                "JOIN res_partner p ON p.id = o.partner_id WHERE o.id = ANY(%s)",
-                others.ids,
-            )
-        )
-        products_by_order = defaultdict(list)
-        for order_id, product_id, qty in self.env.execute_query(
-            SQL(
-                "SELECT order_id, product_id, product_uom_qty FROM sale_order_line "
-                "WHERE order_id = ANY(%s) AND display_type IS NULL "
-                "AND product_id IS NOT NULL",
-                others.ids,
-            )
-        ):
-            products_by_order[order_id].append((product_id, qty))
-        signatures = {
-            oid: tuple(sorted(products)) for oid, products in products_by_order.items()
-        }
+        rows = self._duplicate_candidates(orders, days)
+        signatures = {row["id"]: row["signature"] for row in rows if row["signature"]}
 
         def key(order):
             return (order["company_id"], order["commercial_partner_id"])
@@ -131,3 +82,58 @@ class SaleAccuracyRule(models.Model):
                     )
                 )
         return findings
+
+    def _duplicate_candidates(self, orders, days):
+        """The non-cancelled orders that may duplicate one of ``orders`` (rows
+        of ``_AccuracyData.orders``), ``orders`` included: same company and
+        commercial partner, and the same customer reference or a date within
+        ``days`` of theirs; in one query (the check runs before every commit
+        that touches a quotation), newest first.
+
+        :return: rows with ``id``, ``name``, ``company_id``,
+            ``commercial_partner_id``, ``client_order_ref``, ``date_order``
+            and ``signature``: the sorted ``(product, quantity)`` pairs of
+            the order's product lines
+        """
+        self.env["sale.order"].flush_model(
+            ["name", "state", "company_id", "partner_id", "client_order_ref",
+             "date_order"]
+        )  # fmt: skip
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "display_type", "product_id", "product_uom_qty"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        dates = [order["date_order"] for order in orders]
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+            SELECT o.id, o.name, o.company_id, p.commercial_partner_id,
+                   o.client_order_ref, o.date_order, l.product_ids, l.qtys
+              FROM sale_order o
+              JOIN res_partner p ON p.id = o.partner_id
+         LEFT JOIN LATERAL (
+                    SELECT array_agg(sl.product_id) AS product_ids,
+                           array_agg(sl.product_uom_qty::float8) AS qtys
+                      FROM sale_order_line sl
+                     WHERE sl.order_id = o.id AND sl.display_type IS NULL
+                       AND sl.product_id IS NOT NULL
+                   ) l ON TRUE
+             WHERE p.commercial_partner_id = ANY(%(partners)s)
+               AND o.company_id = ANY(%(companies)s)
+               AND (o.state != 'cancel' OR o.state IS NULL)
+               AND (o.client_order_ref = ANY(%(refs)s)
+                    OR (o.date_order >= %(date_from)s
+                        AND o.date_order <= %(date_to)s))
+          ORDER BY o.date_order DESC, o.id DESC
+                """,
+                partners=list({order["commercial_partner_id"] for order in orders}),
+                companies=list({order["company_id"] for order in orders}),
+                refs=[o["client_order_ref"] for o in orders if o["client_order_ref"]],
+                date_from=min(dates) - days,
+                date_to=max(dates) + days,
+            )
+        )
+        for row in rows:
+            products, qtys = row.pop("product_ids") or (), row.pop("qtys") or ()
+            row["signature"] = tuple(sorted(zip(products, qtys, strict=True)))
+        return rows

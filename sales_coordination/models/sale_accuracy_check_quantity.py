@@ -65,15 +65,17 @@ class SaleAccuracyRule(models.Model):
         ]
 
     def _accuracy_check_packaging_multiple(self, data, order_ids, lines):
+        # searched and read in one query
         packagings = (
             self.env["product.packaging"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("product_id", "in", list({line["product_id"] for line in lines})),
                     ("sales", "=", True),
                     ("qty", ">", 0),
                 ],
+                ["product_id", "qty", "name"],
                 order="qty desc, sequence, id",
             )
         )

@@ -676,13 +676,16 @@ class SaleOrder(models.Model):
         orders = (
             self.sudo()
             .with_context(active_test=False)
-            .search([("id", "in", list(ids)), ("state", "in", ("draft", "sent"))])
+            .search(
+                [("id", "in", list(ids)), ("state", "in", ("draft", "sent"))],
+                order="id",
+            )
         )
         if not orders:
             return
         try:
             with self.env.cr.savepoint():
-                orders.with_env(self.env)._accuracy_check()
+                orders.with_env(self.env)._accuracy_check_orders()
                 self.env.flush_all()
         except Exception:
             _logger.warning(
@@ -704,6 +707,13 @@ class SaleOrder(models.Model):
         orders = self.sudo().search(
             [("id", "in", self.ids), ("state", "!=", "cancel")], order="id"
         )
+        orders.with_env(self.env)._accuracy_check_orders()
+
+    def _accuracy_check_orders(self):
+        """``_accuracy_check`` on orders known to exist and not to be
+        cancelled, in the order of their ids (the pre-commit hook has just
+        searched them: no second search)."""
+        orders = self.sudo()
         pending = self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY)
         if pending:
             pending.difference_update(orders.ids)

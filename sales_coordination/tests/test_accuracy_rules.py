@@ -272,6 +272,21 @@ class TestAccuracyRules(AccuracyCase):
             second.order_line.product_uom_qty = 24
             self.assertEqual(self._check(second), set())
 
+    def test_duplicate_order_of_an_archived_contact_of_the_customer(self):
+        """The orders compared are those of the whole commercial partner,
+        its archived contacts included."""
+        contact = self.env["res.partner"].create(
+            {"name": "Former Buyer", "parent_id": self.customer.id}
+        )
+        first = self._clean_order(partner=contact, client_order_ref="PO-CONTACT")
+        contact.active = False
+        second = self._clean_order(
+            client_order_ref=" po-contact",
+            lines=[{"product_id": self.product.id, "product_uom_qty": 48}],
+        )
+        self.assertEqual(self._check(second), {"duplicate_order"})
+        self.assertIn(first.name, second.accuracy_open_issue_ids.message)
+
     def test_duplicate_order_other_customer_is_not_a_duplicate(self):
         other = self.customer.copy({"name": "Other Pet Shop"})
         self._clean_order(client_order_ref="PO-SAME")
