@@ -52,9 +52,10 @@ def parse_args():
     parser.add_argument(
         "--insert",
         choices=("orm", "sql"),
-        default="orm",
-        help="how follow-ups are stored: mail.activity.create (default) or the "
-        "SQL fast path (system parameter sales_coordination.followup_insert)",
+        default="sql",
+        help="how follow-ups are stored: the SQL path (default) or "
+        "mail.activity.create (system parameter "
+        "sales_coordination.followup_insert)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the bench data")
     return parser.parse_args()
