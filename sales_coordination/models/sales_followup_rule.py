@@ -1698,7 +1698,9 @@ class SalesFollowupRule(models.Model):
                 bodies[key] = QWeb._render(
                     "mail.message_activity_done",
                     {
-                        "activity": activities.browse(act_id),
+                        "activity": activities.browse(act_id).with_prefetch(
+                            activities._prefetch_ids
+                        ),
                         "feedback": feedback.get(act_id),
                         "display_assignee": True,
                     },
