@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .test_followup_rule import SENT_AT, FollowupCase
+from .common import SENT_AT, FollowupCase
 
 LATER = SENT_AT + timedelta(days=3)
 
