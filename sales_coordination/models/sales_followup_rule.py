@@ -1403,30 +1403,41 @@ class SalesFollowupRule(models.Model):
 
         :return: the number of follow-ups closed
         """
-        closed = 0
+        # One cache for the whole pass: the bodies rendered so far.
+        return self._run_in_batches(
+            "_close_resolved_batch", today, batch_size, commit, cache={}
+        )
+
+    def _run_in_batches(self, step, today, batch_size, commit, **kwargs):
+        """Run ``step`` (the name of a batch method of the rule, returning
+        None or ``(count, highest id done)``) for each rule in ``self``,
+        batch after batch, each batch guarded (:meth:`_run_guarded`) and
+        committed when ``commit`` is set, until a batch is short. Each batch
+        starts after the highest id of the previous one (keyset pagination:
+        no walk again over the rows done already).
+
+        :return: the number of rows done
+        """
+        total = 0
         for rule in self:
-            # Keyset pagination: each batch starts after the last id of the
-            # previous one, so that it does not walk again over the rows the
-            # pass archived already (an OFFSET-free, linear pass).
             after_id = 0
-            cache = {}
             while True:
                 status, result = rule._run_guarded(
-                    rule._close_resolved_batch,
+                    getattr(rule, step),
                     today,
                     batch_size,
                     after_id=after_id,
-                    cache=cache,
+                    **kwargs,
                 )
                 if status != "done" or not result:
                     break
                 count, after_id = result
-                closed += count
+                total += count
                 if commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 if not batch_size or count < batch_size:
                     break
-        return closed
+        return total
 
     def _close_resolved_batch(
         self, today, batch_size=None, res_ids=None, reason=None, after_id=0, cache=None
@@ -1831,29 +1842,18 @@ class SalesFollowupRule(models.Model):
 
         :return: the number of follow-ups escalated
         """
-        escalated = 0
-        for rule in self:
-            while True:
-                status, count = rule._run_guarded(
-                    rule._escalate_batch, today, batch_size
-                )
-                if status != "done" or not count:
-                    break
-                escalated += count
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                if not batch_size or count < batch_size:
-                    break
-        return escalated
+        return self._run_in_batches("_escalate_batch", today, batch_size, commit)
 
-    def _escalate_batch(self, today, batch_size=None):
-        """Escalate the next ``batch_size`` overdue follow-ups of this rule.
+    def _escalate_batch(self, today, batch_size=None, after_id=0):
+        """Escalate the next ``batch_size`` overdue follow-ups of this rule,
+        of ids above ``after_id``.
 
-        :return: the number of follow-ups escalated
+        :return: (the number of follow-ups escalated, the highest id), or
+            None when none was
         """
         self.ensure_one()
         if self.escalate_after_days <= 0:
-            return 0
+            return None
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -1861,8 +1861,10 @@ class SalesFollowupRule(models.Model):
                     WHERE act.followup_rule_id = %(rule)s
                       AND act.active AND NOT COALESCE(act.followup_escalated, FALSE)
                       AND act.date_deadline <= %(due)s
+                      AND act.id > %(after_id)s
                     ORDER BY act.id %(limit)s""",
                 rule=self.id,
+                after_id=after_id,
                 due=today - timedelta(days=self.escalate_after_days),
                 limit=SQL("LIMIT %s", batch_size) if batch_size else SQL(),
             )
@@ -1872,9 +1874,10 @@ class SalesFollowupRule(models.Model):
             .sudo()
             .browse(row[0] for row in self.env.cr.fetchall())
         )
-        if activities:
-            self._escalate(activities, today)
-        return len(activities)
+        if not activities:
+            return None
+        self._escalate(activities, today)
+        return len(activities), max(activities.ids)
 
     @api.model
     def _escalate(self, activities, today):
