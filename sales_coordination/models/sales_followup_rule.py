@@ -1003,9 +1003,8 @@ class SalesFollowupRule(models.Model):
           subtypes; other addons' overrides of ``create`` do not run;
         - ``orm``: :meth:`_insert_followups_orm`, ``mail.activity.create``
           in one call in Odoo's bulk context: every addon's defaults,
-          constraints and overrides apply, at several times the cost (over
-          60 s for 100,000 candidates on the reference machine, where the
-          SQL path takes well under that).
+          constraints and overrides apply, at several times the cost
+          (the figures of both paths are in docs/rpc.md).
 
         The path is chosen by :meth:`_followup_insert_mode` (system parameter
         ``sales_coordination.followup_insert``): a database whose addons
