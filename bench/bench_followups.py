@@ -20,6 +20,7 @@ follow-up rules of the database for the duration of the run.
 """
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -52,9 +53,10 @@ def parse_args():
     parser.add_argument(
         "--insert",
         choices=("orm", "sql"),
-        default="orm",
-        help="how follow-ups are stored: mail.activity.create (default) or the "
-        "SQL fast path (system parameter sales_coordination.followup_insert)",
+        default="sql",
+        help="how follow-ups are stored: the SQL path (default) or "
+        "mail.activity.create (system parameter "
+        "sales_coordination.followup_insert)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the bench data")
     return parser.parse_args()
@@ -215,11 +217,12 @@ def main():
         cr.commit()
         setup_time = time.perf_counter() - start
     rss_before = rss_mb()
+    load_before = os.getloadavg()
     if args.tracemalloc:
         tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     first = run_cron(registry, odoo, args, cron_id)
-    wall = time.perf_counter() - start
+    wall, cpu1 = time.perf_counter() - start, time.process_time() - cpu
     heap_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
     rss_after = rss_mb()
     start = time.perf_counter()
@@ -230,7 +233,8 @@ def main():
     print(
         f"first run            {wall:.1f} s, {first['created']} activities, "
         f"{first['calls']} cron calls, {first['batches']} batches of "
-        f"{args.batch_size}"
+        f"{args.batch_size}; {cpu1:.1f} s of Odoo's own CPU (the rest: "
+        "PostgreSQL and waiting)"
     )
     print(f"seconds per cron call {first['per_call']}")
     print(
@@ -249,9 +253,9 @@ def main():
             "UPDATE sale_order SET state = 'cancel' WHERE name LIKE %s",
             [BENCH_PREFIX + "%"],
         )
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     run_cron(registry, odoo, args, cron_id)
-    wall3 = time.perf_counter() - start
+    wall3, cpu3 = time.perf_counter() - start, time.process_time() - cpu
     with registry.cursor() as cr:
         cr.execute(
             "SELECT count(*) FILTER (WHERE NOT act.active), "
@@ -263,7 +267,8 @@ def main():
         closed, still_open = cr.fetchone()
     print(
         f"closing pass         {wall3:.1f} s, {closed} follow-ups closed, "
-        f"{still_open} still open; peak RSS {rss_mb():.0f} MB"
+        f"{still_open} still open; {cpu3:.1f} s of Odoo's own CPU; "
+        f"peak RSS {rss_mb():.0f} MB"
     )
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -271,6 +276,13 @@ def main():
             "sales_coordination.followup_insert", insert_before or False
         )
     print(f"insert path          {args.insert}")
+    print(
+        "load average         "
+        + " / ".join(f"{x:.1f}" for x in load_before)
+        + " (1/5/15 min) before the runs, "
+        + " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        + f" after, on {os.cpu_count()} CPUs"
+    )
     if not args.keep:
         cleanup(registry, odoo)
     if second["created"]:

@@ -89,6 +89,18 @@ class MailActivity(models.Model):
                 "WHERE followup_rule_id IS NOT NULL AND active"
             )
         )
+        # The closing pass walks the open follow-ups of a rule and model by
+        # id, batch after batch (keyset): an ordered range scan, which the
+        # planner picks even on statistics older than a bulk insert (with
+        # the unique index above it would read and sort every open
+        # follow-up of the rule at each batch).
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS mail_activity_followup_rule_open_id_idx "
+                "ON mail_activity (followup_rule_id, res_model, id) "
+                "WHERE followup_rule_id IS NOT NULL AND active"
+            )
+        )
         # The rule finders look up open and done follow-ups per record.
         self.env.cr.execute(
             SQL(

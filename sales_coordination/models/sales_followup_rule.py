@@ -1019,20 +1019,28 @@ class SalesFollowupRule(models.Model):
         return len(activities)
 
     def _insert_followups(self, rows, deadline):
-        """Create the follow-up activities of a batch, through
-        ``mail.activity.create`` in one call: every addon's defaults,
-        constraints and overrides on activities apply, and the assignees
-        follow their records as Odoo does it.
+        """Store the follow-up activities of a batch: the one place where
+        follow-ups are stored, override it to store them another way.
 
-        The one place where follow-ups are stored: override it to store them
-        another way. The creation is kept cheap for a nightly batch: no
-        assignment e-mail or per-record notification
-        (``mail_activity_quick_update``); the assignees get one summary per
-        run (:meth:`_notify_assignees`). The ORM costs a few milliseconds
-        per activity; where the nightly volume needs it, an administrator
-        switches to the SQL fast path (:meth:`_insert_followups_sql`, see
-        :meth:`_followup_insert_mode`): both paths are measured by
-        ``bench/bench_followups.py --insert orm|sql``.
+        Two paths, measured side by side by ``bench/bench_followups.py
+        --insert sql|orm`` (figures in the closing note of issue 15 and in
+        docs/rpc.md):
+
+        - ``sql`` (the default): :meth:`_insert_followups_sql`, one statement
+          per batch, as ``mail.activity.create`` would store the rows: other
+          addons' column defaults (a required field with a default included)
+          are applied, the assignees follow their records with the default
+          subtypes; other addons' overrides of ``create`` do not run;
+        - ``orm``: :meth:`_insert_followups_orm`, ``mail.activity.create``
+          in one call in Odoo's bulk context: every addon's defaults,
+          constraints and overrides apply, at several times the cost
+          (the figures of both paths are in docs/rpc.md).
+
+        The path is chosen by :meth:`_followup_insert_mode` (system parameter
+        ``sales_coordination.followup_insert``): a database whose addons
+        override ``mail.activity.create`` for follow-ups sets it to ``orm``.
+        Either way no assignment e-mail or per-record notification is sent;
+        the assignees get one summary per run (:meth:`_notify_assignees`).
 
         :param rows: list of (record, user)
         :return: the activities created
@@ -1040,8 +1048,22 @@ class SalesFollowupRule(models.Model):
         self.ensure_one()
         if not rows:
             return self.env["mail.activity"]
-        if self._followup_insert_mode() == "sql":
-            return self._insert_followups_sql(rows, deadline)
+        if self._followup_insert_mode() == "orm":
+            return self._insert_followups_orm(rows, deadline)
+        return self._insert_followups_sql(rows, deadline)
+
+    def _insert_followups_orm(self, rows, deadline):
+        """The ORM path of :meth:`_insert_followups` (system parameter
+        ``sales_coordination.followup_insert`` = ``orm``): one
+        ``mail.activity.create`` call for the batch, with Odoo's bulk flags
+        (``mail_activity_quick_update``: no assignment e-mail or
+        notification per activity); the assignees follow their records as
+        Odoo does it.
+
+        :param rows: list of (record, user)
+        :return: the activities created
+        """
+        self.ensure_one()
         activity_type = self.activity_type_id
         summary = activity_type.summary or self.name
         model_ids = {
@@ -1061,39 +1083,46 @@ class SalesFollowupRule(models.Model):
             }
             for record, user in rows
         ]
-        return (
-            self.env["mail.activity"]
-            .sudo()
-            .with_context(**FOLLOWUP_CREATE_CONTEXT)
-            .create(vals_list)
+        Activity = (
+            self.env["mail.activity"].sudo().with_context(**FOLLOWUP_CREATE_CONTEXT)
         )
+        # The defaults are the same for the whole batch: asked once here
+        # (every addon's included), instead of once per activity by create.
+        defaults = Activity.default_get(
+            [fname for fname in Activity._fields if fname not in vals_list[0]]
+        )
+        return Activity.create([{**defaults, **vals} for vals in vals_list])
 
     @api.model
     def _followup_insert_mode(self):
-        """How follow-ups are stored: ``orm`` (the default, through
-        ``mail.activity.create``) or ``sql`` (the measured fast path, set by
-        an administrator in the system parameter
-        ``sales_coordination.followup_insert``)."""
+        """How follow-ups are stored (see :meth:`_insert_followups`): ``sql``
+        (the default, the measured faster path) or ``orm`` (through
+        ``mail.activity.create``), from the system parameter
+        ``sales_coordination.followup_insert``; any other value means
+        ``sql``."""
         mode = (
             self.env["ir.config_parameter"]
             .sudo()
-            .get_param("sales_coordination.followup_insert", "orm")
+            .get_param("sales_coordination.followup_insert", "sql")
         )
-        return "sql" if mode == "sql" else "orm"
+        return "orm" if mode == "orm" else "sql"
 
     def _insert_followups_sql(self, rows, deadline):
-        """The fast path of :meth:`_insert_followups` (system parameter
-        ``sales_coordination.followup_insert`` = ``sql``): insert the
-        activities of a batch in one statement, as ``mail.activity.create``
-        would store them (other addons' defaults included, but not their
+        """The SQL path of :meth:`_insert_followups`, the default (system
+        parameter ``sales_coordination.followup_insert`` unset or ``sql``):
+        insert the activities of a batch in one statement, as
+        ``mail.activity.create`` would store them (other addons' column
+        defaults included, see :meth:`_followup_extra_defaults`; not their
         overrides of ``create``), and subscribe their assignees to the
-        records with the default subtypes.
+        records with the default subtypes (:meth:`_subscribe_assignees`).
 
-        The ORM's create costs ~1 ms per activity (defaults, followers, one
-        notification each): too slow for 100,000 candidates in a nightly run.
-        ``ON CONFLICT`` on the partial unique index drops the activities a
-        concurrent run planned first. No e-mail is sent: the assignees see
-        their follow-ups in the activity menu, and get a bus notification.
+        The ORM's create costs about 1 ms per activity (defaults, computed
+        fields, followers per assignee): several times this path, too slow
+        for 100,000 candidates in a nightly run (``bench/bench_followups.py
+        --insert sql|orm``). ``ON CONFLICT`` on the partial unique index
+        drops the activities a concurrent run planned first. No e-mail is
+        sent: the assignees see their follow-ups in the activity menu, and
+        get a bus notification.
 
         :param rows: list of (record, user)
         :return: the activities created
@@ -1403,50 +1432,77 @@ class SalesFollowupRule(models.Model):
 
         :return: the number of follow-ups closed
         """
-        closed = 0
+        # One cache for the whole pass: the bodies rendered so far.
+        return self._run_in_batches(
+            "_close_resolved_batch", today, batch_size, commit, cache={}
+        )
+
+    def _run_in_batches(self, step, today, batch_size, commit, **kwargs):
+        """Run ``step`` (the name of a batch method of the rule, returning
+        None or ``(count, highest id done)``) for each rule in ``self``,
+        batch after batch, each batch guarded (:meth:`_run_guarded`) and
+        committed when ``commit`` is set, until a batch is short. Each batch
+        starts after the highest id of the previous one (keyset pagination:
+        no walk again over the rows done already).
+
+        :return: the number of rows done
+        """
+        total = 0
         for rule in self:
+            after_id = 0
             while True:
-                status, count = rule._run_guarded(
-                    rule._close_resolved_batch, today, batch_size
+                status, result = rule._run_guarded(
+                    getattr(rule, step),
+                    today,
+                    batch_size,
+                    after_id=after_id,
+                    **kwargs,
                 )
-                if status != "done" or not count:
+                if status != "done" or not result:
                     break
-                closed += count
+                count, after_id = result
+                total += count
                 if commit:
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 if not batch_size or count < batch_size:
                     break
-        return closed
+        return total
 
-    def _close_resolved_batch(self, today, batch_size=None, res_ids=None, reason=None):
+    def _close_resolved_batch(
+        self, today, batch_size=None, res_ids=None, reason=None, after_id=0, cache=None
+    ):
         """Close the next ``batch_size`` follow-ups of this rule whose reason
-        is gone (among the records ``res_ids`` when given). With ``reason``
-        (a key of ``_close_reasons``), the open follow-ups of ``res_ids``
-        are closed for that reason, whatever the records' state.
+        is gone, of ids above ``after_id`` (among the records ``res_ids``
+        when given). With ``reason`` (a key of ``_close_reasons``), the open
+        follow-ups of ``res_ids`` are closed for that reason, whatever the
+        records' state. ``cache``: see :meth:`_mark_followups_done`.
 
-        :return: the number of follow-ups closed
+        :return: (the number of follow-ups closed, the highest id closed),
+            or None when nothing was closed
         """
         self.ensure_one()
         query = self._resolved_query(today, res_ids, reason)
         if query is None:
-            return 0
+            return None
         self._disable_jit()
         self.env.cr.execute(
             SQL(
-                "%s ORDER BY act.id %s",
+                "%s AND act.id > %s ORDER BY act.id %s",
                 query,
+                after_id,
                 SQL("LIMIT %s", batch_size) if batch_size else SQL(),
             )
         )
         rows = self.env.cr.fetchall()
         if not rows:
-            return 0
+            return None
         reasons = self._close_reasons()
         self._mark_followups_done(
             self.env["mail.activity"].sudo().browse(row[0] for row in rows),
             {row[0]: reasons[row[1]] for row in rows},
+            cache=cache,
         )
-        return len(rows)
+        return len(rows), rows[-1][0]
 
     def _resolved_query(self, today, res_ids=None, reason=None):
         """``SELECT act.id, reason`` of the open follow-ups of this rule whose
@@ -1590,9 +1646,10 @@ class SalesFollowupRule(models.Model):
                 # flush=False: the caller's pending precommit work (e.g. the
                 # tracking message its feedback goes into) stays pending
                 with self.env.cr.savepoint(flush=False):
-                    closed += rule._close_resolved_batch(
+                    result = rule._close_resolved_batch(
                         today, res_ids=records.ids, reason=reason
                     )
+                closed += result[0] if result else 0
             except Exception:  # the next run closes them
                 self.env.invalidate_all(flush=False)
                 _logger.warning(
@@ -1613,7 +1670,7 @@ class SalesFollowupRule(models.Model):
             and self.new({"trigger": trigger})._target_models() == [model]
         ]
 
-    def _mark_followups_done(self, activities, feedback):
+    def _mark_followups_done(self, activities, feedback, cache=None):
         """Mark ``activities`` done the Odoo way, with ``feedback`` (a dict
         activity id: text): a message on each record, as
         ``mail.activity.action_feedback`` posts it (the template
@@ -1626,45 +1683,65 @@ class SalesFollowupRule(models.Model):
         message (the body is sanitized each time): too slow for a closing
         pass over 100,000 follow-ups. The messages are inserted in one
         statement (:meth:`_insert_done_messages`, measured by
-        ``bench/bench_followups.py``), each distinct body rendered once by
-        Odoo's own template; the activities are archived through the ORM.
-        Override it to close them another way.
+        ``bench/bench_followups.py``), each distinct body rendered and
+        sanitized once by Odoo's own template; the activities are archived
+        through the ORM. What the messages need of the activities is read in
+        one query, and of their records only what the reply-to reads (the
+        ORM would load every column of both, for each batch). Override it to
+        close them another way.
+
+        :param dict cache: kept by the caller across the batches of one
+            pass: the bodies rendered so far
         """
         if not activities:
             return
+        cache = {} if cache is None else cache
         activities = activities.sudo()
         subtype = self.env.ref("mail.mt_activities")
         author = self.env.ref("base.partner_root")
         QWeb = self.env["ir.qweb"]
+        activities.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, res_model, res_id, res_name, activity_type_id,
+                          summary, note, user_id
+                     FROM mail_activity WHERE id = ANY(%s) ORDER BY id""",
+                activities.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
         # The reply-to of each record, computed for all of them at once
         # (mail.message.create would compute it one record at a time).
         reply_to = {}
-        for model in set(activities.mapped("res_model")):
-            res_ids = [a.res_id for a in activities if a.res_model == model]
-            reply_to[model] = (
-                self.env[model]
-                .sudo()
-                .browse(res_ids)
-                ._notify_get_reply_to(default=author.email_formatted)
+        by_model = {}
+        for row in rows:
+            by_model.setdefault(row[1], []).append(row[2])
+        for model, res_ids in by_model.items():
+            records = self.env[model].sudo().browse(res_ids)
+            records.fetch(
+                [
+                    fname
+                    for fname in (records._rec_name, records._mail_get_company_field())
+                    if fname and fname in records._fields
+                ]
+            )
+            reply_to[model] = records._notify_get_reply_to(
+                default=author.email_formatted
             )
         # The message depends on the type, summary, note, assignee and
         # feedback only: rendered once per distinct combination.
-        bodies = {}
+        bodies = cache.setdefault("bodies", {})
         vals_list = []
-        for activity in activities:
-            key = (
-                activity.activity_type_id.id,
-                activity.summary,
-                activity.note,
-                activity.user_id.id,
-                feedback.get(activity.id),
-            )
+        for act_id, model, res_id, res_name, type_id, summary, note, user_id in rows:
+            key = (type_id, summary, note, user_id, feedback.get(act_id))
             if key not in bodies:
                 bodies[key] = QWeb._render(
                     "mail.message_activity_done",
                     {
-                        "activity": activity,
-                        "feedback": feedback.get(activity.id),
+                        "activity": activities.browse(act_id).with_prefetch(
+                            activities._prefetch_ids
+                        ),
+                        "feedback": feedback.get(act_id),
                         "display_assignee": True,
                     },
                     minimal_qcontext=True,
@@ -1672,27 +1749,33 @@ class SalesFollowupRule(models.Model):
                 )
             vals_list.append(
                 {
-                    "model": activity.res_model,
-                    "res_id": activity.res_id,
-                    "record_name": activity.res_name,
-                    "reply_to": reply_to[activity.res_model][activity.res_id],
+                    "model": model,
+                    "res_id": res_id,
+                    "record_name": res_name,
+                    "reply_to": reply_to[model][res_id],
                     "body": bodies[key],
                     "message_type": "notification",
                     "subtype_id": subtype.id,
-                    "mail_activity_type_id": activity.activity_type_id.id,
+                    "mail_activity_type_id": type_id,
                     "author_id": author.id,
                 }
             )
-        self._insert_done_messages(vals_list)
-        kept = activities.filtered("activity_type_id.keep_done")
+        self._insert_done_messages(vals_list, cache=cache)
+        types = self.env["mail.activity.type"].browse({row[4] for row in rows})
+        kept_types = set(types.filtered("keep_done").ids)
+        kept = activities.browse(row[0] for row in rows if row[4] in kept_types)
         kept.with_context(mail_activity_quick_update=True).action_archive()
         (activities - kept).unlink()
 
     @api.model
-    def _insert_done_messages(self, vals_list):
+    def _insert_done_messages(self, vals_list, cache=None):
         """Insert the "done" messages of ``vals_list`` (``mail.message``
         create values) in one statement, as ``mail.message.create`` stores
-        them (a Message-Id each, other addons' column defaults included)."""
+        them (a Message-Id each, other addons' column defaults included).
+
+        :param dict cache: kept by the caller across batches: the bodies
+            sanitized so far
+        """
         if not vals_list:
             return
         Message = self.env["mail.message"]
@@ -1735,7 +1818,7 @@ class SalesFollowupRule(models.Model):
         }
         common.update(extra)
         body_field = Message._fields["body"]
-        bodies = {}
+        bodies = ({} if cache is None else cache).setdefault("sanitized", {})
         columns = {fname: [] for fname in per_row}
         for vals in vals_list:
             body = vals["body"]
@@ -1788,29 +1871,18 @@ class SalesFollowupRule(models.Model):
 
         :return: the number of follow-ups escalated
         """
-        escalated = 0
-        for rule in self:
-            while True:
-                status, count = rule._run_guarded(
-                    rule._escalate_batch, today, batch_size
-                )
-                if status != "done" or not count:
-                    break
-                escalated += count
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                if not batch_size or count < batch_size:
-                    break
-        return escalated
+        return self._run_in_batches("_escalate_batch", today, batch_size, commit)
 
-    def _escalate_batch(self, today, batch_size=None):
-        """Escalate the next ``batch_size`` overdue follow-ups of this rule.
+    def _escalate_batch(self, today, batch_size=None, after_id=0):
+        """Escalate the next ``batch_size`` overdue follow-ups of this rule,
+        of ids above ``after_id``.
 
-        :return: the number of follow-ups escalated
+        :return: (the number of follow-ups escalated, the highest id), or
+            None when none was
         """
         self.ensure_one()
         if self.escalate_after_days <= 0:
-            return 0
+            return None
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
@@ -1818,8 +1890,10 @@ class SalesFollowupRule(models.Model):
                     WHERE act.followup_rule_id = %(rule)s
                       AND act.active AND NOT COALESCE(act.followup_escalated, FALSE)
                       AND act.date_deadline <= %(due)s
+                      AND act.id > %(after_id)s
                     ORDER BY act.id %(limit)s""",
                 rule=self.id,
+                after_id=after_id,
                 due=today - timedelta(days=self.escalate_after_days),
                 limit=SQL("LIMIT %s", batch_size) if batch_size else SQL(),
             )
@@ -1829,9 +1903,10 @@ class SalesFollowupRule(models.Model):
             .sudo()
             .browse(row[0] for row in self.env.cr.fetchall())
         )
-        if activities:
-            self._escalate(activities, today)
-        return len(activities)
+        if not activities:
+            return None
+        self._escalate(activities, today)
+        return len(activities), max(activities.ids)
 
     @api.model
     def _escalate(self, activities, today):

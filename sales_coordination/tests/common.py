@@ -1,5 +1,9 @@
 import contextlib
+from datetime import datetime
 
+from freezegun import freeze_time
+
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -127,3 +131,70 @@ class SalesCoordinationCase(TransactionCase):
             cr.execute("RELEASE SAVEPOINT sc_read_only")
         cr.execute("SHOW transaction_read_only")
         self.assertEqual(cr.fetchone()[0], "off")
+
+
+SENT_AT = datetime(2026, 3, 2, 10, 0)  # a Monday
+
+
+class FollowupCase(SalesCoordinationCase):
+    """Follow-up rules limited to the fixture's team, so Odoo's demo records
+    never interfere; the shipped rules are archived."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["sales.followup.rule"].search([]).active = False
+        cls.Rule = cls.env["sales.followup.rule"]
+        cls.quote_type = cls.env.ref(
+            "sales_coordination.mail_activity_type_quote_followup"
+        )
+        cls.team_leader = new_test_user(
+            cls.env,
+            login="sc_team_leader",
+            name="Lea Leader",
+            groups="base.group_user,sales_team.group_sale_salesman",
+        )
+        cls.fallback = new_test_user(
+            cls.env,
+            login="sc_fallback",
+            name="Fred Fallback",
+            groups="base.group_user,sales_coordination.group_coordinator",
+        )
+        cls.team.user_id = cls.team_leader
+        cls.quote_rule = cls._create_rule(
+            name="Quote follow-up",
+            trigger="quote_no_reply",
+            delay_days=3,
+            activity_type_id=cls.quote_type.id,
+        )
+
+    @classmethod
+    def _create_rule(cls, **values):
+        vals = {
+            "team_ids": [Command.set(cls.team.ids)],
+            "deadline_days": 1,
+            "escalate_after_days": 2,
+        }
+        vals.update(values)
+        return cls.env["sales.followup.rule"].create(vals)
+
+    @classmethod
+    def _sent_quote(cls, sent_at=SENT_AT, team=None, **values):
+        with freeze_time(sent_at):
+            order = cls._create_order(team=team or cls.team, **values)
+            order.write({"state": "sent"})
+        return order
+
+    def _followups(self, records, rule=None, active_test=True):
+        Activity = self.env["mail.activity"].with_context(active_test=active_test)
+        return Activity.search(
+            [
+                ("res_model", "=", records._name),
+                ("res_id", "in", records.ids),
+                ("followup_rule_id", "=", (rule or self.quote_rule).id),
+            ]
+        )
+
+    def _run(self, when, rules=None):
+        with freeze_time(when):
+            return (rules or self.Rule).with_user(self.manager).run_followups()

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import MissingError, UserError
 from odoo.tests import tagged
 
-from .test_followup_rule import FollowupCase
+from .common import FollowupCase
 
 MEETING_AT = datetime(2026, 3, 4, 14, 0)
 

@@ -5,8 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import SalesCoordinationCase
-from .test_followup_rule import SENT_AT, FollowupCase
+from .common import SENT_AT, FollowupCase, SalesCoordinationCase
 
 MODULE = "sales_coordination"
 

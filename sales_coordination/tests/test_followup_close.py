@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .test_followup_rule import SENT_AT, FollowupCase
+from .common import SENT_AT, FollowupCase
 
 LATER = SENT_AT + timedelta(days=3)
 
@@ -324,6 +324,46 @@ class TestFollowupClose(FollowupCase):
         one = close(1)
         self.assertLessEqual(close(30), one)
 
+    def test_closing_pass_in_batches_closes_each_once(self):
+        """Batch after batch (each one starting after the last id of the
+        previous one), every follow-up whose reason is gone is closed once,
+        with its own message; those whose reason holds stay open."""
+        count, batch_size = 7, 3
+        orders = self.env["sale.order"]
+        for __ in range(count):
+            orders |= self._sent_quote()
+        kept = self._sent_quote()
+        self._run(LATER, self.quote_rule)
+        activities = self._followups(orders)
+        self.assertEqual(len(activities), count)
+        orders.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE sale_order SET state = 'cancel' WHERE id IN %s",
+            [tuple(orders.ids)],
+        )
+        self.env.invalidate_all()
+        today = fields.Date.to_date("2026-03-06")
+        closed = self.quote_rule._close_resolved_followups(today, batch_size=batch_size)
+        self.assertEqual(closed, count)
+        for activity in activities:
+            self._assert_closed(activity, "the quotation was cancelled.")
+        self.assertEqual(len(self._followups(kept)), 1)
+        self.assertTrue(self._followups(kept).active)
+        self.assertEqual(
+            self.quote_rule._close_resolved_followups(today, batch_size=batch_size),
+            0,
+        )
+
+    def test_sql_path_is_the_default(self):
+        rule = self.env["sales.followup.rule"]
+        params = self.env["ir.config_parameter"]
+        params.set_param("sales_coordination.followup_insert", False)
+        self.assertEqual(rule._followup_insert_mode(), "sql")
+        params.set_param("sales_coordination.followup_insert", "orm")
+        self.assertEqual(rule._followup_insert_mode(), "orm")
+        params.set_param("sales_coordination.followup_insert", "anything")
+        self.assertEqual(rule._followup_insert_mode(), "sql")
+
     # --- quotation about to expire ---
 
     def test_quote_expiring_planned_and_closed(self):
@@ -370,9 +410,12 @@ class TestFollowupClose(FollowupCase):
         for activity_type in types.filtered("keep_done"):
             self.assertTrue(activity_type.res_model, activity_type.name)
 
-    # --- created through the ORM, cheaply ---
+    # --- created through the ORM (system parameter), cheaply ---
 
     def test_created_through_the_orm_without_mail(self):
+        self.env["ir.config_parameter"].set_param(
+            "sales_coordination.followup_insert", "orm"
+        )
         orders = self._sent_quote() | self._sent_quote()
         self.env["mail.mail"].search([]).unlink()
         messages_before = self.env["mail.message"].search_count([])

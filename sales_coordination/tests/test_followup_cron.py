@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .test_followup_rule import SENT_AT, FollowupCase
+from .common import SENT_AT, FollowupCase
 
 
 @tagged("post_install", "-at_install")

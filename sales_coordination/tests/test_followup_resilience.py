@@ -8,7 +8,7 @@ from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
 from ..models.sales_followup_rule import LOCK_NAMESPACE
-from .test_followup_rule import SENT_AT, FollowupCase
+from .common import SENT_AT, FollowupCase
 
 ENGINE_LOGGER = "odoo.addons.sales_coordination.models.sales_followup_rule"
 WHEN = SENT_AT + timedelta(days=4)

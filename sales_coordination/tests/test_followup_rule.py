@@ -8,73 +8,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import SalesCoordinationCase
-
-SENT_AT = datetime(2026, 3, 2, 10, 0)  # a Monday
-
-
-class FollowupCase(SalesCoordinationCase):
-    """Follow-up rules limited to the fixture's team, so Odoo's demo records
-    never interfere; the shipped rules are archived."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.env["sales.followup.rule"].search([]).active = False
-        cls.Rule = cls.env["sales.followup.rule"]
-        cls.quote_type = cls.env.ref(
-            "sales_coordination.mail_activity_type_quote_followup"
-        )
-        cls.team_leader = new_test_user(
-            cls.env,
-            login="sc_team_leader",
-            name="Lea Leader",
-            groups="base.group_user,sales_team.group_sale_salesman",
-        )
-        cls.fallback = new_test_user(
-            cls.env,
-            login="sc_fallback",
-            name="Fred Fallback",
-            groups="base.group_user,sales_coordination.group_coordinator",
-        )
-        cls.team.user_id = cls.team_leader
-        cls.quote_rule = cls._create_rule(
-            name="Quote follow-up",
-            trigger="quote_no_reply",
-            delay_days=3,
-            activity_type_id=cls.quote_type.id,
-        )
-
-    @classmethod
-    def _create_rule(cls, **values):
-        vals = {
-            "team_ids": [Command.set(cls.team.ids)],
-            "deadline_days": 1,
-            "escalate_after_days": 2,
-        }
-        vals.update(values)
-        return cls.env["sales.followup.rule"].create(vals)
-
-    @classmethod
-    def _sent_quote(cls, sent_at=SENT_AT, team=None, **values):
-        with freeze_time(sent_at):
-            order = cls._create_order(team=team or cls.team, **values)
-            order.write({"state": "sent"})
-        return order
-
-    def _followups(self, records, rule=None, active_test=True):
-        Activity = self.env["mail.activity"].with_context(active_test=active_test)
-        return Activity.search(
-            [
-                ("res_model", "=", records._name),
-                ("res_id", "in", records.ids),
-                ("followup_rule_id", "=", (rule or self.quote_rule).id),
-            ]
-        )
-
-    def _run(self, when, rules=None):
-        with freeze_time(when):
-            return (rules or self.Rule).with_user(self.manager).run_followups()
+from .common import SENT_AT, FollowupCase
 
 
 @tagged("post_install", "-at_install")
@@ -360,16 +294,21 @@ class TestFollowupEngine(FollowupCase):
         ):
             activity.copy({"followup_rule_id": activity.followup_rule_id.id})
         # A concurrent run that lost the race creates nothing more, and gets
-        # no error: the rule is skipped as run elsewhere.
-        with mute_logger("odoo.sql_db"):
-            status, created = self.quote_rule._run_guarded(
-                self.quote_rule._create_followups,
-                list(order),
-                fields.Date.to_date("2026-03-05"),
-            )
-        self.assertEqual((status, created), ("busy", None))
-        self.assertFalse(self.quote_rule.last_error)
-        self.assertEqual(len(self._followups(order)), 1)
+        # no error: on the ORM path the rule is skipped as run elsewhere; the
+        # SQL path (the default) drops the conflicting rows itself.
+        params = self.env["ir.config_parameter"]
+        for mode, outcome in (("orm", ("busy", None)), ("sql", ("done", 0))):
+            with self.subTest(mode=mode):
+                params.set_param("sales_coordination.followup_insert", mode)
+                with mute_logger("odoo.sql_db"):
+                    result = self.quote_rule._run_guarded(
+                        self.quote_rule._create_followups,
+                        list(order),
+                        fields.Date.to_date("2026-03-05"),
+                    )
+                self.assertEqual(result, outcome)
+                self.assertFalse(self.quote_rule.last_error)
+                self.assertEqual(len(self._followups(order)), 1)
 
     def test_assignee_chain(self):
         nobody = self.env["res.users"]

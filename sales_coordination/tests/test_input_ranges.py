@@ -7,7 +7,7 @@ from ..models.sale_accuracy_rule import THRESHOLD_DEFAULT_RANGE, THRESHOLD_RANGE
 from ..models.sales_coordination_kpi_target import KPI_TARGET_RANGES
 from ..models.sales_coordination_rpc_check import DATE_MAX, DATE_MIN
 from ..models.sales_followup_rule import FOLLOWUP_NUMBER_RANGES
-from .test_followup_rule import FollowupCase
+from .common import FollowupCase
 
 # Values no range accepts, whatever the field.
 ABSURD = [10**9 + 1, 2**31, 2**63, 10**30, float("inf"), float("-inf"), float("nan")]

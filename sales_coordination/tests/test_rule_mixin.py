@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .test_followup_rule import FollowupCase
+from .common import FollowupCase
 
 
 @tagged("post_install", "-at_install")

@@ -6,8 +6,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from .common import SENT_AT, FollowupCase
 from .common_accuracy import AccuracyCase
-from .test_followup_rule import SENT_AT, FollowupCase
 
 MEETING_AT = datetime(2026, 3, 4, 14, 0)
 SOME_DATE = "2026-01-01 00:00:00"

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.sales_coordination.tests.test_followup_rule import (
+from odoo.addons.sales_coordination.tests.common import (
     SENT_AT,
     FollowupCase,
 )
