@@ -237,12 +237,10 @@ class SaleAccuracyRule(models.Model):
 
     def _accuracy_fix_discount_limit(self, issues):
         """Lower the discount to the rule's maximum."""
+        limit = f"{format_number(self.threshold)}%"
         return {
             issue.id: (
-                self.env._(
-                    "Lower the discount to %(limit)s",
-                    limit=f"{format_number(self.threshold)}%",
-                ),
+                self.env._("Lower the discount to %(limit)s", limit=limit),
                 issue.line_id,
                 {"discount": self.threshold},
             )

@@ -530,11 +530,12 @@ class SalesFollowupRule(models.Model):
                 ", ".join(f"{r._name},{r.id}: {e!r}" for r, e in failed.items()),
             )
             record, error = next(iter(failed.items()))
+            example = f"{record._name},{record.id}"
             self._record_run(
                 error=self.env._(
                     "%(count)s records skipped, e.g. %(record)s: %(error)s",
                     count=len(failed),
-                    record=f"{record._name},{record.id}",
+                    record=example,
                     error=error,
                 ),
                 finished=False,
