@@ -174,6 +174,28 @@ class TestCoordinationScope(SalesCoordinationCase):
         self.assertIn(self.outside_meeting, outside)
         self.assertNotIn(self.inside_meeting, outside)
 
+    def test_demo_office_types_quotations_into_a_coordinated_team(self):
+        """A quotation typed by a coordinator or the administrator, with no
+        team given, gets a pet team on a demo database, never Odoo's "Sales"
+        team (out of coordination): it shows in their own queues."""
+        demo = [
+            self.env.ref(f"{MODULE}.res_users_{role}_demo", raise_if_not_found=False)
+            for role in ("coordinator", "coordinator2", "administrator")
+        ]
+        if not any(demo):
+            # without demo data: the same rule for the test's own office
+            self.team.member_ids |= self.coordinator
+            demo = [self.coordinator]
+        for user in filter(None, demo):
+            with self.subTest(user=user.login):
+                order = (
+                    self.env["sale.order"]
+                    .with_user(user)
+                    .create({"partner_id": self.customer.id})
+                )
+                self.assertTrue(order.team_id, "no team")
+                self.assertTrue(order.team_id.use_coordination, order.team_id.name)
+
     def test_bad_comparisons_are_refused(self):
         for model in ("res.partner", "calendar.event"):
             for operator, value in (("in", [True]), ("=", 1), ("ilike", "x")):
