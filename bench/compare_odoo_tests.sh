@@ -204,6 +204,9 @@ for failures in "$OUT/with"/*.failures; do
         if ! diff "$OUT/without/$name.rerun.log.failures" \
             "$OUT/with/$name.rerun.log.failures"; then
             changed=1
+            # what each added failure asserted (a query count, a value...)
+            grep -hE "^(AssertionError|[A-Za-z.]*Error): " \
+                "$OUT/with/$name.rerun.log" | sort | uniq -c | sed 's/^/   with: /' || true
         fi
     fi
 done

@@ -1,4 +1,7 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
+
+# a change of these fields may put a team in or out of coordination
+SCOPE_FIELDS = {"use_coordination", "active"}
 
 
 class CrmTeam(models.Model):
@@ -29,12 +32,39 @@ class CrmTeam(models.Model):
         "business of the company).",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        teams = super().create(vals_list)
+        if not all(teams.mapped("use_coordination")):
+            self.env.registry.clear_cache()
+        return teams
+
+    def write(self, vals):
+        result = super().write(vals)
+        if SCOPE_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        uncoordinated = any(not team.use_coordination for team in self)
+        result = super().unlink()
+        if uncoordinated:
+            self.env.registry.clear_cache()
+        return result
+
     @api.model
     def _sc_uncoordinated_team_ids(self):
         """Ids of the teams out of coordination (``use_coordination`` unset),
-        archived ones included; usually none."""
-        return (
-            self.with_context(active_test=False)
-            .search([("use_coordination", "=", False)])
+        archived ones included; usually none. Cached for the registry (the
+        workspaces, the KPIs and the follow-up engine ask on every call):
+        creating, changing or deleting a team out of coordination clears it."""
+        return list(self._sc_uncoordinated_team_ids_cached())
+
+    @tools.ormcache()
+    def _sc_uncoordinated_team_ids_cached(self):
+        return tuple(
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("use_coordination", "=", False)], order="id")
             .ids
         )

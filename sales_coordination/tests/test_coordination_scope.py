@@ -196,6 +196,24 @@ class TestCoordinationScope(SalesCoordinationCase):
                 self.assertTrue(order.team_id, "no team")
                 self.assertTrue(order.team_id.use_coordination, order.team_id.name)
 
+    def test_teams_out_of_coordination_follow_every_change(self):
+        """The list is cached for the registry and follows every change of a
+        team: created, ticked, unticked, archived or deleted."""
+        Team = self.env["crm.team"]
+        self.assertIn(self.counter.id, Team._sc_uncoordinated_team_ids())
+        with self.assertQueryCount(0):
+            Team._sc_uncoordinated_team_ids()
+        self.counter.use_coordination = True
+        self.assertNotIn(self.counter.id, Team._sc_uncoordinated_team_ids())
+        kiosk = Team.create({"name": "Airport Kiosk", "use_coordination": False})
+        self.assertIn(kiosk.id, Team._sc_uncoordinated_team_ids())
+        kiosk.action_archive()
+        self.assertIn(kiosk.id, Team._sc_uncoordinated_team_ids())
+        kiosk.unlink()
+        self.assertNotIn(kiosk.id, Team._sc_uncoordinated_team_ids())
+        self.team.use_coordination = False
+        self.assertIn(self.team.id, Team._sc_uncoordinated_team_ids())
+
     def test_bad_comparisons_are_refused(self):
         for model in ("res.partner", "calendar.event"):
             for operator, value in (("in", [True]), ("=", 1), ("ilike", "x")):
