@@ -1,3 +1,4 @@
+from . import sales_coordination_scope_mixin
 from . import crm_team
 from . import res_partner
 from . import sales_coordination_rpc_check

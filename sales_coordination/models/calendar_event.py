@@ -12,7 +12,8 @@ PROTECTED_FIELDS = frozenset(
 
 
 class CalendarEvent(models.Model):
-    _inherit = "calendar.event"
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "sales.coordination.scope.mixin"]  # noqa: RUF012
 
     # === FIELDS ===
 
@@ -56,43 +57,28 @@ class CalendarEvent(models.Model):
     )
     sc_coordinated = fields.Boolean(
         string="Coordinated Meeting",
-        compute="_compute_sc_coordinated",
-        search="_search_sc_coordinated",
         help="Technical: unset when the meeting belongs to a sales team out of "
         "coordination: its opportunity's or order's, or else its organizer's.",
     )
 
-    # === COMPUTE METHODS ===
-
-    def _compute_sc_coordinated(self):
-        inside = self.filtered_domain(self._sc_coordinated_domain())
-        for event in self:
-            event.sc_coordinated = event in inside
-
-    def _search_sc_coordinated(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(
-                self.env._("sc_coordinated can only be compared to True or False.")
-            )
-        domain = self._sc_coordinated_domain()
-        if (operator == "=") == value:
-            return domain
-        return ["!", *expression.normalize_domain(domain)]
+    # === SCOPE ===
 
     @api.model
-    def _sc_coordinated_domain(self):
+    def _sc_coordinated_domain(self, prefix=""):
+        """A meeting belongs to its opportunity's or order's team, else to its
+        organizer's (see the scope mixin)."""
         teams = self.env["crm.team"]._sc_uncoordinated_team_ids()
         if not teams:
-            return expression.TRUE_DOMAIN
+            return list(expression.TRUE_DOMAIN)
         of_teams = [("team_id", "in", teams)]
         return [
-            ("opportunity_id", "not any", of_teams),
-            ("sale_order_id", "not any", of_teams),
+            (f"{prefix}opportunity_id", "not any", of_teams),
+            (f"{prefix}sale_order_id", "not any", of_teams),
             "|",
             "|",
-            ("opportunity_id", "!=", False),
-            ("sale_order_id", "!=", False),
-            ("user_id", "not any", [("sale_team_id", "in", teams)]),
+            (f"{prefix}opportunity_id", "!=", False),
+            (f"{prefix}sale_order_id", "!=", False),
+            (f"{prefix}user_id", "not any", [("sale_team_id", "in", teams)]),
         ]
 
     # === CONSTRAINT METHODS ===

@@ -96,6 +96,5 @@ class DigestDigest(models.Model):
         digest = self.env.ref(
             "sales_coordination.digest_digest_coordination", raise_if_not_found=False
         )
-        managers = self.env.ref("sales_coordination.group_manager").users
         if digest:
-            digest.user_ids = managers.filtered(lambda user: not user.share)
+            digest.user_ids = self.env["res.company"]._sc_coordination_managers()

@@ -37,6 +37,17 @@ class ResCompany(models.Model):
 
     # === BUSINESS METHODS ===
 
+    def _sc_coordination_managers(self):
+        """The Coordination Managers who may act for these companies: active
+        internal members of the Manager group allowed in at least one of them
+        (all of them for an empty recordset), by id. The one lookup of the
+        managers: override requests, escalations and the digest use it."""
+        group = self.env.ref("sales_coordination.group_manager")
+        domain = [("groups_id", "in", group.id), ("share", "=", False)]
+        if self:
+            domain.append(("company_ids", "in", self.ids))
+        return self.env["res.users"].sudo().search(domain, order="id")
+
     @api.model
     def _sc_load_demo_story(self):
         """Play the demo story (demo data only): imported here, on demand,

@@ -1,10 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.osv import expression
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sales.coordination.scope.mixin"]  # noqa: RUF012
 
     sales_coordinator_id = fields.Many2one(
         comodel_name="res.users",
@@ -28,8 +28,6 @@ class ResPartner(models.Model):
     )
     sc_coordinated = fields.Boolean(
         string="Coordinated Customer",
-        compute="_compute_sc_coordinated",
-        search="_search_sc_coordinated",
         help="Technical: unset when the customer is served only by sales "
         "teams out of coordination (all its orders and invoices are theirs) "
         "and has no coordinator or administrator.",
@@ -42,20 +40,15 @@ class ResPartner(models.Model):
         for partner in self:
             partner.sc_coordinated = partner.commercial_partner_id.id not in outside
 
-    def _search_sc_coordinated(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(
-                self.env._("sc_coordinated can only be compared to True or False.")
-            )
+    @api.model
+    def _sc_coordinated_domain(self, prefix=""):
+        """A customer is out of coordination when only teams out of
+        coordination serve it and nobody in coordination owns it (see the
+        scope mixin)."""
         outside = list(self._sc_uncoordinated_commercial_ids())
         if not outside:
-            return (
-                expression.TRUE_DOMAIN
-                if (operator == "=") == value
-                else expression.FALSE_DOMAIN
-            )
-        wanted = "not in" if (operator == "=") == value else "in"
-        return [("commercial_partner_id", wanted, outside)]
+            return list(expression.TRUE_DOMAIN)
+        return [(f"{prefix}commercial_partner_id", "not in", outside)]
 
     # === BUSINESS METHODS ===
 

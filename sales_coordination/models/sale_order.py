@@ -57,7 +57,9 @@ ACCURACY_PRECOMMIT_KEY = "sales_coordination.accuracy_check_ids"
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sales.coordination.scope.mixin"]  # noqa: RUF012
+    _sc_scope_owner_fields = ("coordinator_id", "administrator_id")
 
     # === FIELDS: OWNERSHIP ===
 
@@ -504,19 +506,7 @@ class SaleOrder(models.Model):
         sales team's leader when he is one, else the first manager of the
         order's company (Odoo administrators last)."""
         self.ensure_one()
-        group = self.env.ref("sales_coordination.group_manager")
-        managers = (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("groups_id", "in", group.id),
-                    ("share", "=", False),
-                    ("company_ids", "in", self.company_id.id),
-                ],
-                order="id",
-            )
-        )
+        managers = self.company_id._sc_coordination_managers()
         leader = self.team_id.sudo().user_id
         if leader in managers:
             return leader

@@ -1911,10 +1911,7 @@ class SalesFollowupRule(models.Model):
 
     @api.model
     def _escalate(self, activities, today):
-        managers_group = self.env.ref("sales_coordination.group_manager")
-        managers = managers_group.sudo().users.filtered(
-            lambda u: u.active and not u.share
-        )
+        managers = self.env["res.company"]._sc_coordination_managers()
         vals_list = []
         for activity in activities:
             rule = activity.followup_rule_id

@@ -17,7 +17,12 @@ PROTECTED_FIELDS = frozenset(
 class SalesSupportRequest(models.Model):
     _name = "sales.support.request"
     _description = "Sales Support Request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]  # noqa: RUF012
+    _inherit = [  # noqa: RUF012
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales.coordination.scope.mixin",
+    ]
+    _sc_scope_owner_fields = ("assigned_to_id",)
     _order = "priority desc, deadline, id desc"
     _check_company_auto = True
 
