@@ -22,9 +22,16 @@ DATE_MAX = date(9998, 12, 31)
 PERIOD_MAX_DAYS = 36525  # 100 years
 
 
+def _repr(value):
+    try:
+        return repr(value)[:40]
+    except ValueError:  # an int beyond Python's digit limit for str()
+        return "<too many digits>"
+
+
 def _shown(values, limit=5):
     """A short, safe rendering of user input for error messages."""
-    text = ", ".join(repr(value)[:40] for value in list(values)[:limit])
+    text = ", ".join(_repr(value) for value in list(values)[:limit])
     return text + (", ..." if len(values) > limit else "")
 
 
@@ -246,12 +253,16 @@ class SalesCoordinationRpcCheck(models.AbstractModel):
             except ValueError:
                 number = value
         whole = model._fields[fname].type == "integer"
-        valid = (
-            isinstance(number, int | float)
-            and not isinstance(number, bool)
-            and math.isfinite(number)
-            and (not whole or float(number).is_integer())
-        )
+        try:
+            valid = (
+                isinstance(number, int | float)
+                and not isinstance(number, bool)
+                and math.isfinite(number)
+                and (not whole or float(number).is_integer())
+            )
+        except OverflowError:
+            # a whole number too big for a float (10**400 in a JSON body)
+            valid = False
         if not valid or not low <= number <= high:
             raise ValidationError(
                 self.env._(

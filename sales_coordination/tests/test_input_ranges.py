@@ -10,7 +10,16 @@ from ..models.sales_followup_rule import FOLLOWUP_NUMBER_RANGES
 from .common import FollowupCase
 
 # Values no range accepts, whatever the field.
-ABSURD = [10**9 + 1, 2**31, 2**63, 10**30, float("inf"), float("-inf"), float("nan")]
+ABSURD = [
+    10**9 + 1,
+    2**31,
+    2**63,
+    10**30,
+    10**400,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+]
 WRONG_TYPES = ["abc", "", [], [1], {}, {"a": 1}, True]
 
 
