@@ -157,6 +157,8 @@ class CalendarEvent(models.Model):
     def action_outcome_reset(self):
         """Back to planned, e.g. after a wrong click."""
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
+        self.check_access("write")
+        self._check_outcome_author()
         followed = self.filtered("coordination_followup_done")
         if followed:
             raise UserError(
@@ -247,8 +249,13 @@ class CalendarEvent(models.Model):
         if not self:
             raise UserError(self.env._("Select the meetings to record an outcome for."))
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
-        done = self.filtered(lambda e: e.coordination_outcome != "planned")
+        self.check_access("write")
+        self._check_outcome_author()
+        done = self.filtered(
+            lambda e: e.sudo().coordination_outcome not in ("planned", False)
+        )
         if done:
+            outcome = done[0].sudo().coordination_outcome
             raise UserError(
                 self.env._(
                     "Meeting %(name)s already has the outcome %(outcome)s; "
@@ -258,10 +265,41 @@ class CalendarEvent(models.Model):
                         self._fields["coordination_outcome"]._description_selection(
                             self.env
                         )
-                    )[done[0].coordination_outcome],
+                    ).get(outcome, outcome),
                 )
             )
-        self.check_access("write")
+
+    def _check_outcome_author(self):
+        """Who records a meeting's outcome: its organizer, its attendees, and
+        for a meeting that is not private to others, the coordination roles.
+        Anyone else gets a clear error rather than a private meeting's
+        hidden values."""
+        if self.env.su:
+            return
+        user = self.env.user
+        coordination = user.has_group(
+            "sales_coordination.group_coordinator"
+        ) or user.has_group("sales_coordination.group_administrator")
+        for event in self:
+            sudo_event = event.sudo()
+            if user == sudo_event.user_id or user.partner_id in sudo_event.partner_ids:
+                continue
+            if event._check_private_event_conditions():
+                raise UserError(
+                    self.env._(
+                        "Meeting %(meeting)s is private: only its organizer and "
+                        "its attendees record its outcome.",
+                        meeting=event.id,
+                    )
+                )
+            if not coordination:
+                raise UserError(
+                    self.env._(
+                        "Only the organizer, the attendees and the coordination "
+                        "team record the outcome of meeting %(meeting)s.",
+                        meeting=event.display_name,
+                    )
+                )
 
     @api.model
     def _coordination_meeting_domain(self):

@@ -37,3 +37,4 @@ from . import test_my_day_tour
 from . import test_my_day
 from . import test_coordination_scope
 from . import test_rule_domain_safety
+from . import test_meeting_outcome_rights
