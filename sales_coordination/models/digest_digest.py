@@ -68,17 +68,19 @@ class DigestDigest(models.Model):
         start to the day before its end (a period from midnight to midnight
         is its own days)."""
 
-        def day(value):
-            # Odoo's digest passes datetimes localized in the company's
-            # timezone; others pass strings
-            if isinstance(value, datetime):
-                return value.date()
-            return (fields.Datetime.to_datetime(value) or fields.Datetime.now()).date()
+        check = self.env["sales.coordination.rpc.check"]
 
-        first = day(self.env.context.get("start_datetime"))
-        return first, max(
-            first, day(self.env.context.get("end_datetime")) - timedelta(days=1)
-        )
+        def day(argument):
+            # Odoo's digest passes datetimes localized in the company's
+            # timezone; others pass strings; anything else is refused
+            value = self.env.context.get(argument)
+            if value is None or value is False:
+                return fields.Date.today()
+            value = check._sc_check_date(value, argument)
+            return value.date() if isinstance(value, datetime) else value
+
+        first = day("start_datetime")
+        return first, max(first, day("end_datetime") - timedelta(days=1))
 
     def _compute_kpis_actions(self, company, user):
         result = super()._compute_kpis_actions(company, user)

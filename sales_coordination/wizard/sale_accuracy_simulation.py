@@ -96,7 +96,7 @@ class SaleAccuracySimulationLine(models.TransientModel):
 
     def action_view_orders(self):
         """The flagged orders of this rule (the first 100)."""
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         return {
             "type": "ir.actions.act_window",
             "res_model": "sale.order",
