@@ -166,26 +166,32 @@ class SalesCoordinationMyDay(models.AbstractModel):
             ("start", "<", fields.Datetime.to_string(start_utc + timedelta(days=2))),
             ("stop", ">=", fields.Datetime.to_string(start_utc)),
         ]
-        return self._my_day_section(
-            "calendar.event",
-            domain,
-            limit,
-            "start, id",
-            lambda event: {
+        readable = self._my_day_readable
+
+        def to_dict(event):
+            # an invitation may link an order or an opportunity of a company
+            # the user does not work for: shown without it
+            order = readable(event.sale_order_id)
+            lead = readable(event.opportunity_id)
+            return {
                 "id": event.id,
                 "model": event._name,
                 "name": event.name,
-                "customer": (
-                    event.sale_order_id.partner_id or event.opportunity_id.partner_id
-                ).display_name
-                or "",
+                "customer": (order.partner_id or lead.partner_id).display_name or "",
                 "date": fields.Datetime.to_string(event.start),
-                "detail": event.sale_order_id.name or event.opportunity_id.name or "",
+                "detail": order.name or lead.name or "",
                 "state": "today"
                 if event.start < start_utc + timedelta(days=1)
                 else "tomorrow",
-            },
+            }
+
+        return self._my_day_section(
+            "calendar.event", domain, limit, "start, id", to_dict
         )
+
+    def _my_day_readable(self, record):
+        """``record`` when the user may read it, else an empty recordset."""
+        return record._filtered_access("read") if record else record
 
     def _my_day_orders(self, limit):
         now = fields.Datetime.now().replace(microsecond=0)
