@@ -212,6 +212,27 @@ class SalesSupportRequest(models.Model):
                     )
                 )
 
+    @api.constrains("assigned_to_id", "company_id")
+    def _check_assigned_to_id(self):
+        """A request goes to an active internal user of its company: a portal
+        user or someone of another company could not even open it."""
+        for request in self.sudo().filtered("assigned_to_id"):
+            user = request.assigned_to_id
+            if (
+                not user.active
+                or user.share
+                or (request.company_id and request.company_id not in user.company_ids)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Request %(request)s cannot be assigned to %(user)s: "
+                        "assign it to an internal user of %(company)s.",
+                        request=request.display_name,
+                        user=user.name,
+                        company=request.company_id.name or self.env._("its company"),
+                    )
+                )
+
     # === CRUD METHODS ===
 
     @api.model_create_multi
@@ -250,6 +271,20 @@ class SalesSupportRequest(models.Model):
 
     def action_done(self):
         self._check_state(("new", "in_progress"), self.env._("mark as done"))
+        own = self.filtered(
+            lambda r: (
+                r.requested_by_id == self.env.user and r.assigned_to_id != self.env.user
+            )
+        )
+        if own and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Request %(request)s is yours: its assignee %(assignee)s marks "
+                    "it done. Cancel it if you no longer need it.",
+                    request=own[0].display_name,
+                    assignee=own[0].assigned_to_id.name or self.env._("(none)"),
+                )
+            )
         self._mark_first_response()
         self._write_state({"state": "done", "done_date": fields.Datetime.now()})
         return True
