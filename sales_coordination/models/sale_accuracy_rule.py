@@ -113,20 +113,19 @@ class SaleAccuracyRule(models.Model):
 
     # === COMPUTE METHODS ===
 
-    @api.depends_context("uid")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_stats(self):
         since = fields.Datetime.now() - timedelta(days=STATS_DAYS)
         counts = {}
         rules = self.filtered("id")
-        if rules:
-            for rule, state, count in (
-                self.env["sale.accuracy.issue"]
-                .sudo()
-                ._read_group(
-                    [("rule_id", "in", rules.ids), ("date_found", ">=", since)],
-                    ["rule_id", "state"],
-                    ["__count"],
-                )
+        # as the reader: a rule shared by every company counts only the
+        # issues of the orders they may read
+        Issue = self.env["sale.accuracy.issue"]
+        if rules and Issue.has_access("read"):
+            for rule, state, count in Issue._read_group(
+                [("rule_id", "in", rules.ids), ("date_found", ">=", since)],
+                ["rule_id", "state"],
+                ["__count"],
             ):
                 counts[(rule.id, state)] = count
         for rule in self:

@@ -218,15 +218,18 @@ class SalesFollowupRule(models.Model):
 
     # === COMPUTE METHODS ===
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_activity_count(self):
+        # as the reader: the follow-ups of the records they may read
+        Activity = self.env["mail.activity"]
         groups = (
-            self.env["mail.activity"]
-            .sudo()
-            ._read_group(
+            Activity._read_group(
                 [("followup_rule_id", "in", self.ids)],
                 ["followup_rule_id"],
                 ["__count"],
             )
+            if Activity.has_access("read")
+            else []
         )
         counts = {rule.id: count for rule, count in groups}
         for rule in self:

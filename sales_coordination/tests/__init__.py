@@ -41,3 +41,4 @@ from . import test_meeting_outcome_rights
 from . import test_public_entries_bad_input
 from . import test_my_day_other_company
 from . import test_support_request_rights
+from . import test_rule_statistics_scope
