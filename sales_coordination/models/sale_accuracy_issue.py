@@ -89,6 +89,7 @@ class SaleAccuracyIssue(models.Model):
     # === COMPUTE METHODS ===
 
     @api.depends("state", "message", "order_id.state")
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_fix_label(self):
         plans = self._accuracy_fix_plans()
         for issue in self:
@@ -175,4 +176,21 @@ class SaleAccuracyIssue(models.Model):
             method = getattr(rule, f"_accuracy_fix_{rule.check_type}", None)
             if method:
                 plans.update(method(rule_issues))
-        return plans
+        return {
+            issue_id: plan
+            for issue_id, plan in plans.items()
+            if self._accuracy_fix_readable(plan)
+        }
+
+    def _accuracy_fix_readable(self, plan):
+        """Whether the user may read what a fix names and sets: a fix that
+        would name a contact, a term or a product of another company is no
+        fix for them (its label would leak it)."""
+        _label, record, vals = plan
+        for fname, value in vals.items():
+            field = record._fields.get(fname)
+            if field and field.type == "many2one" and value:
+                target = self.env[field.comodel_name].browse(value)
+                if not target._filtered_access("read"):
+                    return False
+        return True

@@ -42,3 +42,4 @@ from . import test_public_entries_bad_input
 from . import test_my_day_other_company
 from . import test_support_request_rights
 from . import test_rule_statistics_scope
+from . import test_accuracy_fix_scope
