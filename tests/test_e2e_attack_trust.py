@@ -43,7 +43,7 @@ def partner_of(admin, user_id):
 
 
 @pytest.fixture(scope="module")
-def world(admin, odoo_server):
+def world(admin, connect, odoo_server):
     company_b = admin.env["res.company"].create({"name": unique("E2E Trust B")})
     users = {
         "rep": make_user(admin, "trust_rep", ["sales_team.group_sale_salesman"]),
@@ -72,11 +72,25 @@ def world(admin, odoo_server):
             "company_id": admin.env.user.company_id.id,
         }
     )
-    followup_rule = admin.env["sales.followup.rule"].search(
+    # a rule of the managers' company: shared rules need a user of every company
+    shared = admin.env["sales.followup.rule"].search(
         [("trigger", "=", "quote_no_reply")], limit=1
     )[0]
+    followup_rule = admin.env["sales.followup.rule"].copy(
+        [shared],
+        {
+            "name": unique("E2E quote follow-up"),
+            "company_id": admin.env.user.company_id.id,
+            "active": False,
+        },
+    )
+    followup_rule = (
+        followup_rule[0] if isinstance(followup_rule, list) else followup_rule
+    )
     target = admin.env["sales.coordination.kpi.target"].search([], limit=1)
-    private = admin.env["calendar.event"].create(
+    # created by its organizer: nobody else may even read it back
+    organizer = connect("trust_organizer", "trust_organizer")
+    private = organizer.env["calendar.event"].create(
         {
             "name": "Private range review",
             "start": "2026-03-02 10:00:00",
@@ -101,6 +115,9 @@ def world(admin, odoo_server):
         "target": target[0] if target else None,
         "private": private,
         "request": request,
+        "sale_order_model": admin.env["ir.model"].search(
+            [("model", "=", "sale.order")]
+        )[0],
     }
 
 
@@ -176,13 +193,22 @@ def test_a_domain_the_database_cannot_run_is_refused_on_save(
 
 def test_an_unbounded_domain_is_refused_at_once(world, as_user, odoo_server):
     call = as_user("trust_manager")
-    for model, record in (
-        ("sale.accuracy.rule", world["accuracy_rule"]),
-        ("sales.followup.rule", world["followup_rule"]),
+    for model, record, vals in (
+        ("sale.accuracy.rule", world["accuracy_rule"], {}),
+        (
+            "sales.followup.rule",
+            world["followup_rule"],
+            {"trigger": "domain", "model_id": world["sale_order_model"]},
+        ),
     ):
         started = time.monotonic()
         name = refused(
-            odoo_server, call, model, "write", [record], {"domain": UNBOUNDED}
+            odoo_server,
+            call,
+            model,
+            "write",
+            [record],
+            {**vals, "domain": UNBOUNDED},
         )
         assert name in USER
         # refused before it is evaluated, not after half a minute
