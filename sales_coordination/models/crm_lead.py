@@ -45,6 +45,8 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def toggle_active(self):
+        # reached over RPC with any ids: checked before the follow-ups read them
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
         self._close_followups_before_archive()
         return super().toggle_active()
 

@@ -163,7 +163,7 @@ class SalesCoordinationKpi(models.AbstractModel):
         One aggregate per KPI family for all the buckets.
         """
         start, end = self._kpi_parse_period(date_from, date_to)
-        if granularity not in GRANULARITY_STEPS:
+        if not isinstance(granularity, str) or granularity not in GRANULARITY_STEPS:
             raise UserError(
                 self.env._(
                     "granularity must be one of %(allowed)s, got %(value)r.",

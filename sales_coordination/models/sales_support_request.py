@@ -339,6 +339,7 @@ class SalesSupportRequest(models.Model):
     # marshal it).
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         message = super().message_post(**kwargs)
         if kwargs.get("message_type", "notification") == "comment":
             self.filtered(
