@@ -45,8 +45,11 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def toggle_active(self):
-        # reached over RPC with any ids: checked before the follow-ups read them
-        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
+        # reached over RPC with any ids: checked before the follow-ups read
+        # them (Odoo's own action_unarchive calls it on an empty set)
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(
+            self, allow_empty=True
+        )
         self._close_followups_before_archive()
         return super().toggle_active()
 
