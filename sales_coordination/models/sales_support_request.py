@@ -342,9 +342,13 @@ class SalesSupportRequest(models.Model):
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         message = super().message_post(**kwargs)
         if kwargs.get("message_type", "notification") == "comment":
-            self.filtered(
-                lambda r: r.assigned_to_id == self.env.user
-            )._mark_first_response()
+            answered = self.filtered(lambda r: r.assigned_to_id == self.env.user)
+            answered._mark_first_response()
+            # the assignee's reply is the start of the work: a new request
+            # moves to in progress by itself
+            answered.filtered(lambda r: r.state == "new")._write_state(
+                {"state": "in_progress"}
+            )
         return message
 
     def _check_state(self, allowed, verb):

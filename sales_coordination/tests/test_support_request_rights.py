@@ -62,3 +62,16 @@ class TestSupportRequestRights(SalesCoordinationCase):
         mine = self._request(assigned_to_id=self.salesperson.id)
         mine.with_user(self.salesperson).action_done()
         self.assertEqual(mine.state, "done")
+
+    def test_assignees_reply_moves_a_new_request_to_in_progress(self):
+        request = self._request()
+        request.with_user(self.salesperson).message_post(
+            body="Any news?", message_type="comment"
+        )
+        self.assertEqual(request.state, "new")
+        request.with_user(self.coordinator).message_post(
+            body="On it: the proposal goes out tomorrow.", message_type="comment"
+        )
+        self.assertEqual(request.state, "in_progress")
+        self.assertTrue(request.first_response_date)
+        self.assertFalse(request.done_date)
