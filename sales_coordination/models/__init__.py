@@ -7,6 +7,12 @@ from . import sales_coordination_source_mixin
 from . import sales_coordination_shared_mixin
 from . import sales_coordination_rule_mixin
 from . import sale_order
+from . import sale_order_history
+from . import sale_order_support
+from . import sale_order_followup
+from . import sale_order_accuracy_issues
+from . import sale_order_accuracy_override
+from . import sale_order_accuracy
 from . import account_move
 from . import sales_coordination_kpi
 from . import sales_coordination_kpi_target

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 class SaleAccuracyIssue(models.Model):
     """A finding of an accuracy rule on an order (or one of its lines).
 
-    Issues are written by the checks only (``sale.order._accuracy_check``);
+    Issues are written by the checks only (``sale.order._accuracy_run``);
     users read them, and the KPIs count them.
     """
 
@@ -139,7 +139,7 @@ class SaleAccuracyIssue(models.Model):
             label, record, vals = plans[issue.id]
             record.with_env(self.env).write(vals)
             done.setdefault(issue.order_id.id, []).append((issue, label))
-        orders._accuracy_check()
+        orders._accuracy_run()
         bodies = {
             order_id: Markup("<p>%s</p><ul>%s</ul>")
             % (

@@ -1,7 +1,9 @@
 from odoo import Command
 from odoo.tests import tagged
 
-from odoo.addons.sales_coordination.models.sale_order import ACCURACY_PRECOMMIT_KEY
+from odoo.addons.sales_coordination.models.sale_order_accuracy import (
+    ACCURACY_PRECOMMIT_KEY,
+)
 
 from .common_accuracy import AccuracyCase
 

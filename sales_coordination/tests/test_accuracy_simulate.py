@@ -2,7 +2,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from odoo.addons.sales_coordination.models.sale_order import ACCURACY_PRECOMMIT_KEY
+from odoo.addons.sales_coordination.models.sale_order_accuracy import (
+    ACCURACY_PRECOMMIT_KEY,
+)
 
 from .common_accuracy import AccuracyCase
 

@@ -46,7 +46,7 @@ class TestRecordRules(SalesCoordinationCase):
         # The missing customer reference rule opens an issue on both orders.
         cls.own_order = cls._create_order(user_id=cls.salesperson.id)
         cls.other_order = cls._create_order(user_id=cls.other_salesperson.id)
-        (cls.own_order | cls.other_order)._accuracy_check()
+        (cls.own_order | cls.other_order)._accuracy_run()
         cls.own_issues = cls.own_order.accuracy_issue_ids
         cls.other_issues = cls.other_order.accuracy_issue_ids
 

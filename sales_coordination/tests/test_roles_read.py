@@ -24,7 +24,7 @@ class TestRolesRead(SalesCoordinationCase):
             for role, groups in READERS.items()
         }
         cls.order = cls._create_order(team=cls.team, user_id=cls.salesperson.id)
-        cls.order._accuracy_check()
+        cls.order._accuracy_run()
         cls.env["sales.support.request"].create(
             {"name": "Pallet labels", "order_id": cls.order.id}
         )
