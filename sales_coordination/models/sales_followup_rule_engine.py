@@ -355,7 +355,7 @@ class SalesFollowupRule(models.Model):
         model = trigger["model"]
         Model = self.env[model]
         query = Query(self.env, "rec", SQL.identifier(Model._table))
-        query.add_where(trigger["find"](today))
+        query.add_where(SQL("(%s)", trigger["find"](today)))
         query.add_where(SQL("rec.id > %s", after_id or 0))
         if self.company_id and "company_id" in Model._fields:
             query.add_where(SQL("rec.company_id = %s", self.company_id.id))
@@ -396,7 +396,7 @@ class SalesFollowupRule(models.Model):
         for a model without it that has a sales team, the mixin's definition
         on ``team_id``. Nothing is added when every team is coordinated."""
         Scope = self.env["sales.coordination.scope.mixin"]
-        if isinstance(Model, self.pool["sales.coordination.scope.mixin"]):
+        if isinstance(Model, type(Scope)):
             domain = Model._sc_coordinated_domain()
         elif "team_id" in Model._fields:
             domain = Scope._sc_coordinated_domain()
