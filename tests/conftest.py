@@ -200,7 +200,8 @@ def install_addon(db, log_name="e2e-install.log"):
             harness.odoo_cmd(
                 db,
                 "-i",
-                f"{ADDON},{harness.TEST_ADDON},{harness.TEST_CHECK_ADDON}",
+                f"{ADDON},{harness.TEST_ADDON},{harness.TEST_CHECK_ADDON},"
+                f"{harness.TEST_TRIGGER_ADDON}",
                 "--stop-after-init",
                 "--no-http",
                 "--log-level=warn",

@@ -40,6 +40,9 @@ TEST_ADDON = "sales_coordination_test_required_fields"
 # A test-only check type added the way another addon would (the contract of
 # the README's architecture section), installed and tested with ADDON too.
 TEST_CHECK_ADDON = "sales_coordination_test_check_type"
+# A test-only follow-up trigger added through the hooks only (the contract of
+# the README's architecture section), installed and tested with ADDON too.
+TEST_TRIGGER_ADDON = "sales_coordination_test_followup_trigger"
 LOG_DIR = ROOT / ".logs"
 DEMO_LOGINS = [
     ("Sales Coordinator", "coordinator", "coordinator"),
@@ -507,10 +510,10 @@ def step_odoo_tests(tally, db):
         odoo_cmd(
             db,
             "-i",
-            f"{ADDON},{TEST_ADDON},{TEST_CHECK_ADDON}",
+            f"{ADDON},{TEST_ADDON},{TEST_CHECK_ADDON},{TEST_TRIGGER_ADDON}",
             "--test-enable",
             "--test-tags",
-            f"/{ADDON},/{TEST_ADDON},/{TEST_CHECK_ADDON}",
+            f"/{ADDON},/{TEST_ADDON},/{TEST_CHECK_ADDON},/{TEST_TRIGGER_ADDON}",
             "--stop-after-init",
             "--http-port",
             str(free_port()),

@@ -2,7 +2,10 @@ from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "sales.coordination.scope.mixin"]  # noqa: RUF012
+    # in coordination through their sales team only
+    _sc_scope_owner_fields = ()
 
     # === BUSINESS METHODS ===
 

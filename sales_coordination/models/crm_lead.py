@@ -2,7 +2,10 @@ from odoo import fields, models
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sales.coordination.scope.mixin"]  # noqa: RUF012
+    # in coordination through their sales team only
+    _sc_scope_owner_fields = ()
 
     # === FIELDS ===
 

@@ -7,10 +7,11 @@ from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from ..models.sales_followup_rule import LOCK_NAMESPACE
+from ..models.sales_followup_rule_engine import LOCK_NAMESPACE
 from .common import SENT_AT, FollowupCase
 
-ENGINE_LOGGER = "odoo.addons.sales_coordination.models.sales_followup_rule"
+ENGINE_LOGGER = "odoo.addons.sales_coordination.models.sales_followup_rule_engine"
+PLANNING_LOGGER = "odoo.addons.sales_coordination.models.sales_followup_rule_planning"
 WHEN = SENT_AT + timedelta(days=4)
 
 
@@ -156,7 +157,7 @@ class TestFollowupResilience(FollowupCase):
         assignable = self._sent_quote(team=nobody_team)
         self.assertTrue(assignable.coordinator_id)
         seen = []
-        with freeze_time(WHEN), self.assertLogs(ENGINE_LOGGER, "WARNING"):
+        with freeze_time(WHEN), self.assertLogs(PLANNING_LOGGER, "WARNING"):
             for __ in range(10):
                 created, done, remaining = self._cron(batch_size=2, max_batches=1)
                 seen.append((created, done, remaining))

@@ -1,0 +1,1 @@
+from . import sales_followup_trigger_customer_email
