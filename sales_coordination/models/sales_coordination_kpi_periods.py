@@ -126,7 +126,7 @@ class SalesCoordinationKpi(models.AbstractModel):
 
     @api.model
     def _kpi_check_granularity(self, granularity):
-        if granularity not in GRANULARITY_STEPS:
+        if not isinstance(granularity, str) or granularity not in GRANULARITY_STEPS:
             raise UserError(
                 self.env._(
                     "granularity must be one of %(allowed)s, got %(value)r.",
