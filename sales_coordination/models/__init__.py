@@ -17,6 +17,10 @@ from . import sale_order_accuracy_override
 from . import sale_order_accuracy
 from . import account_move
 from . import sales_coordination_kpi
+from . import sales_coordination_kpi_periods
+from . import sales_coordination_kpi_drilldown
+from . import sales_coordination_kpi_sales
+from . import sales_coordination_kpi_operations
 from . import sales_coordination_kpi_target
 from . import sale_accuracy_rule
 from . import sale_accuracy_check_order_data
@@ -51,3 +55,6 @@ from . import crm_lead
 from . import digest_digest
 from . import stock_picking
 from . import sales_coordination_my_day
+from . import sale_order_indexes
+from . import stock_picking_indexes
+from . import calendar_event_indexes

@@ -40,14 +40,14 @@ class SaleOrder(models.Model):
         help="Sales Administrator processing this order. Defaults to the "
         "customer's administrator, then to the sales team's.",
     )
+
     # === COMPUTE METHODS ===
 
     @api.depends("partner_id", "team_id")
     def _compute_coordinator_id(self):
         for order in self:
             order.coordinator_id = (
-                order.partner_id.commercial_partner_id.sales_coordinator_id
-                or order.team_id.coordinator_id
+                order.partner_id._sc_resolve_owner("coordinator", order.team_id)
                 or order.coordinator_id
             )
 
@@ -55,7 +55,6 @@ class SaleOrder(models.Model):
     def _compute_administrator_id(self):
         for order in self:
             order.administrator_id = (
-                order.partner_id.commercial_partner_id.sales_administrator_id
-                or order.team_id.administrator_id
+                order.partner_id._sc_resolve_owner("administrator", order.team_id)
                 or order.administrator_id
             )

@@ -72,8 +72,9 @@ class SaleOrder(models.Model):
     @api.model
     def _history_backfill_owners(self):
         """Coordinator and administrator of the orders that have none: the
-        customer's commercial partner's, else the sales team's (as
-        ``_compute_coordinator_id`` would)."""
+        customer's commercial partner's, else the sales team's. The SQL form of
+        the one owner resolver, ``res.partner._sc_resolve_owner``, which
+        ``_compute_coordinator_id`` and the follow-ups' assignee chain call."""
         return self._history_run_batches(
             "owners",
             lambda low, high: SQL(
@@ -231,9 +232,10 @@ class SaleOrder(models.Model):
 
     @api.model
     def _history_run_batches(self, label, make_statement):
-        """Run ``make_statement(low, high)`` over the order ids in batches of
-        ``_history_batch_size``, logging the progress; return the number of
-        orders updated."""
+        """Run ``make_statement(low, high)`` over the order ids in ranges of
+        ``_history_batch_size`` ids (the batch walker,
+        ``sales.coordination.batch``), logging the progress; return the
+        number of orders updated."""
         cr = self.env.cr
         cr.execute("SELECT min(id), max(id) FROM sale_order")
         first, last = cr.fetchone()
@@ -241,7 +243,12 @@ class SaleOrder(models.Model):
             return 0
         size = self._history_batch_size
         updated = 0
-        for low in range(first, last + 1, size):
+
+        def step(after_id):
+            nonlocal updated
+            low = max(after_id + 1, first)
+            if low > last:
+                return None
             high = min(low + size, last + 1)
             cr.execute(make_statement(low, high))
             updated += cr.rowcount
@@ -253,4 +260,10 @@ class SaleOrder(models.Model):
                 last,
                 updated,
             )
+            # the ids walked: a range shorter than the batch is the last one
+            return high - low, high - 1
+
+        self.env["sales.coordination.batch"]._sc_walk_batches(
+            step, batch_size=size, after_id=first - 1
+        )
         return updated

@@ -3,7 +3,9 @@
 Every consumer reads it: ``get_kpis`` (its keys, in this order),
 ``get_kpi_series``, ``get_dashboard`` (labels, units, direction, drill-down),
 the KPI targets (selection, default direction, ranges), the XLSX export, the
-digest fields and the command line.
+digest fields and the command line. A new KPI is one row here, its family
+method (a ``sales_coordination_kpi_<family>.py`` file) and the domain builder
+of its records, which the drill-down calls by name.
 """
 
 from collections import namedtuple
@@ -23,6 +25,12 @@ KpiDefinition = namedtuple(
         # the model whose records the figure counts (a rate: its
         # denominator), listed by the card's drill-down action
         "model",
+        # the method of sales.coordination.kpi that builds the domain of
+        # those records, (start, end, team_ids, user_ids) -> domain, the
+        # same domain the family aggregates
+        "records",
+        # a rate: the domain its numerator adds to the records' one
+        "numerator",
         # whether a digest can show it (a number every period)
         "digest",
     ],
@@ -31,20 +39,48 @@ KpiDefinition = namedtuple(
 UNIT_SYMBOLS = {"count": "", "percent": "%", "hours": "h"}
 
 
-def _kpi(key, label, unit, family, model, higher_is_better=True, digest=True):
+def _kpi(
+    key,
+    label,
+    unit,
+    family,
+    model,
+    records,
+    numerator=None,
+    higher_is_better=True,
+    digest=True,
+):
     """One row of KPI_DEFINITIONS (most KPIs are better higher and digested)."""
-    return KpiDefinition(key, label, unit, higher_is_better, family, model, digest)
+    return KpiDefinition(
+        key, label, unit, higher_is_better, family, model, records, numerator, digest
+    )
 
 
 KPI_DEFINITIONS = [
-    _kpi("quotations", "Quotations", "count", "_kpi_orders", "sale.order"),
-    _kpi("orders_confirmed", "Orders Confirmed", "count", "_kpi_orders", "sale.order"),
+    _kpi(
+        "quotations",
+        "Quotations",
+        "count",
+        "_kpi_orders",
+        "sale.order",
+        "_kpi_orders_created_domain",
+    ),
+    _kpi(
+        "orders_confirmed",
+        "Orders Confirmed",
+        "count",
+        "_kpi_orders",
+        "sale.order",
+        "_kpi_orders_confirmed_domain",
+    ),
     _kpi(
         "quote_to_order_rate",
         "Quote-to-Order Rate (%)",
         "percent",
         "_kpi_orders",
         "sale.order",
+        "_kpi_orders_created_domain",
+        numerator=[("state", "=", "sale")],
     ),
     _kpi(
         "order_accuracy_rate",
@@ -52,6 +88,8 @@ KPI_DEFINITIONS = [
         "percent",
         "_kpi_orders",
         "sale.order",
+        "_kpi_orders_checked_domain",
+        numerator=[("first_time_right", "=", True)],
     ),
     _kpi(
         "data_entry_accuracy_rate",
@@ -59,6 +97,8 @@ KPI_DEFINITIONS = [
         "percent",
         "_kpi_accuracy",
         "sale.order",
+        "_kpi_accuracy_domain",
+        numerator=[("data_entry_right", "=", True)],
     ),
     _kpi(
         "support_turnaround_hours",
@@ -66,6 +106,7 @@ KPI_DEFINITIONS = [
         "hours",
         "_kpi_support",
         "sales.support.request",
+        "_kpi_support_done_domain",
         higher_is_better=False,
     ),
     _kpi(
@@ -74,6 +115,7 @@ KPI_DEFINITIONS = [
         "hours",
         "_kpi_support",
         "sales.support.request",
+        "_kpi_support_answered_domain",
         higher_is_better=False,
     ),
     _kpi(
@@ -82,6 +124,8 @@ KPI_DEFINITIONS = [
         "percent",
         "_kpi_meetings",
         "calendar.event",
+        "_kpi_meetings_domain",
+        numerator=[("coordination_outcome", "=", "held")],
     ),
     _kpi(
         "invoice_processing_hours",
@@ -89,6 +133,7 @@ KPI_DEFINITIONS = [
         "hours",
         "_kpi_invoicing",
         "sale.order",
+        "_kpi_invoicing_domain",
         higher_is_better=False,
     ),
     _kpi(
@@ -97,6 +142,7 @@ KPI_DEFINITIONS = [
         "percent",
         "_kpi_fulfillment",
         "stock.picking",
+        "_kpi_fulfillment_domain",
     ),
     _kpi(
         "sales_growth_rate",
@@ -104,14 +150,23 @@ KPI_DEFINITIONS = [
         "percent",
         "_kpi_orders",
         "sale.order",
+        "_kpi_orders_confirmed_domain",
     ),
-    _kpi("new_clients", "New Clients", "count", "_kpi_new_clients", "res.partner"),
+    _kpi(
+        "new_clients",
+        "New Clients",
+        "count",
+        "_kpi_new_clients",
+        "res.partner",
+        "_kpi_new_clients_domain",
+    ),
     _kpi(
         "followups_overdue",
         "Overdue Follow-ups",
         "count",
         "_kpi_followups",
         "mail.activity",
+        "_kpi_followups_records_domain",
         higher_is_better=False,
     ),
 ]
@@ -119,7 +174,6 @@ KPI_DEFINITIONS = [
 KPI_BY_KEY = {definition.key: definition for definition in KPI_DEFINITIONS}
 # The public contract: the keys of get_kpis, in display order.
 KPI_KEYS = [definition.key for definition in KPI_DEFINITIONS]
-KPI_LABELS = {definition.key: definition.label for definition in KPI_DEFINITIONS}
 KPI_HIGHER_IS_BETTER = {
     definition.key: definition.higher_is_better for definition in KPI_DEFINITIONS
 }

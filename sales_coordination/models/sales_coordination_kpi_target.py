@@ -5,7 +5,6 @@ from .sales_coordination_kpi_definitions import (
     KPI_DEFINITIONS,
     KPI_HIGHER_IS_BETTER,
     KPI_KEYS,
-    KPI_LABELS,  # noqa: F401  (imported from here by older code)
     KPI_SELECTION,
 )
 

@@ -4,12 +4,16 @@ from odoo.tools import SQL
 
 class SalesCoordinationAccuracyReport(models.Model):
     _name = "sales.coordination.accuracy.report"
-    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
+    _inherit = [  # noqa: RUF012
+        "sales.coordination.source.mixin",
+        "sales.coordination.scope.mixin",
+    ]
     _description = "Order Accuracy Analysis"
     _auto = False
     _rec_name = "order_id"
     _order = "date_found desc"
     _sc_source_fields = ("issue_id",)
+    _sc_scope_owner_fields = ("coordinator_id", "administrator_id")
 
     issue_id = fields.Many2one("sale.accuracy.issue", string="Issue", readonly=True)
     order_id = fields.Many2one("sale.order", string="Order", readonly=True)

@@ -4,12 +4,16 @@ from odoo.tools import SQL
 
 class SalesCoordinationFulfillmentReport(models.Model):
     _name = "sales.coordination.fulfillment.report"
-    _inherit = ["sales.coordination.source.mixin"]  # noqa: RUF012
+    _inherit = [  # noqa: RUF012
+        "sales.coordination.source.mixin",
+        "sales.coordination.scope.mixin",
+    ]
     _description = "Order Fulfillment Analysis"
     _auto = False
     _rec_name = "picking_id"
     _order = "date_done desc"
     _sc_source_fields = ("picking_id", "sale_id")
+    _sc_scope_owner_fields = ("coordinator_id", "administrator_id")
 
     picking_id = fields.Many2one("stock.picking", string="Delivery", readonly=True)
     sale_id = fields.Many2one("sale.order", string="Sale Order", readonly=True)
@@ -35,6 +39,10 @@ class SalesCoordinationFulfillmentReport(models.Model):
     )
 
     def _query(self):
+        # On time and in full: the fulfillment KPI's own definition.
+        on_time, in_full = self.env["sales.coordination.kpi"]._kpi_fulfillment_sql(
+            SQL.identifier("p")
+        )
         return SQL(
             """
             SELECT p.id AS id,
@@ -59,19 +67,12 @@ class SalesCoordinationFulfillmentReport(models.Model):
               JOIN sale_order so ON so.id = p.sale_id
               JOIN res_partner partner ON partner.id = so.partner_id
              CROSS JOIN LATERAL (
-                SELECT p.date_done <= COALESCE(p.date_deadline, p.scheduled_date)
-                           AS on_time,
-                       NOT EXISTS(
-                           SELECT 1 FROM stock_move m
-                            WHERE m.picking_id = p.id
-                              AND (m.state = 'cancel'
-                                   OR m.quantity < m.product_uom_qty))
-                       AND NOT EXISTS(
-                           SELECT 1 FROM stock_picking b
-                            WHERE b.backorder_id = p.id) AS in_full
+                SELECT %(on_time)s AS on_time, %(in_full)s AS in_full
              ) AS flags
              WHERE p.state = 'done' AND pt.code = 'outgoing'
-            """
+            """,
+            on_time=on_time,
+            in_full=in_full,
         )
 
     @property

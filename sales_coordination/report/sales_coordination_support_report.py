@@ -48,6 +48,10 @@ class SalesCoordinationSupportReport(models.Model):
     )
 
     def _query(self):
+        # The hours each request counts: the support KPIs' own definition.
+        turnaround, response = self.env["sales.coordination.kpi"]._kpi_support_sql(
+            SQL.identifier("r")
+        )
         return SQL(
             """
             SELECT r.id AS id,
@@ -63,12 +67,12 @@ class SalesCoordinationSupportReport(models.Model):
                    r.done_date AS done_date,
                    1 AS request_count,
                    (r.state = 'done')::int AS done_count,
-                   CASE WHEN r.first_response_date IS NOT NULL
-                        THEN r.response_hours END AS response_hours,
-                   CASE WHEN r.state = 'done' THEN r.resolution_hours END
-                       AS resolution_hours
+                   %(response)s AS response_hours,
+                   %(turnaround)s AS resolution_hours
               FROM sales_support_request r
-            """
+            """,
+            response=response,
+            turnaround=turnaround,
         )
 
     @property

@@ -5,6 +5,7 @@ import openpyxl
 
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.sales_coordination.controllers.kpi_dashboard import dashboard_xlsx
 from odoo.addons.sales_coordination.models.digest_digest import DIGEST_KPIS
 
 from .test_kpi_series import KpiSeriesCase
@@ -62,7 +63,7 @@ class TestKpiDigest(KpiSeriesCase):
             "custom", date_from="2026-03-01", date_to="2026-03-31"
         )
         workbook = openpyxl.load_workbook(
-            io.BytesIO(self.kpi._kpi_dashboard_xlsx(dashboard))
+            io.BytesIO(dashboard_xlsx(self.env, dashboard))
         )
         cards, series = workbook.worksheets
         rows = list(cards.iter_rows(min_row=4, values_only=True))

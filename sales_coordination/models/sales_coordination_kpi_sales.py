@@ -1,0 +1,294 @@
+# The KPI model split by capability (see sales_coordination_kpi.py).
+# pylint: disable=consider-merging-classes-inherited
+from decimal import Decimal
+
+from odoo import api, models
+from odoo.tools import SQL
+
+from .sales_coordination_kpi import average_hours, rate
+
+
+class SalesCoordinationKpi(models.AbstractModel):
+    """The KPI families of the orders: orders (quotations, confirmations,
+    quote-to-order, order accuracy, growth), data-entry accuracy, invoicing
+    and new clients. Each family is one SQL aggregate for all the buckets,
+    on the query the ORM builds for the domain of its records."""
+
+    _inherit = "sales.coordination.kpi"
+
+    # === DOMAINS OF THE RECORDS ===
+
+    @api.model
+    def _kpi_order_filters(self, team_ids, user_ids, prefix=""):
+        """The orders in coordination (the scope mixin's definition), of the
+        teams and owned by the users asked for; field paths start with
+        ``prefix`` (``"sale_id."`` from a delivery)."""
+        domain = list(self.env["sale.order"]._sc_coordinated_domain(prefix))
+        if team_ids is not None:
+            domain.append((f"{prefix}team_id", "in", team_ids))
+        if user_ids is not None:
+            domain += [
+                "|",
+                (f"{prefix}coordinator_id", "in", user_ids),
+                (f"{prefix}administrator_id", "in", user_ids),
+            ]
+        return domain
+
+    @api.model
+    def _kpi_orders_created_domain(self, start, end, team_ids, user_ids):
+        """sale.order created in the period."""
+        return [
+            ("create_date", ">=", start),
+            ("create_date", "<", end),
+        ] + self._kpi_order_filters(team_ids, user_ids)
+
+    @api.model
+    def _kpi_orders_confirmed_domain(self, start, end, team_ids, user_ids):
+        """sale.order confirmed in the period."""
+        return [
+            ("state", "=", "sale"),
+            ("date_order", ">=", start),
+            ("date_order", "<", end),
+        ] + self._kpi_order_filters(team_ids, user_ids)
+
+    @api.model
+    def _kpi_orders_checked_domain(self, start, end, team_ids, user_ids):
+        """sale.order confirmed in the period and checked for accuracy."""
+        return self._kpi_orders_confirmed_domain(start, end, team_ids, user_ids) + [
+            ("accuracy_first_checked_date", "!=", False)
+        ]
+
+    @api.model
+    def _kpi_accuracy_domain(self, start, end, team_ids, user_ids):
+        """sale.order first checked for accuracy in the period."""
+        return [
+            ("accuracy_first_checked_date", ">=", start),
+            ("accuracy_first_checked_date", "<", end),
+        ] + self._kpi_order_filters(team_ids, user_ids)
+
+    @api.model
+    def _kpi_invoicing_domain(self, start, end, team_ids, user_ids):
+        """sale.order whose first invoice was posted in the period."""
+        return [
+            ("invoice_posted_date", ">=", start),
+            ("invoice_posted_date", "<", end),
+        ] + self._kpi_order_filters(team_ids, user_ids)
+
+    @api.model
+    def _kpi_new_clients_domain(self, start, end, team_ids, user_ids):
+        """res.partner: the new clients of the period."""
+        rows = self._kpi_new_client_rows([(start, end)], team_ids, user_ids)
+        return [("id", "in", [row[1] for row in rows])]
+
+    # === FAMILIES ===
+
+    @api.model
+    def _kpi_orders(self, buckets, team_ids, user_ids):
+        """quotations, orders_confirmed, quote_to_order_rate,
+        order_accuracy_rate and sales_growth_rate, from sale.order."""
+        keys = (
+            "quotations",
+            "orders_confirmed",
+            "quote_to_order_rate",
+            "order_accuracy_rate",
+            "sales_growth_rate",
+        )
+        if not self._kpi_readable("sale.order"):
+            return [dict.fromkeys(keys) for __ in buckets]
+        start, end = buckets[0][0], buckets[-1][1]
+        # growth compares each bucket with the period of the same length
+        # just before it
+        previous_start = min(first - (last - first) for first, last in buckets)
+        domain = [
+            "|",
+            "&",
+            ("create_date", ">=", start),
+            ("create_date", "<", end),
+            "&",
+            "&",
+            ("state", "=", "sale"),
+            ("date_order", ">=", previous_start),
+            ("date_order", "<", end),
+        ] + self._kpi_order_filters(team_ids, user_ids)
+        query = self._kpi_query("sale.order", domain)
+        created_day = self._kpi_day(SQL("sale_order.create_date"))
+        confirmed_day = SQL(
+            "CASE WHEN sale_order.state = 'sale' THEN %s END",
+            self._kpi_day(SQL("sale_order.date_order")),
+        )
+        # Exact (numeric) sums: a bucket adds the same days whatever the
+        # period asked for.
+        amount = SQL(
+            "sale_order.amount_untaxed::numeric "
+            "/ COALESCE(NULLIF(sale_order.currency_rate, 0), 1)::numeric"
+        )
+        # Order accuracy counts the confirmed orders that were checked: an
+        # order confirmed before the install was never checked, and whether it
+        # was right the first time cannot be known.
+        checked = SQL("sale_order.accuracy_first_checked_date IS NOT NULL")
+        rows = self._kpi_fetch_rows(
+            query,
+            SQL("GROUPING SETS ((%s), (%s))", created_day, confirmed_day),
+            SQL("GROUPING(%s)", created_day),
+            created_day,
+            confirmed_day,
+            SQL("count(*)"),
+            SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
+            SQL("count(*) FILTER (WHERE %s)", checked),
+            SQL("count(*) FILTER (WHERE %s AND sale_order.first_time_right)", checked),
+            SQL("COALESCE(sum(%s), 0)::text", amount),
+        )
+        by_created, by_confirmed = [], []
+        for grouping, c_day, o_day, count, won, checked_n, right_n, total in rows:
+            if grouping == 0:
+                by_created.append((c_day, count, won))
+            elif o_day is not None:
+                by_confirmed.append((o_day, count, checked_n, right_n, total))
+        created = self._kpi_sum_by_bucket(buckets, by_created, 2)
+        confirmed = self._kpi_sum_by_bucket(buckets, by_confirmed, 4)
+        # the previous periods of growth: sums of days
+        amounts = [(day, Decimal(total)) for day, *__, total in by_confirmed]
+        results = []
+        for (first, last), (quotations, won), (orders, checked_n, right_n, now) in zip(
+            buckets, created, confirmed, strict=True
+        ):
+            before_start = first - (last - first)
+            before = sum(
+                (total for day, total in amounts if before_start <= day < first),
+                Decimal(0),
+            )
+            growth = None
+            if before:
+                # + 0.0 turns a rounded -0.0 into 0.0
+                growth = round(float(100 * (now - before) / before), 1) + 0.0
+            results.append(
+                {
+                    "quotations": quotations,
+                    "orders_confirmed": orders,
+                    "quote_to_order_rate": rate(won, quotations),
+                    "order_accuracy_rate": rate(right_n, checked_n),
+                    "sales_growth_rate": growth,
+                }
+            )
+        return results
+
+    @api.model
+    def _kpi_accuracy(self, buckets, team_ids, user_ids):
+        """data_entry_accuracy_rate: orders first checked in the period whose
+        first check found no issue of category ``data``."""
+        key = "data_entry_accuracy_rate"
+        if not self._kpi_readable("sale.order"):
+            return [{key: None} for __ in buckets]
+        domain = self._kpi_accuracy_domain(
+            buckets[0][0], buckets[-1][1], team_ids, user_ids
+        )
+        query = self._kpi_query("sale.order", domain)
+        rows = self._kpi_fetch_days(
+            query,
+            self._kpi_day(SQL("sale_order.accuracy_first_checked_date")),
+            SQL("count(*)"),
+            SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
+        )
+        return [
+            {key: rate(clean, checked)}
+            for checked, clean in self._kpi_sum_by_bucket(buckets, rows, 2)
+        ]
+
+    @api.model
+    def _kpi_invoicing(self, buckets, team_ids, user_ids):
+        """invoice_processing_hours: confirmation to first posted invoice."""
+        key = "invoice_processing_hours"
+        if not self._kpi_readable("sale.order"):
+            return [{key: None} for __ in buckets]
+        domain = self._kpi_invoicing_domain(
+            buckets[0][0], buckets[-1][1], team_ids, user_ids
+        )
+        query = self._kpi_query("sale.order", domain)
+        seconds = SQL(
+            "extract(epoch FROM sale_order.invoice_posted_date "
+            "- sale_order.date_order)::numeric"
+        )
+        rows = self._kpi_fetch_days(
+            query,
+            self._kpi_day(SQL("sale_order.invoice_posted_date")),
+            SQL("COALESCE(sum(%s), 0)::text", seconds),
+            SQL("count(%s)", seconds),
+        )
+        return [
+            {key: average_hours(total, count, 3600)}
+            for total, count in self._kpi_sum_by_bucket(buckets, rows, 2)
+        ]
+
+    @api.model
+    def _kpi_new_client_rows(self, buckets, team_ids, user_ids):
+        """(bucket index, commercial partner id) of the new clients: the
+        commercial partners with a confirmed order in the bucket (matching
+        the filters) and no confirmed order before it."""
+        starts = [start for start, __ in buckets]
+        in_period = self._kpi_query(
+            "sale.order",
+            self._kpi_orders_confirmed_domain(
+                starts[0], buckets[-1][1], team_ids, user_ids
+            ),
+        )
+        if in_period.is_empty():
+            return []
+        bucket = SQL("width_bucket(sale_order.date_order, %s::timestamp[])", starts)
+        # buckets need not be contiguous: none of the days between them
+        in_period.add_where(
+            SQL(
+                "sale_order.date_order < (%s::timestamp[])[%s]",
+                [end for __, end in buckets],
+                bucket,
+            )
+        )
+        earlier = self._kpi_query("sale.order", [("state", "=", "sale")])
+        in_period.add_join(
+            "JOIN",
+            "sc_partner",
+            "res_partner",
+            SQL("sc_partner.id = sale_order.partner_id"),
+        )
+        # One index probe per candidate: its partners (commercial_partner_id
+        # index), then their confirmed orders before its bucket (partial
+        # index on partner_id, date_order).
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT sc_new.bucket - 1, sc_new.commercial_partner_id FROM (
+                    %(candidates)s
+                ) AS sc_new
+                WHERE NOT EXISTS(
+                    SELECT 1
+                      FROM res_partner sc_p, %(earlier_from)s
+                     WHERE sc_p.commercial_partner_id = sc_new.commercial_partner_id
+                       AND sale_order.partner_id = sc_p.id
+                       AND sale_order.date_order
+                           < (%(starts)s::timestamp[])[sc_new.bucket]
+                       AND %(earlier_where)s
+                )
+                ORDER BY 1, 2
+                """,
+                candidates=in_period.select(
+                    SQL(
+                        "DISTINCT %s AS bucket, sc_partner.commercial_partner_id",
+                        bucket,
+                    )
+                ),
+                starts=starts,
+                earlier_from=earlier.from_clause,
+                earlier_where=earlier.where_clause,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _kpi_new_clients(self, buckets, team_ids, user_ids):
+        """new_clients: see :meth:`_kpi_new_client_rows`."""
+        key = "new_clients"
+        if not self._kpi_readable("sale.order"):
+            return [{key: None} for __ in buckets]
+        counts = [0] * len(buckets)
+        for index, __ in self._kpi_new_client_rows(buckets, team_ids, user_ids):
+            counts[index] += 1
+        return [{key: count} for count in counts]
