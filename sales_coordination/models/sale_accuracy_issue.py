@@ -3,6 +3,12 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .sale_accuracy_selections import (
+    ACCURACY_CATEGORIES,
+    ACCURACY_ISSUE_STATES,
+    ACCURACY_SEVERITIES,
+)
+
 
 class SaleAccuracyIssue(models.Model):
     """A finding of an accuracy rule on an order (or one of its lines).
@@ -43,25 +49,16 @@ class SaleAccuracyIssue(models.Model):
     )
     rule_code = fields.Char(related="rule_id.code", store=True, string="Rule Code")
     severity = fields.Selection(
-        selection=[("warning", "Warning"), ("blocking", "Blocking")],
+        selection=ACCURACY_SEVERITIES,
         required=True,
     )
     category = fields.Selection(
-        selection=[
-            ("data", "Data"),
-            ("pricing", "Pricing"),
-            ("fulfillment", "Fulfillment"),
-            ("credit", "Credit"),
-        ],
+        selection=ACCURACY_CATEGORIES,
         required=True,
     )
     message = fields.Text(required=True)
     state = fields.Selection(
-        selection=[
-            ("open", "Open"),
-            ("resolved", "Resolved"),
-            ("overridden", "Overridden"),
-        ],
+        selection=ACCURACY_ISSUE_STATES,
         required=True,
         default="open",
         index=True,

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .sale_accuracy_data import _AccuracyData
+from .sale_accuracy_selections import ACCURACY_CATEGORIES, ACCURACY_SEVERITIES
 from .sales_coordination_rule_mixin import RULE_NUMBER_RANGES
 
 # The rule statistics look back this many days.
@@ -54,19 +55,14 @@ class SaleAccuracyRule(models.Model):
         help="Stable key of the rule, unique per company.",
     )
     severity = fields.Selection(
-        selection=[("warning", "Warning"), ("blocking", "Blocking")],
+        selection=ACCURACY_SEVERITIES,
         required=True,
         default="warning",
         help="Blocking issues stop the confirmation in enforce mode; "
         "warnings never block.",
     )
     category = fields.Selection(
-        selection=[
-            ("data", "Data"),
-            ("pricing", "Pricing"),
-            ("fulfillment", "Fulfillment"),
-            ("credit", "Credit"),
-        ],
+        selection=ACCURACY_CATEGORIES,
         required=True,
         default="data",
     )

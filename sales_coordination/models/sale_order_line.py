@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .sale_accuracy_selections import ACCURACY_SEVERITIES
+
 # Changing these on a line of an overridden order voids the override.
 LINE_RESET_FIELDS = frozenset(
     {"product_id", "product_uom_qty", "product_uom", "price_unit", "discount"}
@@ -14,7 +16,7 @@ class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
     accuracy_issue_level = fields.Selection(
-        selection=[("warning", "Warning"), ("blocking", "Blocking")],
+        selection=ACCURACY_SEVERITIES,
         string="Accuracy",
         compute="_compute_accuracy_issue",
         help="Most severe open accuracy issue of this line.",

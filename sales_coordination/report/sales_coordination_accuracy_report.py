@@ -1,6 +1,12 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..models.sale_accuracy_selections import (
+    ACCURACY_CATEGORIES,
+    ACCURACY_ISSUE_STATES,
+    ACCURACY_SEVERITIES,
+)
+
 
 class SalesCoordinationAccuracyReport(models.Model):
     _name = "sales.coordination.accuracy.report"
@@ -19,23 +25,12 @@ class SalesCoordinationAccuracyReport(models.Model):
     order_id = fields.Many2one("sale.order", string="Order", readonly=True)
     rule_id = fields.Many2one("sale.accuracy.rule", string="Rule", readonly=True)
     category = fields.Selection(
-        selection=[
-            ("data", "Data"),
-            ("pricing", "Pricing"),
-            ("fulfillment", "Fulfillment"),
-            ("credit", "Credit"),
-        ],
+        selection=ACCURACY_CATEGORIES,
         readonly=True,
     )
-    severity = fields.Selection(
-        selection=[("warning", "Warning"), ("blocking", "Blocking")], readonly=True
-    )
+    severity = fields.Selection(selection=ACCURACY_SEVERITIES, readonly=True)
     state = fields.Selection(
-        selection=[
-            ("open", "Open"),
-            ("resolved", "Resolved"),
-            ("overridden", "Overridden"),
-        ],
+        selection=ACCURACY_ISSUE_STATES,
         readonly=True,
     )
     administrator_id = fields.Many2one(
