@@ -8,7 +8,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.addons.sales_coordination.controllers.kpi_dashboard import dashboard_xlsx
 from odoo.addons.sales_coordination.models.digest_digest import DIGEST_KPIS
 
-from .test_kpi_series import KpiSeriesCase
+from .common_kpi import KpiSeriesCase
 
 
 @tagged("post_install", "-at_install")

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupUi(HttpCase):
+class TestFollowupUiTour(HttpCase):
     """A coordinator works follow-ups, requests and meetings in a browser."""
 
     def test_followups_workspace(self):

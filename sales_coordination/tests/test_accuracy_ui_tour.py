@@ -3,7 +3,7 @@ from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install")
-class TestAccuracyUi(HttpCase):
+class TestAccuracyUiTour(HttpCase):
     """In the web client, a blocked confirmation opens a dialog where a
     Coordination Manager overrides and confirms in one step."""
 
