@@ -76,13 +76,12 @@ fresh_db() {
     if command -v sc-clone-db > /dev/null; then
         sc-clone-db "$db" > /dev/null
     elif [ -n "$TEMPLATE_DB" ]; then
-        dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$db"
-        createdb -h "$PGHOST" -U "$PGUSER" -T "$TEMPLATE_DB" "$db"
-        local store=$HOME/.local/share/Odoo/filestore
-        rm -rf "${store:?}/$db"
-        [ -d "$store/$TEMPLATE_DB" ] && cp -r "$store/$TEMPLATE_DB" "$store/$db"
+        # Odoo's own database command: the copy and its filestore
+        odoo db --db_host="$PGHOST" --db_user="$PGUSER" \
+            duplicate -f "$TEMPLATE_DB" "$db" > /dev/null
     else
-        dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$db"
+        odoo db --db_host="$PGHOST" --db_user="$PGUSER" drop "$db" \
+            > /dev/null 2>&1 || true
         odoo --db_host="$PGHOST" --db_user="$PGUSER" --addons-path="$ODOO_ADDONS" \
             -d "$db" -i sale_management,sale_crm,sale_stock --stop-after-init \
             > "$OUT/$db.install.log" 2>&1

@@ -116,11 +116,9 @@ def create_database(db):
 
 
 def drop_database(db):
-    conn = pg_connect()
-    with conn.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    conn.close()
-    shutil.rmtree(filestore(db), ignore_errors=True)
+    """Drop the database and its filestore the harness's way (Odoo's own
+    ``odoo db drop``)."""
+    harness.drop_db(db)
 
 
 def addon_installed(db):

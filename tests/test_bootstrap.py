@@ -183,6 +183,17 @@ def bare_machine():
         assert not base.exists()
 
 
+# Run by the venv's python: where a child of the harness finds the CLI.
+FIND_CLI_THROUGH_THE_HARNESS = """
+import subprocess, sys
+sys.path.insert(0, "tools")
+import harness
+which = "import shutil; print(shutil.which('sales-coordination'))"
+print(subprocess.run([sys.executable, "-c", which], env=harness.child_env(),
+                     capture_output=True, text=True).stdout)
+"""
+
+
 def test_bin_run_from_a_bare_machine(bare_machine):
     checkout, env = bare_machine
     url = f"http://127.0.0.1:{env['SC_HTTP_PORT']}"
@@ -209,6 +220,25 @@ def test_bin_run_from_a_bare_machine(bare_machine):
         assert re.search(rf"\b{login} / {login}\b", first.output), login
     assert "sales-coordination --url" in first.output
     assert (checkout / ".venv" / "bin" / "sales-coordination").exists()
+    # bin/test runs under .venv/bin/python with the newcomer's PATH, which
+    # does not hold .venv/bin: what the harness starts (pytest and the e2e
+    # tests among it) must still find the command line there.
+    found = subprocess.run(
+        [
+            str(checkout / ".venv" / "bin" / "python"),
+            "-c",
+            FIND_CLI_THROUGH_THE_HARNESS,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=checkout,
+        env={k: v for k, v in env.items() if k != "VIRTUAL_ENV"},
+    )
+    assert found.stdout.strip() == str(
+        checkout / ".venv" / "bin" / "sales-coordination"
+    ), found.stdout + found.stderr
+    assert str(checkout / ".venv" / "bin") not in env.get("PATH", "")
     answer = jsonrpc_login(url, env["SC_DB"], "coordinator", "coordinator")
     assert isinstance(answer.get("result"), int) and answer["result"] > 0, answer
     wrong = jsonrpc_login(url, env["SC_DB"], "coordinator", "not-the-password")

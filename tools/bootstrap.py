@@ -131,12 +131,11 @@ class Step:
             print(text, flush=True)
 
 
-def run_counting(cmd, step, log_path, count_re, total_re=None, unit="", **kwargs):
-    """Run ``cmd`` with its output in ``log_path``; every line matching
-    ``count_re`` advances the step's counter (``total_re`` may give the total
-    as its group). Returns (exit code, output)."""
+def stream_output(cmd, log_path, on_line, **kwargs):
+    """Run ``cmd`` with its output (stdout and stderr) written to
+    ``log_path`` line by line, calling ``on_line(line)`` for each: the one
+    reading loop of the harness's long steps. Returns (exit code, output)."""
     LOG_DIR.mkdir(exist_ok=True)
-    count, total = 0, None
     lines = []
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
@@ -150,15 +149,27 @@ def run_counting(cmd, step, log_path, count_re, total_re=None, unit="", **kwargs
         for line in proc.stdout:
             log.write(line)
             lines.append(line)
-            if total_re:
-                found = total_re.search(line)
-                if found:
-                    total = int(found.group(1))
-            if count_re.search(line):
-                count += 1
-                step.update(count, total, unit)
+            on_line(line)
         proc.wait()
     return proc.returncode, "".join(lines)
+
+
+def run_counting(cmd, step, log_path, count_re, total_re=None, unit="", **kwargs):
+    """Run ``cmd`` with its output in ``log_path``; every line matching
+    ``count_re`` advances the step's counter (``total_re`` may give the total
+    as its group). Returns (exit code, output)."""
+    state = {"count": 0, "total": None}
+
+    def count(line):
+        if total_re:
+            found = total_re.search(line)
+            if found:
+                state["total"] = int(found.group(1))
+        if count_re.search(line):
+            state["count"] += 1
+            step.update(state["count"], state["total"], unit)
+
+    return stream_output(cmd, log_path, count, **kwargs)
 
 
 def _tail(text, default="no output"):
@@ -685,27 +696,17 @@ def run_odoo_with_progress(cmd, label, log_path):
     its log in ``log_path``, showing the modules loaded as a counter and the
     warnings and errors as they come. Returns the exit code."""
     step = Step(label)
-    LOG_DIR.mkdir(exist_ok=True)
-    problems = 0
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-        )
-        for line in proc.stdout:
-            log.write(line)
-            found = MODULE_RE.search(line)
-            if found:
-                step.update(int(found.group(1)), int(found.group(2)), "modules")
-            elif re.search(r" (WARNING|ERROR|CRITICAL) ", line):
-                problems += 1
-                step.note("    " + line.rstrip()[:300])
-        proc.wait()
-    if proc.returncode in (-2, 130):  # Ctrl+C reached Odoo first
+
+    def show(line):
+        found = MODULE_RE.search(line)
+        if found:
+            step.update(int(found.group(1)), int(found.group(2)), "modules")
+        elif re.search(r" (WARNING|ERROR|CRITICAL) ", line):
+            step.note("    " + line.rstrip()[:300])
+
+    returncode, _output = stream_output(cmd, log_path, show)
+    if returncode in (-2, 130):  # Ctrl+C reached Odoo first
         step.done("interrupted")
         raise KeyboardInterrupt
-    step.done("done" if proc.returncode == 0 else f"failed, log {log_path}")
-    return proc.returncode
+    step.done("done" if returncode == 0 else f"failed, log {log_path}")
+    return returncode

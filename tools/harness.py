@@ -212,6 +212,18 @@ def addons_path():
     return ",".join(str(p) for p in dict.fromkeys(result))
 
 
+def child_env(extra=None):
+    """The environment of everything the harness starts: this Python's
+    scripts directory first on the PATH (``.venv/bin`` after a bare-machine
+    bootstrap, where ``pip`` installed the ``sales-coordination`` command
+    line), then the caller's; ``extra`` on top."""
+    scripts = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if path.split(os.pathsep)[0] != scripts:
+        path = os.pathsep.join([scripts, path]) if path else scripts
+    return {**os.environ, "PATH": path, **(extra or {})}
+
+
 def odoo_cmd(db, *args):
     params = pg_params()
     cmd = [
@@ -311,7 +323,7 @@ def serve(
             odoo_server_cmd(db, *args, *extra),
             stdout=log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            env=child_env(env),
         )
         try:
             if not wait_http(url, proc, timeout=timeout):
@@ -348,9 +360,21 @@ def psql(sql, db="postgres"):
 
 
 def drop_db(db):
-    psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-    filestore = Path.home() / ".local/share/Odoo/filestore" / db
-    shutil.rmtree(filestore, ignore_errors=True)
+    """Drop ``db`` and its filestore with Odoo's own ``odoo db drop`` (which
+    closes the other connections first); nothing when it does not exist."""
+    if not db_exists(db):
+        return
+    params = pg_params()
+    cmd = [sys.executable, "-m", "odoo", "db", "--db_host", params["host"]]
+    cmd += ["--db_port", params["port"], "--db_user", params["user"]]
+    if params["password"]:
+        cmd += ["--db_password", params["password"]]
+    proc = subprocess.run(
+        [*cmd, "drop", db], capture_output=True, text=True, check=False, env=child_env()
+    )
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines() or ["no output"]
+        raise HarnessError(f"cannot drop database {db}: {lines[-1]}")
 
 
 def db_exists(db):
@@ -399,7 +423,8 @@ def cmd_run(args):
             "--http-port",
             str(port),
             "--log-level=warn",
-        )
+        ),
+        env=child_env(),
     )
     import signal
 
@@ -493,14 +518,13 @@ class Tally:
 
 
 def run_logged(cmd, log_name, env=None, cwd=ROOT):
-    LOG_DIR.mkdir(exist_ok=True)
-    log_path = LOG_DIR / log_name
+    """Run ``cmd`` with its output in ``.logs/log_name`` (the bootstrap's one
+    reading loop); return (exit code, output, seconds)."""
     t0 = time.time()
-    with open(log_path, "w") as log:
-        proc = subprocess.run(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=cwd, check=False
-        )
-    return proc.returncode, log_path.read_text(errors="replace"), time.time() - t0
+    rc, output = bootstrap.stream_output(
+        cmd, LOG_DIR / log_name, lambda _line: None, env=env or child_env(), cwd=cwd
+    )
+    return rc, output, time.time() - t0
 
 
 def step_odoo_tests(tally, db):
@@ -523,30 +547,40 @@ def step_odoo_tests(tally, db):
         ),
         "odoo-tests.log",
     )
+    passed, bad = odoo_results(log, rc)
+    tally.add(
+        "Odoo runner (install with demo, --test-enable)",
+        passed,
+        bad,
+        f"({secs:.0f} s, log .logs/odoo-tests.log)",
+    )
+
+
+def odoo_results(log, rc, problems=()):
+    """Read the Odoo test runner's ``log`` (and exit code ``rc``): print its
+    errors and problems, return ``(passed, failed)`` where a skipped test, a
+    run without a result line or without any test, and an exit code without a
+    failure each count as a failure (``problems``: the caller's own)."""
+    problems = list(problems)
     matches = RESULT_RE.findall(log)
     skipped = re.findall(r"skipped (.*?) : (.*)", log)
-    problems = []
     if not matches:
         problems.append("no test result line (install failed?)")
         failed, errors, total = 0, 0, 0
     else:
         failed, errors, total = (int(x) for x in matches[-1])
-    if total == 0:
+    if matches and total == 0:
         problems.append("no test ran")
-    if skipped:
-        problems += [f"skipped {name}: {why}" for name, why in skipped]
+    problems += [f"skipped {name}: {why}" for name, why in skipped]
     if rc != 0 and not (failed or errors):
         problems.append(f"odoo exited with {rc}")
     for line in re.findall(r"^.* (?:ERROR|CRITICAL) .*$", log, re.MULTILINE)[:20]:
         print("    " + line[:300])
     for problem in problems:
         print("    " + problem)
-    passed = total - failed - errors - len(skipped)
-    tally.add(
-        "Odoo runner (install with demo, --test-enable)",
-        max(passed, 0),
-        failed + errors + len(skipped) + (1 if problems and not skipped else 0),
-        f"({secs:.0f} s, log .logs/odoo-tests.log)",
+    passed = max(total - failed - errors - len(skipped), 0)
+    return passed, failed + errors + len(skipped) + (
+        1 if problems and not skipped else 0
     )
 
 
@@ -582,22 +616,10 @@ def step_nodemo_install(tally, db):
         problems.append(str(exc))
     if state != [["installed"]] or demo != [[0]]:
         problems.append("not installed, or installed with demo data")
-    matches = RESULT_RE.findall(log)
-    failed, errors, total = (int(x) for x in matches[-1]) if matches else (0, 0, 0)
-    skipped = re.findall(r"skipped (.*?) : (.*)", log)
-    if not total:
-        problems.append("no sc_plain test ran")
-    problems += [f"skipped {name}: {why}" for name, why in skipped]
-    if rc != 0 and not (failed or errors):
-        problems.append(f"odoo exited with {rc}")
-    for line in re.findall(r"^.* (?:ERROR|CRITICAL) .*$", log, re.MULTILINE)[:20]:
-        print("    " + line[:300])
-    for problem in problems:
-        print("    " + problem)
-    bad = failed + errors + len(skipped) + (1 if problems and not skipped else 0)
+    passed, bad = odoo_results(log, rc, problems)
     tally.add(
         "install without demo data, sc_plain tests",
-        max(total - failed - errors - len(skipped), 0),
+        passed,
         bad,
         f"({secs:.0f} s, log .logs/odoo-nodemo.log)",
     )
