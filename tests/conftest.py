@@ -350,6 +350,35 @@ def cli(odoo_server):
 # --------------------------------------------------------------------------
 
 
+def _json_caller(connect, login):
+    odoo = connect(login, login)
+
+    def call(model, method, *args, **kwargs):
+        return odoo.execute_kw(model, method, list(args), kwargs)
+
+    return call
+
+
+@pytest.fixture(params=["jsonrpc", "xmlrpc"])
+def as_user(request, connect, odoo_server):
+    """as_user(login)(model, method, *args, **kwargs), over either protocol:
+    odoorpc's JSON-RPC, or a plain xmlrpc.client without ``allow_none``."""
+
+    def _as(login):
+        if request.param == "xmlrpc":
+            return XmlRpc(odoo_server, login, login, allow_none=False)
+        return _json_caller(connect, login)
+
+    return _as
+
+
+@pytest.fixture
+def as_json(connect):
+    """as_user over JSON-RPC only: for values XML-RPC cannot carry (10**400,
+    null)."""
+    return lambda login: _json_caller(connect, login)
+
+
 def rpc_error_name(exc):
     """The Odoo exception class of an odoorpc RPCError, e.g.
     ``odoo.exceptions.UserError``; for an ``xmlrpc.client.Fault`` from

@@ -12,7 +12,6 @@ from conftest import (
     ACCESS,
     USER,
     DatabaseWatch,
-    XmlRpc,
     make_user,
     new_customer,
     new_order,
@@ -100,23 +99,6 @@ def world(admin, odoo_server):
         "company_b": company_b,
         "todo_type": xmlid(admin, "mail.mail_activity_data_todo"),
     }
-
-
-@pytest.fixture(params=["jsonrpc", "xmlrpc"])
-def as_user(request, connect, odoo_server):
-    """as_user(login)(model, method, *args, **kwargs), over either protocol."""
-
-    def _as(login):
-        if request.param == "xmlrpc":
-            return XmlRpc(odoo_server, login, login, allow_none=False)
-        odoo = connect(login, login)
-
-        def call(model, method, *args, **kwargs):
-            return odoo.execute_kw(model, method, list(args), kwargs)
-
-        return call
-
-    return _as
 
 
 # === ACCURACY ISSUES FOLLOW THEIR ORDER ===

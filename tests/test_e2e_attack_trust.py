@@ -12,7 +12,6 @@ import pytest
 from conftest import (
     USER,
     DatabaseWatch,
-    XmlRpc,
     make_user,
     new_customer,
     new_order,
@@ -119,38 +118,6 @@ def world(admin, connect, odoo_server):
             [("model", "=", "sale.order")]
         )[0],
     }
-
-
-@pytest.fixture(params=["jsonrpc", "xmlrpc"])
-def as_user(request, connect, odoo_server):
-    """as_user(login)(model, method, *args, **kwargs), over either protocol."""
-
-    def _as(login):
-        if request.param == "xmlrpc":
-            return XmlRpc(odoo_server, login, login, allow_none=False)
-        odoo = connect(login, login)
-
-        def call(model, method, *args, **kwargs):
-            return odoo.execute_kw(model, method, list(args), kwargs)
-
-        return call
-
-    return _as
-
-
-@pytest.fixture
-def as_json(connect):
-    """JSON-RPC only: for values XML-RPC cannot carry (10**400, null)."""
-
-    def _as(login):
-        odoo = connect(login, login)
-
-        def call(model, method, *args, **kwargs):
-            return odoo.execute_kw(model, method, list(args), kwargs)
-
-        return call
-
-    return _as
 
 
 # === RULES CANNOT HURT THE COMPANY ===

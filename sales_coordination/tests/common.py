@@ -98,6 +98,17 @@ class SalesCoordinationCase(TransactionCase):
         )
 
     @classmethod
+    def _new_user(cls, login, groups, company=None, **values):
+        """An internal user with ``groups`` (a comma-separated list of XML
+        ids, besides ``base.group_user``), working for ``company`` only when
+        one is given."""
+        if company:
+            values.update(company_id=company.id, company_ids=[Command.set(company.ids)])
+        return new_test_user(
+            cls.env, login=login, groups=f"base.group_user,{groups}", **values
+        )
+
+    @classmethod
     def _create_order(cls, partner=None, team=None, **values):
         vals = {
             "partner_id": (partner or cls.customer).id,

@@ -8,7 +8,6 @@ from odoo.tests import tagged
 
 from .common_accuracy import AccuracyCase
 
-MEETING_AT = datetime(2026, 3, 4, 14, 0)
 SOME_DATE = "2026-01-01 00:00:00"
 
 ORDER_FIELDS = {
@@ -19,18 +18,6 @@ ORDER_FIELDS = {
     "data_entry_right": True,
     "invoice_posted_date": SOME_DATE,
     "quotation_sent_date": SOME_DATE,
-}
-REQUEST_FIELDS = {
-    "state": "done",
-    "request_date": SOME_DATE,
-    "first_response_date": SOME_DATE,
-    "done_date": SOME_DATE,
-    "response_hours": 0.5,
-    "resolution_hours": 1.0,
-}
-EVENT_FIELDS = {
-    "coordination_outcome": "held",
-    "coordination_followup_done": True,
 }
 
 

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import SalesCoordinationCase
 
@@ -19,11 +19,8 @@ class TestMeetingOutcomeRights(SalesCoordinationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.other_rep = new_test_user(
-            cls.env,
-            login="sc_other_rep",
-            name="Olga Other-Rep",
-            groups="base.group_user,sales_team.group_sale_salesman",
+        cls.other_rep = cls._new_user(
+            "sc_other_rep", "sales_team.group_sale_salesman", name="Olga Other-Rep"
         )
 
     def _meeting(self, **values):

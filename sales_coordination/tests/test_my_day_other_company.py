@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import SalesCoordinationCase
 
@@ -19,13 +19,11 @@ class TestMyDayOtherCompany(SalesCoordinationCase):
     def test_meeting_linking_an_order_of_another_company(self):
         self.coordinator.tz = "UTC"
         company_b = self.env["res.company"].create({"name": "Aquarium Supplies BV"})
-        organizer = new_test_user(
-            self.env,
-            login="sc_organizer_b",
+        organizer = self._new_user(
+            "sc_organizer_b",
+            "sales_team.group_sale_salesman_all_leads",
+            company_b,
             name="Bea Organizer",
-            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
         )
         customer_b = self.env["res.partner"].create(
             {"name": "Koi Corner", "company_id": company_b.id}

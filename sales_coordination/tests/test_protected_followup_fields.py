@@ -10,15 +10,6 @@ from .common import SENT_AT, FollowupCase
 MEETING_AT = datetime(2026, 3, 4, 14, 0)
 SOME_DATE = "2026-01-01 00:00:00"
 
-ORDER_FIELDS = {
-    "accuracy_state": "passed",
-    "first_time_right": True,
-    "accuracy_checked_date": SOME_DATE,
-    "accuracy_first_checked_date": SOME_DATE,
-    "data_entry_right": True,
-    "invoice_posted_date": SOME_DATE,
-    "quotation_sent_date": SOME_DATE,
-}
 REQUEST_FIELDS = {
     "state": "done",
     "request_date": SOME_DATE,

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common_accuracy import AccuracyCase
 
@@ -12,12 +12,8 @@ class TestRuleStatisticsScope(AccuracyCase):
 
     def test_shared_rule_counts_the_readers_company_only(self):
         company_b = self.env["res.company"].create({"name": "Aquarium Supplies BV"})
-        manager_b = new_test_user(
-            self.env,
-            login="sc_manager_b",
-            groups="base.group_user,sales_coordination.group_manager",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
+        manager_b = self._new_user(
+            "sc_manager_b", "sales_coordination.group_manager", company_b
         )
         rule = self._rule("missing_client_ref")
         self.assertFalse(rule.company_id)

@@ -1,4 +1,3 @@
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -14,12 +13,8 @@ class TestSupportRequestRights(SalesCoordinationCase):
         super().setUpClass()
         cls.Request = cls.env["sales.support.request"]
         cls.company_b = cls.env["res.company"].create({"name": "Pet Supplies NL"})
-        cls.user_b = new_test_user(
-            cls.env,
-            login="sc_coordinator_b",
-            groups="base.group_user,sales_coordination.group_coordinator",
-            company_id=cls.company_b.id,
-            company_ids=[Command.set(cls.company_b.ids)],
+        cls.user_b = cls._new_user(
+            "sc_coordinator_b", "sales_coordination.group_coordinator", cls.company_b
         )
         cls.portal = new_test_user(
             cls.env, login="sc_portal", groups="base.group_portal"
