@@ -227,7 +227,29 @@ class SaleAccuracyRule(models.Model):
         only browsed to build the messages of the findings, and for the
         pricelist and stock computations that Odoo owns.
         """
-        return _AccuracyData(self.env, orders)
+        return _AccuracyData(self._accuracy_env(), orders)
+
+    def _accuracy_env(self):
+        """The environment the checks compute with: the same user and mode,
+        and a context built here rather than the caller's. Odoo's price and
+        stock computations read the context (``no_variant_attributes_price_extra``,
+        ``pricelist``, ``quantity``, ``to_date``, ...) and a caller chooses
+        it: only the caller's language (when installed) and companies (ids)
+        are kept, for the messages and the company-dependent values."""
+        context = self.env.context
+        lang = context.get("lang")
+        installed = dict(self.env["res.lang"].get_installed())
+        companies = context.get("allowed_company_ids")
+        clean = {
+            "lang": lang
+            if isinstance(lang, str) and lang in installed
+            else self.env.user.lang
+        }
+        if isinstance(companies, list | tuple) and all(
+            type(cid) is int for cid in companies
+        ):
+            clean["allowed_company_ids"] = list(companies)
+        return self.env(context=clean)
 
     def _inapplicable_reason(self, company):
         """Why this rule cannot check the orders of ``company``, or False.
@@ -297,7 +319,7 @@ class SaleAccuracyRule(models.Model):
         :return: list of findings ``(rule, order_id, line_id, message)``
         """
         findings = []
-        for rule in self:
+        for rule in self.with_env(data.env):
             order_ids = rule._applicable_order_ids(data)
             if not order_ids:
                 continue

@@ -12,6 +12,7 @@ from . import test_accuracy_simulate
 from . import test_accuracy_ui_tour
 from . import test_accuracy_ux_tour
 from . import test_calendar_event
+from . import test_checks_build_their_context
 from . import test_coordination_scope
 from . import test_enforce_orders
 from . import test_followup_close
