@@ -56,7 +56,7 @@ class _AccuracyData:
             "partner_shipping_id", "client_order_ref", "payment_term_id",
             "pricelist_id", "currency_id", "date_order", "commitment_date",
             "amount_untaxed", "amount_total", "currency_rate",
-            "accuracy_state", "accuracy_checked_date",
+            "accuracy_state", "accuracy_checked_date", "accuracy_first_checked_date",
         ]  # fmt: skip
         line_fields = [
             "order_id", "display_type", "product_id", "product_uom_qty",
@@ -93,7 +93,8 @@ class _AccuracyData:
                    o.client_order_ref, o.payment_term_id, o.pricelist_id,
                    o.currency_id, o.date_order, o.commitment_date,
                    o.amount_untaxed, o.amount_total, o.currency_rate,
-                   o.accuracy_state, o.accuracy_checked_date %s
+                   o.accuracy_state, o.accuracy_checked_date,
+                   o.accuracy_first_checked_date %s
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
          LEFT JOIN res_partner s ON s.id = o.partner_shipping_id

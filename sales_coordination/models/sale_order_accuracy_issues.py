@@ -132,7 +132,11 @@ class SaleOrder(models.Model):
                 "passed",
             )
             first = data_right = None
-            if not order["accuracy_checked_date"]:
+            # the first check that counts is the first one of an order with
+            # product lines: an empty quotation is not right the first time
+            if not order["accuracy_first_checked_date"] and data.lines_by_order.get(
+                order_id
+            ):
                 first = order_id not in found_orders
                 data_right = order_id not in data_orders
             groups[(state, first, data_right)].append(order_id)

@@ -8,8 +8,15 @@ LINE_RESET_FIELDS = frozenset(
 )
 
 
-# Changing these on a line runs its quotation's checks again before the commit.
-LINE_TRIGGER_FIELDS = LINE_RESET_FIELDS | {"product_packaging_id", "display_type"}
+# Changing these on a line runs its quotation's checks again before the commit
+# (the packaging quantity and the attributes change the quantity and the price
+# that Odoo computes).
+LINE_TRIGGER_FIELDS = LINE_RESET_FIELDS | {
+    "product_packaging_id",
+    "product_packaging_qty",
+    "product_no_variant_attribute_value_ids",
+    "display_type",
+}
 
 
 class SaleOrderLine(models.Model):
@@ -55,9 +62,30 @@ class SaleOrderLine(models.Model):
         return lines
 
     def write(self, vals):
+        # An override holds for the lines as they were: any change of their
+        # quantity, unit, price, discount or product voids it, whichever field
+        # or computation made it (a packaging quantity recomputes the quantity,
+        # a pricelist rule the price).
+        overridden = (
+            self.browse()
+            if LINE_RESET_FIELDS.intersection(vals)
+            else self.filtered(
+                lambda line: (
+                    line.order_id.accuracy_state == "overridden"
+                    and line.order_id.state in ("draft", "sent")
+                )
+            )
+        )
+        before = overridden._accuracy_reset_values()
         res = super().write(vals)
         if LINE_RESET_FIELDS.intersection(vals):
             self.order_id._accuracy_reset_override()
+        elif overridden:
+            overridden.flush_recordset(list(LINE_RESET_FIELDS))
+            after = overridden._accuracy_reset_values()
+            overridden.filtered(
+                lambda line: before[line.id] != after[line.id]
+            ).order_id._accuracy_reset_override()
         if LINE_TRIGGER_FIELDS.intersection(vals):
             self.order_id._accuracy_schedule_check()
         return res
@@ -69,3 +97,10 @@ class SaleOrderLine(models.Model):
         orders._accuracy_reset_override()
         orders._accuracy_schedule_check()
         return res
+
+    # === BUSINESS METHODS ===
+
+    def _accuracy_reset_values(self):
+        """``{line id: values of LINE_RESET_FIELDS}``: what an override holds."""
+        fnames = sorted(LINE_RESET_FIELDS)
+        return {line.id: tuple(line[fname] for fname in fnames) for line in self}

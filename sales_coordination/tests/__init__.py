@@ -38,6 +38,7 @@ from . import test_multi_company
 from . import test_my_day
 from . import test_my_day_other_company
 from . import test_my_day_tour
+from . import test_override_and_first_check
 from . import test_ownership
 from . import test_plain_install
 from . import test_protected_followup_fields
