@@ -278,7 +278,13 @@ class SalesFollowupRule(models.Model):
             rules.check_access("read")
             rules = rules.filtered("active")
         else:
-            rules = self.search([])
+            # never the archived rules, whatever the caller's active_test says
+            rules = self.with_context(active_test=True).search([])
+        # a manager plans in the companies they work in, even with a rule
+        # shared by every company (the cron plans in every company)
+        rules = rules.with_context(
+            sc_followup_company_ids=tuple(self.env.companies.ids)
+        )
         today = fields.Date.context_today(self)
         since = self.env.cr.now()
         rules._close_resolved_followups(today, batch_size=1000)

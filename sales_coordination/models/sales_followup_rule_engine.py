@@ -359,6 +359,15 @@ class SalesFollowupRule(models.Model):
         query.add_where(SQL("rec.id > %s", after_id or 0))
         if self.company_id and "company_id" in Model._fields:
             query.add_where(SQL("rec.company_id = %s", self.company_id.id))
+        # set by run_followups only: the companies of the manager running it
+        companies = self.env.context.get("sc_followup_company_ids")
+        if companies and "company_id" in Model._fields:
+            query.add_where(
+                SQL(
+                    "(rec.company_id IS NULL OR rec.company_id IN %s)",
+                    tuple(companies),
+                )
+            )
         if self.team_ids and "team_id" in Model._fields:
             query.add_where(SQL("rec.team_id IN %s", tuple(self.team_ids.ids)))
         self._add_coordinated_condition(Model, query)

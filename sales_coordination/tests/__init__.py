@@ -19,6 +19,7 @@ from . import test_followup_close
 from . import test_followup_cron
 from . import test_followup_engine
 from . import test_followup_resilience
+from . import test_followup_run_scope
 from . import test_followup_triggers
 from . import test_followup_ui_tour
 from . import test_history_backfill
