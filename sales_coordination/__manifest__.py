@@ -3,7 +3,7 @@
     "summary": "A home in Odoo for Sales Coordinators and Sales Administrators: "
     "role workspaces, order-accuracy checks, follow-ups, support requests, "
     "meetings and KPIs",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-coordination/sales_coordination",
     "author": "Sales Coordination developers",
@@ -28,6 +28,9 @@
         "views/sale_accuracy_issue_views.xml",
         "wizard/sale_accuracy_confirm_wizard_views.xml",
         "views/sale_order_accuracy_views.xml",
+        "data/mail_template_data.xml",
+        "views/sale_order_delivery_views.xml",
+        "views/sale_portal_templates.xml",
         "views/res_config_settings_views.xml",
         "data/mail_activity_type_data.xml",
         "data/sales_followup_rule_data.xml",

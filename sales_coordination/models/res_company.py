@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -21,6 +22,34 @@ class ResCompany(models.Model):
         help="When the order accuracy mode was last changed: the accuracy KPIs "
         "before and after this date compare the two modes.",
     )
+
+    delivery_risk_days = fields.Integer(
+        string="At Risk When Not Reserved Within (days)",
+        default=2,
+        help="A confirmed order whose goods are not all reserved this many days "
+        "before its promised delivery is at risk.",
+    )
+    delivery_update_interval_days = fields.Integer(
+        string="Automatic Updates At Most Every (days)",
+        default=3,
+        help="A customer with automatic delivery updates gets at most one per "
+        "order in this many days.",
+    )
+
+    # === CONSTRAINT METHODS ===
+
+    @api.constrains("delivery_risk_days", "delivery_update_interval_days")
+    def _check_delivery_days(self):
+        for company in self:
+            for name in ("delivery_risk_days", "delivery_update_interval_days"):
+                if not 0 <= company[name] <= 365:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s must be between 0 and 365 days, not %(value)s.",
+                            field=company._fields[name].string,
+                            value=company[name],
+                        )
+                    )
 
     # === CRUD ===
 

@@ -16,7 +16,7 @@ KpiDefinition = namedtuple(
         "key",
         # shown on cards, in the target selection and in the digest
         "label",
-        # "count", "percent" or "hours"
+        # "count", "percent", "hours" or "days"
         "unit",
         "higher_is_better",
         # the method of sales.coordination.kpi that computes it (one SQL
@@ -36,7 +36,7 @@ KpiDefinition = namedtuple(
     ],
 )
 
-UNIT_SYMBOLS = {"count": "", "percent": "%", "hours": "h"}
+UNIT_SYMBOLS = {"count": "", "percent": "%", "hours": "h", "days": "d"}
 
 
 def _kpi(
@@ -143,6 +143,33 @@ KPI_DEFINITIONS = [
         "_kpi_fulfillment",
         "stock.picking",
         "_kpi_fulfillment_domain",
+    ),
+    _kpi(
+        "promise_kept_rate",
+        "Delivery Promises Kept (%)",
+        "percent",
+        "_kpi_delivery",
+        "sale.order",
+        "_kpi_delivery_done_domain",
+        numerator=[("delivery_promise_kept", "=", True)],
+    ),
+    _kpi(
+        "proactive_update_rate",
+        "Customers Informed Before the Date (%)",
+        "percent",
+        "_kpi_delivery",
+        "sale.order",
+        "_kpi_delivery_risk_domain",
+        numerator=[("delivery_informed_in_time", "=", True)],
+    ),
+    _kpi(
+        "average_delivery_delay_days",
+        "Average Delivery Delay (days)",
+        "days",
+        "_kpi_delivery",
+        "sale.order",
+        "_kpi_delivery_late_domain",
+        higher_is_better=False,
     ),
     _kpi(
         "sales_growth_rate",

@@ -13,10 +13,15 @@ from .sales_coordination_kpi_definitions import (
 # error, the field help and docs/rpc.md all read these.
 RATE_RANGE = (0, 100)
 HOURS_RANGE = (0, 8760)
+DAYS_RANGE = (0, 365)
 COUNT_RANGE = (0, 10_000_000)
 KPI_TARGET_RANGES = {
     **{
-        definition.key: {"percent": RATE_RANGE, "hours": HOURS_RANGE}[definition.unit]
+        definition.key: {
+            "percent": RATE_RANGE,
+            "hours": HOURS_RANGE,
+            "days": DAYS_RANGE,
+        }[definition.unit]
         for definition in KPI_DEFINITIONS
         if definition.unit != "count"
     },
@@ -24,11 +29,13 @@ KPI_TARGET_RANGES = {
 }
 TARGET_HELP = (
     "The value to reach: a rate from {rate[0]} to {rate[1]} %, a duration "
-    "from {hours[0]} to {hours[1]} hours, a count from {count[0]} to "
+    "from {hours[0]} to {hours[1]} hours (a delay from {days[0]} to {days[1]} "
+    "days), a count from {count[0]} to "
     "{count[1]:,} (sales growth: {growth[0]} to {growth[1]:,} %)."
 ).format(
     rate=RATE_RANGE,
     hours=HOURS_RANGE,
+    days=DAYS_RANGE,
     count=COUNT_RANGE,
     growth=KPI_TARGET_RANGES["sales_growth_rate"],
 )

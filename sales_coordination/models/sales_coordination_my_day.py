@@ -3,8 +3,6 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-# Days ahead in which an outgoing delivery that is not ready is "at risk".
-AT_RISK_DAYS = 2
 # Records listed per section (the count covers them all).
 MY_DAY_LIMIT_MAX = 100
 
@@ -30,7 +28,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
         - ``meetings``: today's and tomorrow's meetings I attend, with their
           customer and order;
         - ``orders``: my customers' confirmed orders whose delivery is late,
-          or at risk (due within two days and not ready).
+          or at risk (the order's delivery risk).
 
         Public (RPC) entry point for Sales Coordinators:
         ``execute_kw(db, uid, key, "sales.coordination.my.day",
@@ -194,49 +192,22 @@ class SalesCoordinationMyDay(models.AbstractModel):
         return record._filtered_access("read") if record else record
 
     def _my_day_orders(self, limit):
-        now = fields.Datetime.now().replace(microsecond=0)
+        """My customers' confirmed orders that are late or at risk, by the
+        delivery risk the orders carry (sale_order_delivery.py): a picking
+        whose scheduled date has passed is not a broken promise."""
         domain = [
             ("coordinator_id", "=", self.env.uid),
             ("state", "=", "sale"),
-            (
-                "picking_ids",
-                "any",
-                [
-                    ("picking_type_code", "=", "outgoing"),
-                    ("state", "not in", ("done", "cancel")),
-                    "|",
-                    ("scheduled_date", "<", fields.Datetime.to_string(now)),
-                    "&",
-                    (
-                        "scheduled_date",
-                        "<",
-                        fields.Datetime.to_string(now + timedelta(days=AT_RISK_DAYS)),
-                    ),
-                    ("state", "!=", "assigned"),
-                ],
-            ),
+            ("delivery_risk", "in", ("late", "at_risk")),
         ]
         orders = (
             self.env["sale.order"].search(
-                domain, limit=limit, order="commitment_date, id"
+                domain, limit=limit, order="delivery_promise_date, id"
             )
             if limit
             else self.env["sale.order"]
         )
-        late = set()
-        if orders:
-            late = set(
-                self.env["stock.picking"]
-                .search(
-                    [
-                        ("sale_id", "in", orders.ids),
-                        ("picking_type_code", "=", "outgoing"),
-                        ("state", "not in", ("done", "cancel")),
-                        ("scheduled_date", "<", now),
-                    ]
-                )
-                .sale_id.ids
-            )
+        labels = {"late": self.env._("Late"), "at_risk": self.env._("At risk")}
         return {
             "count": self.env["sale.order"].search_count(domain),
             "model": "sale.order",
@@ -247,14 +218,10 @@ class SalesCoordinationMyDay(models.AbstractModel):
                     "model": order._name,
                     "name": order.name,
                     "customer": order.partner_id.display_name or "",
-                    "date": fields.Datetime.to_string(
-                        order.commitment_date or order.expected_date
-                    )
+                    "date": fields.Datetime.to_string(order.delivery_promise_date)
                     or "",
-                    "detail": self.env._("Late")
-                    if order.id in late
-                    else self.env._("At risk"),
-                    "state": "late" if order.id in late else "at_risk",
+                    "detail": labels[order.delivery_risk],
+                    "state": order.delivery_risk,
                 }
                 for order in orders
             ],

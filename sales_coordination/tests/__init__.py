@@ -54,3 +54,4 @@ from . import test_support_request
 from . import test_support_request_rights
 from . import test_ui_tour
 from . import test_users_without_email
+from . import test_delivery_risk

@@ -1,2 +1,3 @@
 from . import sale_accuracy_confirm_wizard
 from . import sale_accuracy_simulation
+from . import sale_delivery_promise_revise

@@ -1,0 +1,15 @@
+"""Migrations to 18.0.1.3.0.
+
+Delivery promises: the orders confirmed before the update get their promise
+(their delivery date, else their first delivery's deadline or scheduled
+date) and their delivery status, as a new install does (hooks.py).
+"""
+
+from odoo import SUPERUSER_ID, api
+
+
+def migrate(cr, version):
+    if not version:
+        return
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["sale.order"]._delivery_backfill()
