@@ -283,7 +283,10 @@ class SaleOrder(models.Model):
             values["delivery_first_risk_date"] = previous.get("first_risk_date") or (
                 now if risky else False
             )
-            if risky and not was_risky and order.id:
+            turned_late = values["delivery_risk"] == "late" and (
+                previous.get("risk") != "late"
+            )
+            if order.id and ((risky and not was_risky) or turned_late):
                 turned.append(order.id)
             result[order.id] = values
         if turned:

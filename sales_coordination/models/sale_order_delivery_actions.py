@@ -153,7 +153,7 @@ class SaleOrder(models.Model):
         """
         check = self.env["sales.coordination.rpc.check"]
         orders = check._sc_browse_ids(
-            self._name, order_ids, self.env._("The orders"), allow_empty=True
+            self._name, order_ids, self.env._("The orders")
         )
         orders.check_access("read")
         lines = orders._delivery_lines_to_come()

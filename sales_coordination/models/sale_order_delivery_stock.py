@@ -147,6 +147,11 @@ class SaleOrder(models.Model):
             )
             targets[move["id"]] = origins or record
         forecast_moves = Move.union(*targets.values())
+        # the forecast depends on every other move of the warehouse: never
+        # trust a value computed earlier in the transaction
+        forecast_moves.invalidate_recordset(
+            ["forecast_availability", "forecast_expected_date"]
+        )
         forecast = {}
         try:
             with self.env.cr.savepoint(flush=False):

@@ -55,3 +55,6 @@ from . import test_support_request_rights
 from . import test_ui_tour
 from . import test_users_without_email
 from . import test_delivery_risk
+from . import test_delivery_revision
+from . import test_delivery_update
+from . import test_delivery_status_rpc
