@@ -24,6 +24,8 @@ from datetime import datetime, time, timedelta
 from odoo import Command, fields
 from odoo.tools import SQL
 
+from .story_delivery import DeliveryChapter
+
 _logger = logging.getLogger(__name__)
 
 MODULE = "sales_coordination"
@@ -420,6 +422,7 @@ class DemoStory:
         demo._demo_meeting_outcomes()
         demo._demo_meeting_today(now)
         demo._demo_support_requests(now)
+        DeliveryChapter(demo).play(now, [order for __, order in orders])
 
     # --- master data helpers ---
 

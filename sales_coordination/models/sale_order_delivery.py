@@ -23,7 +23,7 @@ DELIVERY_RISKS = [
 # The risks that call for telling the customer.
 RISKY = ("at_risk", "late")
 DELIVERED = ("delivered_on_time", "delivered_late")
-# Computed from the stock by _compute_delivery_status.
+# Computed from the stock by _compute_delivery_risk.
 DELIVERY_STATUS_FIELDS = (
     "delivery_expected_date",
     "delivery_risk",
@@ -81,7 +81,7 @@ class SaleOrder(models.Model):
     )
     delivery_expected_date = fields.Datetime(
         string="Expected Shipping",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -92,7 +92,7 @@ class SaleOrder(models.Model):
     delivery_risk = fields.Selection(
         selection=DELIVERY_RISKS,
         string="Delivery Risk",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -104,7 +104,7 @@ class SaleOrder(models.Model):
     )
     delivery_delay_days = fields.Float(
         string="Days Late",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -114,7 +114,7 @@ class SaleOrder(models.Model):
     )
     delivery_missing = fields.Char(
         string="Still to Deliver",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -122,7 +122,7 @@ class SaleOrder(models.Model):
     )
     delivery_done_date = fields.Datetime(
         string="Fully Delivered On",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -130,7 +130,7 @@ class SaleOrder(models.Model):
     )
     delivery_risk_date = fields.Datetime(
         string="At Risk Since",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -138,7 +138,7 @@ class SaleOrder(models.Model):
     )
     delivery_first_risk_date = fields.Datetime(
         string="First At Risk On",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -146,7 +146,7 @@ class SaleOrder(models.Model):
     )
     delivery_promise_kept = fields.Boolean(
         string="First Promise Kept",
-        compute="_compute_delivery_status",
+        compute="_compute_delivery_risk",
         store=True,
         readonly=True,
         copy=False,
@@ -170,6 +170,7 @@ class SaleOrder(models.Model):
         inverse_name="order_id",
         string="Promise Revisions",
         readonly=True,
+        groups="sales_team.group_sale_salesman",
     )
 
     # === COMPUTE METHODS ===
@@ -206,7 +207,7 @@ class SaleOrder(models.Model):
         "order_line.move_ids.date",
         "order_line.move_ids.product_uom_qty",
     )
-    def _compute_delivery_status(self):
+    def _compute_delivery_risk(self):
         """Expected date, risk, delay and what is still to deliver, from the
         order's moves to the customer, in one read for all the orders (see
         :meth:`_delivery_status_values`)."""

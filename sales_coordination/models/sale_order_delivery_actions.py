@@ -152,9 +152,7 @@ class SaleOrder(models.Model):
         :raise UserError: when ``order_ids`` is not a list of ids
         """
         check = self.env["sales.coordination.rpc.check"]
-        orders = check._sc_browse_ids(
-            self._name, order_ids, self.env._("The orders")
-        )
+        orders = check._sc_browse_ids(self._name, order_ids, self.env._("The orders"))
         orders.check_access("read")
         lines = orders._delivery_lines_to_come()
         return [
@@ -314,7 +312,6 @@ class SaleOrder(models.Model):
         """The automatic updates: the orders of customers whose policy is
         automatic, at most once per the company's interval; a customer
         without an email address is skipped (and logged)."""
-        now = fields.Datetime.now()
         orders = (
             self.sudo()
             .exists()
@@ -323,14 +320,6 @@ class SaleOrder(models.Model):
                     order.state == "sale"
                     and order.partner_id.commercial_partner_id.delivery_update_policy
                     == "automatic"
-                    and not (
-                        order.delivery_customer_notified_date
-                        and order.delivery_customer_notified_date
-                        > now
-                        - timedelta(
-                            days=order.company_id.delivery_update_interval_days or 0
-                        )
-                    )
                 )
             )
         )
@@ -340,9 +329,19 @@ class SaleOrder(models.Model):
                 continue
             try:
                 with self.env.cr.savepoint():
-                    order._delivery_send_updates()
+                    # checked inside the savepoint: entering it flushes, which
+                    # may have sent this order's update already
+                    if not order._delivery_recently_notified():
+                        order._delivery_send_updates()
             except Exception:
                 _logger.exception("Delivery update of %s failed", order.name)
+
+    def _delivery_recently_notified(self):
+        """Whether the customer got an update within the company's interval."""
+        self.ensure_one()
+        last = self.delivery_customer_notified_date
+        interval = timedelta(days=self.company_id.delivery_update_interval_days or 0)
+        return bool(last and last > fields.Datetime.now() - interval)
 
 
 def _iso(value):

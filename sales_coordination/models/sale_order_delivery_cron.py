@@ -7,6 +7,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from .sale_order_delivery import DELIVERED, DELIVERY_STATUS_FIELDS, RISKY
+from .sale_order_delivery_stock import FORECAST_CACHE_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -78,9 +79,14 @@ class SaleOrder(models.Model):
             cron._notify_progress(done=len(batch), remaining=max(remaining, 0))
             return len(batch), batch[-1].id
 
-        return self.env["sales.coordination.batch"]._sc_walk_batches(
-            step, batch_size=batch_size, commit=commit
-        )
+        # the forecast queue of a product is computed once for the pass
+        self.env.cr.cache[FORECAST_CACHE_KEY] = {}
+        try:
+            return self.env["sales.coordination.batch"]._sc_walk_batches(
+                step, batch_size=batch_size, commit=commit
+            )
+        finally:
+            self.env.cr.cache.pop(FORECAST_CACHE_KEY, None)
 
     @api.model
     def _delivery_backfill(self):

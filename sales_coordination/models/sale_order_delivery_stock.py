@@ -8,6 +8,9 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+# cursor.cache key of the forecasts of a pass over many orders.
+FORECAST_CACHE_KEY = "sales_coordination.delivery_forecasts"
+
 
 class SaleOrder(models.Model):
     """Delivery promises, the stock side: the order's moves to the customer,
@@ -131,55 +134,166 @@ class SaleOrder(models.Model):
 
     @api.model
     def _delivery_forecasts(self, moves):
-        """{move id: forecast arrival (a datetime), False (in stock, just not
-        reserved) or None (nothing forecast)} of the unreserved moves, from
-        Odoo's own forecast of the moves (or of the earlier steps they wait
-        for). Computed as superuser: the forecast reads every warehouse
-        move."""
+        """{move id: forecast arrival (a datetime), False (free stock is
+        there, just not reserved) or None (nothing forecast)} of the
+        unreserved moves ``moves`` (or of the earlier steps they wait for).
+
+        Odoo's own forecast, in one query (:meth:`_delivery_forecast_query`)
+        instead of Odoo's forecast report: in each warehouse, the unreserved
+        demand of a product queues by priority and date, and each move is
+        served by the free stock, then by the incoming moves in the order of
+        their dates; its arrival is the date of the receipt that completes
+        it. During a pass over many orders (``_delivery_refresh_batches``)
+        the queue of a product is computed once."""
         if not moves:
             return {}
-        Move = self.env["stock.move"].sudo()
-        targets = {}
-        for move in moves:
-            record = Move.browse(move["id"])
-            origins = record.move_orig_ids.filtered(
-                lambda orig: orig.state not in ("done", "cancel", "assigned")
+        cache = self.env.cr.cache.get(FORECAST_CACHE_KEY)
+        move_ids = [move["id"] for move in moves]
+        targets = defaultdict(list)
+        forecast = {} if cache is None else cache
+        to_read = move_ids
+        if cache is not None:
+            to_read = [
+                move["id"]
+                for move in moves
+                if move["state"] == "waiting" or move["id"] not in cache
+            ]
+            for move in moves:
+                if move["id"] not in to_read:
+                    targets[move["id"]].append(move["id"])
+        if to_read:
+            rows = self.env.execute_query(
+                self._delivery_forecast_query(to_read, whole_queue=cache is not None)
             )
-            targets[move["id"]] = origins or record
-        forecast_moves = Move.union(*targets.values())
-        # the forecast depends on every other move of the warehouse: never
-        # trust a value computed earlier in the transaction
-        forecast_moves.invalidate_recordset(
-            ["forecast_availability", "forecast_expected_date"]
-        )
-        forecast = {}
-        try:
-            with self.env.cr.savepoint(flush=False):
-                for company in forecast_moves.company_id:
-                    company_moves = forecast_moves.filtered(
-                        lambda m, c=company: m.company_id == c
-                    ).with_company(company)
-                    for forecast_move in company_moves:
-                        forecast[forecast_move.id] = (
-                            forecast_move.forecast_expected_date,
-                            forecast_move.forecast_availability
-                            >= forecast_move.product_qty,
-                        )
-        except Exception:
-            _logger.exception("Delivery forecast failed; orders shown at risk")
-            return dict.fromkeys(targets, None)
+            for move_id, forecast_move_id, servable, covered, arrival in rows:
+                if move_id:
+                    targets[move_id].append(forecast_move_id)
+                forecast[forecast_move_id] = (servable, covered, arrival)
         result = {}
-        for move_id, forecast_moves_of in targets.items():
+        for move_id in move_ids:
             arrival = False
-            for forecast_move in forecast_moves_of:
-                expected, covered = forecast.get(forecast_move.id, (False, False))
-                if expected:
-                    arrival = max(arrival or expected, expected)
-                elif not covered:
+            for forecast_move_id in targets.get(move_id) or [None]:
+                servable, covered, date = forecast.get(forecast_move_id, (0, 0, 0))
+                if not (servable and covered):
                     arrival = None
                     break
+                if date:
+                    arrival = max(arrival or date, date)
             result[move_id] = arrival
         return result
+
+    @api.model
+    def _delivery_forecast_query(self, move_ids, whole_queue=False):
+        """Rows ``(move id, forecast move id, servable, covered, arrival)``:
+        the moves whose forecast the moves ``move_ids`` wait for (the move
+        itself; for a move waiting for an earlier step, the earlier steps
+        not reserved yet), whether that move takes stock from a warehouse
+        (``servable``), whether the warehouse's free stock and incoming
+        moves cover it in the queue of the product, and the date of the
+        incoming move that completes it (NULL: the free stock). With
+        ``whole_queue``, also the other moves of the products' queues
+        (``move id`` NULL), for the next batches of a pass."""
+        self.env["stock.move"].flush_model(
+            [
+                "state",
+                "date",
+                "priority",
+                "product_qty",
+                "product_uom_qty",
+                "quantity",
+                "location_id",
+                "location_dest_id",
+                "move_orig_ids",
+            ]
+        )
+        self.env["stock.quant"].flush_model(
+            ["quantity", "reserved_quantity", "location_id", "product_id"]
+        )
+        return SQL(
+            """
+            WITH target AS (
+                SELECT t.id AS move_id, t.id AS fmove
+                  FROM stock_move t
+                 WHERE t.id = ANY(%(ids)s) AND t.state != 'waiting'
+                UNION ALL
+                SELECT t.id, orig.id
+                  FROM stock_move t
+                  JOIN stock_move_move_rel rel ON rel.move_dest_id = t.id
+                  JOIN stock_move orig ON orig.id = rel.move_orig_id
+                 WHERE t.id = ANY(%(ids)s) AND t.state = 'waiting'
+                   AND orig.state NOT IN ('assigned', 'done', 'cancel')
+            ),
+            queue_key AS (
+                SELECT DISTINCT m.product_id, loc.warehouse_id
+                  FROM target JOIN stock_move m ON m.id = target.fmove
+                  JOIN stock_location loc ON loc.id = m.location_id
+                 WHERE loc.warehouse_id IS NOT NULL
+            ),
+            demand AS (
+                SELECT m.id, m.product_id, loc.warehouse_id,
+                       sum(GREATEST(m.product_qty - CASE WHEN m.product_uom_qty > 0
+                               THEN m.quantity * m.product_qty / m.product_uom_qty
+                               ELSE 0 END, 0))
+                         OVER (PARTITION BY m.product_id, loc.warehouse_id
+                               ORDER BY m.priority DESC, m.date, m.id) AS cum_need
+                  FROM stock_move m
+                  JOIN stock_location loc ON loc.id = m.location_id
+                  JOIN queue_key k ON k.product_id = m.product_id
+                                  AND k.warehouse_id = loc.warehouse_id
+                 WHERE m.state IN ('confirmed', 'partially_available')
+                   AND loc.usage = 'internal'
+                   AND m.location_dest_id != m.location_id
+            ),
+            supply AS (
+                SELECT q.product_id, loc.warehouse_id, NULL::timestamp AS date,
+                       0 AS rank, GREATEST(sum(q.quantity - q.reserved_quantity), 0)
+                           AS quantity
+                  FROM stock_quant q
+                  JOIN stock_location loc ON loc.id = q.location_id
+                  JOIN queue_key k ON k.product_id = q.product_id
+                                  AND k.warehouse_id = loc.warehouse_id
+                 WHERE loc.usage = 'internal'
+              GROUP BY q.product_id, loc.warehouse_id
+                UNION ALL
+                SELECT m.product_id, dest.warehouse_id, m.date, m.id, m.product_qty
+                  FROM stock_move m
+                  JOIN stock_location dest ON dest.id = m.location_dest_id
+                  JOIN queue_key k ON k.product_id = m.product_id
+                                  AND k.warehouse_id = dest.warehouse_id
+             LEFT JOIN stock_location src ON src.id = m.location_id
+                 WHERE m.state NOT IN ('draft', 'cancel', 'done')
+                   AND dest.usage = 'internal'
+                   AND src.warehouse_id IS DISTINCT FROM dest.warehouse_id
+            ),
+            cum_supply AS (
+                SELECT product_id, warehouse_id, date,
+                       sum(quantity) OVER (PARTITION BY product_id, warehouse_id
+                                           ORDER BY date NULLS FIRST, rank)
+                           AS cum_quantity
+                  FROM supply
+            ),
+            answer AS (
+                SELECT d.id, d.product_id, d.warehouse_id, d.cum_need
+                  FROM demand d
+                 WHERE %(whole)s OR d.id IN (SELECT fmove FROM target)
+            )
+            SELECT target.move_id, COALESCE(target.fmove, a.id),
+                   a.id IS NOT NULL, s.covered IS NOT NULL, s.date
+              FROM answer a
+         FULL JOIN target ON target.fmove = a.id
+         LEFT JOIN LATERAL (
+                SELECT TRUE AS covered, cs.date
+                  FROM cum_supply cs
+                 WHERE cs.product_id = a.product_id
+                   AND cs.warehouse_id = a.warehouse_id
+                   AND cs.cum_quantity >= a.cum_need - 0.00001
+              ORDER BY cs.cum_quantity
+                 LIMIT 1
+             ) s ON TRUE
+            """,
+            ids=list(move_ids),
+            whole=bool(whole_queue),
+        )
 
     def _delivery_lines_to_come(self):
         """{order id: [{product, quantity, expected}]}: the open moves to the

@@ -102,8 +102,10 @@ class DeliveryCase(SalesCoordinationCase):
     @staticmethod
     def _deliveries(order):
         return order.picking_ids.filtered(
-            lambda picking: picking.picking_type_code == "outgoing"
-            and picking.state not in ("done", "cancel")
+            lambda picking: (
+                picking.picking_type_code == "outgoing"
+                and picking.state not in ("done", "cancel")
+            )
         )
 
     @classmethod

@@ -30,7 +30,9 @@ class TestDeliveryRisk(DeliveryCase):
         self._put_in_stock(self.kibble, 100)
         self.kibble.sale_delay = 3
         order = self._confirmed_order([(self.kibble, 10)])
-        self.assertEqual(order.delivery_promise_date.date(), (NOW + timedelta(3)).date())
+        self.assertEqual(
+            order.delivery_promise_date.date(), (NOW + timedelta(3)).date()
+        )
 
     def test_reserved_in_time_is_on_track(self):
         self._put_in_stock(self.kibble, 100)

@@ -50,14 +50,22 @@ class TestDeliveryStatusRpc(DeliveryCase):
         self.assertIs(row["notified"], False)
         self.assertEqual(
             row["missing"],
-            [{"product": "Clumping Cat Litter 10 L", "quantity": 3.0, "expected": False}],
+            [
+                {
+                    "product": "Clumping Cat Litter 10 L",
+                    "quantity": 3.0,
+                    "expected": False,
+                }
+            ],
         )
         self.assertEqual(
             sorted(picking["state"] for picking in row["pickings"]),
             ["confirmed", "done"],
         )
         for picking in row["pickings"]:
-            self.assertEqual(set(picking), {"name", "state", "scheduled", "tracking_ref"})
+            self.assertEqual(
+                set(picking), {"name", "state", "scheduled", "tracking_ref"}
+            )
             self.assertIsInstance(picking["scheduled"], str)
             self.assertIs(picking["tracking_ref"], False)
         self.assertEqual(result[0]["risk"], "on_track")
@@ -102,7 +110,12 @@ class TestDeliveryStatusRpc(DeliveryCase):
         kpis = (
             self.env["sales.coordination.kpi"]
             .with_user(self.manager)
-            .get_kpis("2026-03-01", "2026-03-31", team_ids=None, user_ids=[self.coordinator.id])
+            .get_kpis(
+                "2026-03-01",
+                "2026-03-31",
+                team_ids=None,
+                user_ids=[self.coordinator.id],
+            )
         )
         self.assertEqual(kpis["promise_kept_rate"], round(100 / 3, 1))
         self.assertEqual(kpis["proactive_update_rate"], 50.0)
@@ -144,12 +157,17 @@ class TestDeliveryStatusRpc(DeliveryCase):
                 self.env["sale.order"]
                 .with_user(self.coordinator)
                 .read_group(
-                    [*eval(action.domain), ("coordinator_id", "=", self.coordinator.id)],  # noqa: S307
+                    [
+                        *eval(action.domain),
+                        ("coordinator_id", "=", self.coordinator.id),
+                    ],
                     ["delivery_risk"],
                     ["delivery_risk"],
                 )
             )
-        counts = {group["delivery_risk"]: group["delivery_risk_count"] for group in groups}
+        counts = {
+            group["delivery_risk"]: group["delivery_risk_count"] for group in groups
+        }
         self.assertEqual(counts, {"at_risk": 1, "on_track": 1})
 
 

@@ -17,7 +17,9 @@ class TestDeliveryUpdate(DeliveryCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rule = cls.env.ref("sales_coordination.sales_followup_rule_delivery_at_risk")
+        cls.rule = cls.env.ref(
+            "sales_coordination.sales_followup_rule_delivery_at_risk"
+        )
         cls.inform_type = cls.env.ref(
             "sales_coordination.mail_activity_type_inform_customer"
         )
@@ -65,7 +67,9 @@ class TestDeliveryUpdate(DeliveryCase):
         self.assertIn("Clumping Cat Litter 10 L", body)
         self.assertIn("Still to come", body)
         self.assertIn("Already shipped", body)
-        self.assertIn(order.picking_ids.filtered(lambda p: p.state == "done").name, body)
+        self.assertIn(
+            order.picking_ids.filtered(lambda p: p.state == "done").name, body
+        )
         self.assertEqual(
             order.delivery_customer_notified_date, NOW + timedelta(hours=1)
         )
@@ -75,7 +79,9 @@ class TestDeliveryUpdate(DeliveryCase):
         self.branch.email = False
         self._put_in_stock(self.kibble, 10)
         order = self._confirmed_order(
-            [(self.kibble, 2)], promise=self._days(3), partner_shipping_id=self.branch.id
+            [(self.kibble, 2)],
+            promise=self._days(3),
+            partner_shipping_id=self.branch.id,
         )
         with freeze_time(NOW):
             order.action_send_delivery_update()
@@ -101,9 +107,7 @@ class TestDeliveryUpdate(DeliveryCase):
             self.env.ref("sales_coordination.mail_template_delivery_update").id,
         )
         composer = (
-            self.env["mail.compose.message"]
-            .with_context(action["context"])
-            .create({})
+            self.env["mail.compose.message"].with_context(action["context"]).create({})
         )
         with freeze_time(NOW):
             composer._action_send_mail()

@@ -15,7 +15,7 @@ class TestKpiOrders(KpiCase):
     def test_exact_keys_and_json(self):
         result = self._kpis()
         self.assertEqual(list(result), KPI_KEYS)
-        self.assertEqual(len(result), 13)
+        self.assertEqual(len(result), 16)
         self.assertEqual(json.loads(json.dumps(result)), result)
 
     def test_session_settings_are_restored(self):

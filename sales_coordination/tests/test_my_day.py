@@ -125,27 +125,32 @@ class TestMyDay(SalesCoordinationCase):
         )
 
     def test_orders_late_or_at_risk_of_my_customers(self):
+        """By the orders' delivery risk: the promise has passed (late), or
+        nothing can be reserved for a promise due tomorrow (at risk); a
+        picking scheduled in the past is no broken promise by itself."""
         with freeze_time(NOW - timedelta(days=10)):
-            late = self._create_order()
+            late = self._create_order(commitment_date=NOW - timedelta(days=1))
             storable = self.env["product.product"].create(
                 {"name": "Cat Litter 10 kg", "type": "consu", "is_storable": True}
             )
             risky = self._create_order(
+                commitment_date=NOW + timedelta(days=1),
                 order_line=[
                     Command.create({"product_id": storable.id, "product_uom_qty": 24})
-                ]
+                ],
             )
-            on_time = self._create_order()
+            on_time = self._create_order(commitment_date=NOW + timedelta(days=10))
             (late | risky | on_time).action_confirm()
             other_customer = self.customer.copy({"sales_coordinator_id": self.other.id})
-            not_mine = self._create_order(partner=other_customer)
+            not_mine = self._create_order(
+                partner=other_customer, commitment_date=NOW - timedelta(days=1)
+            )
             not_mine.action_confirm()
-        late.picking_ids.scheduled_date = NOW - timedelta(days=1)
-        not_mine.picking_ids.scheduled_date = NOW - timedelta(days=1)
-        # due tomorrow and not ready (nothing in stock to reserve)
-        risky.picking_ids.scheduled_date = NOW + timedelta(days=1)
         self.assertNotEqual(risky.picking_ids.state, "assigned")
-        on_time.picking_ids.scheduled_date = NOW + timedelta(days=10)
+        on_time.picking_ids.scheduled_date = NOW - timedelta(days=1)
+        # ten days later, the hourly pass has caught time passing
+        with freeze_time(NOW):
+            self.env["sale.order"]._cron_delivery_risk()
         section = self._my_day()["orders"]
         self.assertEqual(section["count"], 2)
         states = {r["name"]: r["state"] for r in section["records"]}
