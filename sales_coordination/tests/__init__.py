@@ -58,3 +58,4 @@ from . import test_delivery_risk
 from . import test_delivery_revision
 from . import test_delivery_update
 from . import test_delivery_status_rpc
+from . import test_delivery_promise_tour
