@@ -232,3 +232,62 @@ class TestDeliveryRisk(DeliveryCase):
             self.env["sale.order"].with_user(self.salesperson).create(
                 {"partner_id": self.customer.id, "delivery_risk": "on_track"}
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryRiskQueries(DeliveryCase):
+    """The status is computed set-wise: the same queries for 2 orders as for
+    20, for 2 lines as for 20."""
+
+    def _orders(self, count, lines):
+        products = self.env["product.product"].create(
+            [
+                {"name": f"Treat {i}", "type": "consu", "is_storable": True}
+                for i in range(lines)
+            ]
+        )
+        for product in products[: lines // 2]:
+            self._put_in_stock(product, 1000)
+        self._plan_receipt(products[-1], 1000, self._days(4))
+        return self.env["sale.order"].union(
+            *(
+                self._confirmed_order(
+                    [(product, 2) for product in products], promise=self._days(3)
+                )
+                for __ in range(count)
+            )
+        )
+
+    def _refresh_queries(self, orders):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        with freeze_time(NOW):
+            orders._delivery_refresh()
+        return self.env.cr.sql_log_count - before
+
+    def test_queries_do_not_grow_with_orders_or_lines(self):
+        small = self._refresh_queries(self._orders(2, 2))
+        many_orders = self._refresh_queries(self._orders(20, 2))
+        many_lines = self._refresh_queries(self._orders(2, 20))
+        self.assertEqual(many_orders, small)
+        self.assertLessEqual(many_lines, small + 2)
+        self.assertLessEqual(small, 15)
+
+    def test_validating_a_delivery_updates_the_order_in_a_few_queries(self):
+        order = self._orders(1, 20)
+        with freeze_time(NOW):
+            for product in order.order_line.product_id:
+                self._put_in_stock(product, 10)
+            picking = self._deliveries(order)
+            picking.action_assign()
+            self.env.flush_all()
+            for move in picking.move_ids:
+                move.write({"quantity": move.product_uom_qty, "picked": True})
+            picking._action_done()
+            self.assertEqual(order.delivery_risk, "delivered_on_time")
+            # the order's part of the validation: its status recomputed
+            self.env.invalidate_all()
+            with self.assertQueryCount(30):
+                order._delivery_refresh()
+            self.assertEqual(order.delivery_risk, "delivered_on_time")
