@@ -101,9 +101,12 @@ class SaleAccuracyIssue(models.Model):
         modify it), runs the order's checks again and logs a note saying who
         fixed what.
 
-        :return: True
-        :raise UserError: when an issue has no fix, is not open, or its order
-            is not a quotation any more
+        An issue that is no longer open, or that the order no longer has
+        once checked again, is "already solved": no error.
+
+        :return: True (from the form: a notification)
+        :raise UserError: when an open issue has no fix, or its order is not
+            a quotation any more
         :raise AccessError: when the user may not modify the order
         """
         check = self.env["sales.coordination.rpc.check"]
@@ -123,7 +126,15 @@ class SaleAccuracyIssue(models.Model):
                 )
             )
         plans = self._accuracy_fix_plans()
-        no_fix = self.filtered(lambda issue: issue.id not in plans)
+        # What the user clicked may be out of date (the order changed since
+        # the banner was drawn): the issues without a fix are checked again
+        # first; those the check resolves are "already solved", not an error.
+        unplanned = self.filtered(lambda issue: issue.id not in plans)
+        if unplanned:
+            unplanned.order_id._accuracy_run()
+            unplanned.invalidate_recordset(["state"])
+        solved = unplanned.filtered(lambda issue: issue.state != "open")
+        no_fix = unplanned - solved
         if no_fix:
             raise UserError(
                 self.env._(
@@ -131,6 +142,16 @@ class SaleAccuracyIssue(models.Model):
                     issues="; ".join(no_fix.mapped("message")),
                 )
             )
+        to_fix = self - solved
+        if not to_fix:
+            return self._accuracy_fix_answer(
+                self.env._(
+                    "Already solved: %(issues)s. The order was checked again.",
+                    issues="; ".join(solved.mapped("message")),
+                )
+            )
+        self = to_fix  # noqa: PLW0642 - the rest fixes what is left
+        orders = self.order_id
         done = {}
         for issue in self:
             label, record, vals = plans[issue.id]
@@ -152,7 +173,29 @@ class SaleAccuracyIssue(models.Model):
         }
         # a logged note: it notifies nobody (the user needs no email address)
         orders.browse(list(bodies))._message_log_batch(bodies=bodies)
-        return True
+        return self._accuracy_fix_answer(
+            self.env._(
+                "%(count)s issue(s) fixed; the order was checked again.",
+                count=len(self),
+            )
+        )
+
+    def _accuracy_fix_answer(self, message):
+        """What a fix returns: True over RPC; from the form (context key
+        ``sc_accuracy_notify``), Odoo's notification with ``message`` and
+        the form reloaded."""
+        if self.env.context.get("sc_accuracy_notify") is not True:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # === BUSINESS METHODS ===
 

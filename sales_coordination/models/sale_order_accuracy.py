@@ -185,7 +185,63 @@ class SaleOrder(models.Model):
             self._accuracy_schedule_check()
         return res
 
+    def web_save(self, vals, specification, next_id=None):
+        # The form reads the saved quotation back at once: its automatic
+        # check runs before that read (web_read below), so the answer to
+        # the save shows the checked state and the banner.
+        return super(
+            SaleOrder, self.with_context(sc_accuracy_check_on_read=True)
+        ).web_save(vals, specification, next_id=next_id)
+
+    def web_read(self, specification):
+        if self.env.context.get("sc_accuracy_check_on_read") is True:
+            self._accuracy_check_pending_now()
+        return super().web_read(specification)
+
     # === ACTION METHODS ===
+
+    def action_accuracy_fix_all(self):
+        """Apply every one-click fix available on these quotations, then
+        check them again (a fix may reveal another fixable issue: up to
+        three rounds).
+
+        :return: True (from the form, context ``sc_accuracy_notify``: a
+            notification saying how many issues were fixed)
+        :raise UserError: when an order is not a quotation
+        :raise AccessError: when the user may not modify an order
+        """
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
+        self.check_access("write")
+        wrong = self.filtered(lambda order: order.state not in ("draft", "sent"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only the issues of quotations can be fixed: %(orders)s is "
+                    "confirmed or cancelled.",
+                    orders=", ".join(wrong.mapped("name")),
+                )
+            )
+        fixed = 0
+        for __ in range(3):
+            self.invalidate_recordset(["accuracy_open_issue_ids"])
+            issues = self.accuracy_open_issue_ids.filtered("fix_label")
+            if not issues:
+                break
+            issues.with_context(sc_accuracy_notify=False).action_fix()
+            fixed += len(issues)
+        if not fixed:
+            self._accuracy_run()
+        Issue = self.env["sale.accuracy.issue"]
+        return Issue._accuracy_fix_answer(
+            self.env._(
+                "%(count)s issue(s) fixed; the quotation was checked again.",
+                count=fixed,
+            )
+            if fixed
+            else self.env._(
+                "Nothing to fix in one click; the quotation was checked again."
+            )
+        )
 
     def action_check_accuracy(self):
         """Run every applicable active accuracy rule on these orders.
@@ -336,12 +392,27 @@ class SaleOrder(models.Model):
             self.env.cr.precommit.add(self.browse()._accuracy_precommit_check)
         pending.update(ids)
 
+    def _accuracy_check_pending_now(self):
+        """Check now those of these orders that wait for the pre-commit
+        check (the hook then has nothing left to do for them)."""
+        pending = self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY)
+        ids = pending & set(self._ids) if pending else set()
+        if not ids:
+            return
+        pending -= ids
+        self._accuracy_check_ids(ids)
+
     def _accuracy_precommit_check(self):
         """The pre-commit hook: check the quotations gathered in this
         transaction, set-wise, in a savepoint. It never raises: a check that
         fails leaves these orders as they were (logged), and the user's
         transaction commits."""
         ids = self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, set())
+        self._accuracy_check_ids(ids)
+
+    def _accuracy_check_ids(self, ids):
+        """Check the quotations among the orders ``ids``, set-wise, in a
+        savepoint; never raises (a failed check is logged)."""
         if not ids:
             return
         orders = (
