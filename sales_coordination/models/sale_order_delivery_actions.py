@@ -79,6 +79,7 @@ class SaleOrder(models.Model):
         guard = self.env["sales.coordination.field.guard"]
         guard._sc_write_trusted(self, {"delivery_promise_date": promise})
         reason_label = dict(REVISION_REASONS)[reason]
+        note_text = f": {note}" if note else ""
         for order, revision in zip(self, revisions, strict=True):
             order.message_post(
                 body=self.env._(
@@ -87,7 +88,7 @@ class SaleOrder(models.Model):
                     previous=revision["previous_date"] or "-",
                     new=promise,
                     reason=reason_label,
-                    note=f": {note}" if note else "",
+                    note=note_text,
                 ),
                 subtype_xmlid="mail.mt_note",
             )
