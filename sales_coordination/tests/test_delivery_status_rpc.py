@@ -4,6 +4,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tests import HttpCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common_delivery import NOW, DeliveryCase
 
@@ -158,7 +159,7 @@ class TestDeliveryStatusRpc(DeliveryCase):
                 .with_user(self.coordinator)
                 .read_group(
                     [
-                        *eval(action.domain),
+                        *safe_eval(action.domain),
                         ("coordinator_id", "=", self.coordinator.id),
                     ],
                     ["delivery_risk"],

@@ -107,7 +107,9 @@ class TestDeliveryUpdate(DeliveryCase):
             self.env.ref("sales_coordination.mail_template_delivery_update").id,
         )
         composer = (
-            self.env["mail.compose.message"].with_context(action["context"]).create({})
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({})
         )
         with freeze_time(NOW):
             composer._action_send_mail()
