@@ -104,8 +104,9 @@ class SaleAccuracyRule(models.Model):
                     line["order_id"],
                     line["id"],
                     self.env._(
-                        "%(product)s, %(qty)s: the %(packaging)s holds %(pack)s. "
-                        "Order %(upper)s (%(count)s %(packaging)s).",
+                        "%(product)s: %(qty)s ordered, but they come in packs "
+                        "of %(pack)s (%(packaging)s): order %(upper)s "
+                        "(%(count)s %(packaging)s).",
                         product=data.product_name(line["product_id"]),
                         qty=data.format_qty(qty, line["product_uom_id"]),
                         packaging=name,

@@ -40,8 +40,8 @@ class TestAccuracyFix(AccuracyCase):
         issue = self._issue(order, "packaging_multiple")
         self.assertEqual(
             issue.message,
-            f"{self.product.display_name}, 5 Units: the Case holds 12. "
-            "Order 12 (1 Case).",
+            f"{self.product.display_name}: 5 Units ordered, but they come in "
+            "packs of 12 (Case): order 12 (1 Case).",
         )
         self.assertEqual(issue.fix_label, "Order 12 (1 Case)")
         self._fix_as(self.administrator, issue)

@@ -192,8 +192,8 @@ class TestAccuracyRules(AccuracyCase):
         # the quantity in the product's unit, the pack named once, no ".0"
         self.assertEqual(
             message,
-            f"{self.product.display_name}, 10 Units: the Case of 12 holds 12. "
-            "Order 12 (1 Case of 12).",
+            f"{self.product.display_name}: 10 Units ordered, but they come in "
+            "packs of 12 (Case of 12): order 12 (1 Case of 12).",
         )
 
     def test_packaging_not_for_sales_is_ignored(self):

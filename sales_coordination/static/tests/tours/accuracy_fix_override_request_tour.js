@@ -4,7 +4,7 @@ registry.category("web_tour.tours").add("sales_coordination_accuracy_fix_banner"
     steps: () => [
         {
             content: "The banner shows the case-pack issue and its fix",
-            trigger: ".o_sc_accuracy_banner .o_data_row:contains(the Case holds 12):contains(Order 12 (1 Case))",
+            trigger: ".o_sc_accuracy_banner .o_data_row:contains(come in packs of 12 (Case)):contains(Order 12 (1 Case))",
         },
         {
             content: "Fix it in one click",
