@@ -108,3 +108,12 @@ class TestAccuracySaveAndFixAll(AccuracyCase):
         self.assertEqual(answer["tag"], "display_notification")
         self.assertIn("Already solved", answer["params"]["message"])
         self.assertIs(issue.with_user(self.administrator).action_fix(), True)
+
+    def test_configuration_notes_are_for_the_manager_not_on_every_order(self):
+        def form(user):
+            views = self.env["sale.order"].with_user(user).get_views([(False, "form")])
+            return views["views"]["form"]["arch"]
+
+        self.assertNotIn("Not checked by these rules", form(self.coordinator))
+        self.assertNotIn("Not checked by these rules", form(self.administrator))
+        self.assertIn("Not checked by these rules", form(self.manager))
