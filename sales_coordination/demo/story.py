@@ -394,6 +394,9 @@ class DemoStory:
         can_invoice = demo._demo_can_invoice(company)
         enforce_since = demo._demo_at(now, ENFORCE_DAYS_AGO, hour=8)
         plan = demo._demo_accuracy_plan(now, enforce_since)
+        teams = demo.env["crm.team"].browse(
+            [demo._demo_ref(team).id for team in CUSTOMER_TEAMS]
+        )
         wrong = Counter()
         typed = 0
         # Day by day: each order exists only once its day has come, so that
@@ -401,12 +404,12 @@ class DemoStory:
         orders = []
         for story in sorted(STORY_ORDERS, key=lambda story: -story.days_ago):
             if (
-                company.accuracy_mode != "enforce"
+                not all(mode == "enforce" for mode in teams.mapped("accuracy_mode"))
                 and demo._demo_at(now, story.days_ago, hour=9) >= enforce_since
             ):
-                company.write(
-                    {"accuracy_mode": "enforce", "accuracy_mode_date": enforce_since}
-                )
+                # the wholesaler enforces on its own three teams; the company
+                # (and so Odoo's own demo teams) keeps observing
+                teams.write({"accuracy_mode": "enforce"})
             order = demo._demo_order(story, now)
             group, quota, last = plan.get(story.key, (None, 0, False))
             if last and order.state == "draft" and wrong[group] < quota:
@@ -632,7 +635,7 @@ class DemoStory:
         Once the company enforces its checks, the sales office applies the
         one-click fixes of the blocking issues the checks find, then confirms.
         """
-        if order.company_id.accuracy_mode == "enforce":
+        if order._accuracy_mode() == "enforce":
             order.action_check_accuracy()
             issues = order.accuracy_issue_ids.filtered(
                 lambda issue: (

@@ -32,6 +32,15 @@ class CrmTeam(models.Model):
         "business of the company).",
     )
 
+    accuracy_mode = fields.Selection(
+        selection=[("observe", "Observe"), ("enforce", "Enforce")],
+        string="Order Accuracy Mode",
+        help="The accuracy mode of this team's orders; empty: the company's. "
+        "Roll enforce out team by team: a team that enforces blocks the "
+        "confirmation of its orders with open blocking issues, the others "
+        "keep observing.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         teams = super().create(vals_list)

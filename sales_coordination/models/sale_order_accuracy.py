@@ -320,11 +320,14 @@ class SaleOrder(models.Model):
         if not self.env.user._is_internal() or not self.env.registry.ready:
             return self.browse()
         return self.filtered(
-            lambda o: (
-                o.accuracy_state == "blocked"
-                and o.company_id.accuracy_mode == "enforce"
-            )
+            lambda o: o.accuracy_state == "blocked" and o._accuracy_mode() == "enforce"
         )
+
+    def _accuracy_mode(self):
+        """The accuracy mode of the order: its sales team's when the team has
+        one, else its company's."""
+        self.ensure_one()
+        return self.team_id.sudo().accuracy_mode or self.company_id.accuracy_mode
 
     def _accuracy_confirm_only_message(self):
         return self.env._(
