@@ -216,6 +216,30 @@ class TestDeliveryRisk(DeliveryCase):
         self.assertEqual(good.delivery_risk, "late")
         self.assertEqual(bad.delivery_risk, "on_track")
 
+    def test_orders_confirmed_before_the_install_get_a_promise(self):
+        """History: the delivery date, else the first delivery's deadline,
+        then the status from the pickings."""
+        self._put_in_stock(self.kibble, 100)
+        dated = self._confirmed_order([(self.kibble, 1)], promise=self._days(2))
+        undated = self._confirmed_order([(self.kibble, 1)])
+        self._deliveries(undated).move_ids.date_deadline = self._days(5)
+        self._ship(self._deliveries(dated), at=self._days(4))
+        orders = dated | undated
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sale_order SET delivery_promise_date = NULL,"
+            " delivery_first_promise_date = NULL, delivery_risk = NULL"
+            " WHERE id = ANY(%s)",
+            [orders.ids],
+        )
+        orders.invalidate_recordset()
+        with freeze_time(NOW):
+            self.env["sale.order"]._delivery_backfill()
+        self.assertEqual(dated.delivery_promise_date, self._days(2))
+        self.assertEqual(dated.delivery_risk, "delivered_late")
+        self.assertEqual(undated.delivery_promise_date, self._days(5))
+        self.assertEqual(undated.delivery_risk, "on_track")
+
     def test_the_status_is_set_by_the_addon_only(self):
         self._put_in_stock(self.kibble, 100)
         order = self._confirmed_order([(self.kibble, 10)], promise=self._days(3))
