@@ -33,9 +33,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [
     ROOT / "sales_coordination" / folder for folder in ("models", "wizard", "report")
 ]
-# The ORM's own entry points and hooks, with their own argument checks.
+# The ORM's own entry points and hooks, with their own argument checks (the
+# addon extends web_save, web_read and message_post without changing what
+# they take).
 CRUD = frozenset(
-    {"create", "write", "unlink", "copy", "read", "search", "init", "default_get"}
+    {
+        "create",
+        "write",
+        "unlink",
+        "copy",
+        "read",
+        "search",
+        "init",
+        "default_get",
+        "web_save",
+        "web_read",
+        "message_post",
+    }
 )
 NOT_RPC_DECORATORS = frozenset(
     {"private", "depends", "constrains", "onchange", "ondelete", "model_create_multi"}

@@ -31,7 +31,9 @@ class SaleOrder(models.Model):
 
     # === ACTION METHODS ===
 
-    def action_revise_promise(self, new_date, reason, note=None, notify_customer=False):
+    def action_revise_promise(
+        self, new_date=None, reason=None, note=None, notify_customer=False
+    ):
         """Change the delivery promise of these confirmed orders.
 
         Every change is kept in ``sale.delivery.promise.revision``; with

@@ -70,7 +70,7 @@ class SaleDeliveryPromiseRevise(models.TransientModel):
 
     def action_apply(self):
         """Revise the promise of the orders (and inform their customers)."""
-        self.ensure_one()
+        self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         self.order_ids.action_revise_promise(
             self.new_date,
             self.reason,
