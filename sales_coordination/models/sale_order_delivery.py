@@ -268,11 +268,19 @@ class SaleOrder(models.Model):
             ]
         )
         old = confirmed._delivery_previous_risks() if confirmed else {}
+        names = self._delivery_names(
+            [
+                move
+                for moves in moves_by_order.values()
+                for move in moves
+                if move["open"]
+            ]
+        )
         turned = []
         for order in self:
             previous = old.get(order.id, {})
             values = order._delivery_order_values(
-                moves_by_order.get(order.id, []), forecasts, now
+                moves_by_order.get(order.id, []), forecasts, now, names=names
             )
             risky = values["delivery_risk"] in RISKY
             was_risky = previous.get("risk") in RISKY
@@ -294,7 +302,7 @@ class SaleOrder(models.Model):
             self._delivery_queue_automatic_updates(turned)
         return result
 
-    def _delivery_order_values(self, moves, forecasts, now):
+    def _delivery_order_values(self, moves, forecasts, now, names=None):
         """The status of one order from its moves to the customer."""
         self.ensure_one()
         values = dict.fromkeys(DELIVERY_STATUS_FIELDS, False)
@@ -330,7 +338,9 @@ class SaleOrder(models.Model):
         if unknown:
             expected = False
         values["delivery_expected_date"] = expected
-        values["delivery_missing"] = self._delivery_missing_text(open_moves)
+        values["delivery_missing"] = self._delivery_missing_text(
+            open_moves, names or self._delivery_names(open_moves)
+        )
         if not promise:
             values["delivery_risk"] = "on_track"
             return values

@@ -41,21 +41,29 @@ class SaleOrder(models.Model):
         )
         return dict(rows)
 
-    def _delivery_missing_text(self, open_moves):
+    @api.model
+    def _delivery_names(self, moves):
+        """``(product names, unit names)`` of the moves, read once."""
+        products = self.env["product.product"].browse({m["product_id"] for m in moves})
+        uoms = self.env["uom.uom"].browse({m["uom_id"] for m in moves})
+        return (
+            {
+                product.id: product.display_name
+                for product in products.sudo().with_context(display_default_code=False)
+            },
+            {uom.id: uom.name for uom in uoms.sudo()},
+        )
+
+    @api.model
+    def _delivery_missing_text(self, open_moves, names):
+        """What is still to deliver: "12 Units Dog Food, 3 Units ..."."""
+        product_names, uom_names = names
         quantities = defaultdict(float)
         for move in open_moves:
             quantities[move["product_id"], move["uom_id"]] += move["remaining"]
-        products = self.env["product.product"].browse(
-            [product_id for product_id, __ in quantities]
-        )
-        names = {
-            product.id: product.display_name
-            for product in products.sudo().with_context(display_default_code=False)
-        }
-        uoms = self.env["uom.uom"].browse([uom_id for __, uom_id in quantities])
-        uom_names = {uom.id: uom.name for uom in uoms.sudo()}
         return ", ".join(
-            f"{quantity:g} {uom_names.get(uom_id, '')} {names.get(product_id, '')}"
+            f"{quantity:g} {uom_names.get(uom_id, '')} "
+            f"{product_names.get(product_id, '')}"
             for (product_id, uom_id), quantity in quantities.items()
         )[:500]
 
@@ -223,7 +231,7 @@ class SaleOrder(models.Model):
                  WHERE t.id = ANY(%(ids)s) AND t.state = 'waiting'
                    AND orig.state NOT IN ('assigned', 'done', 'cancel')
             ),
-            queue_key AS (
+            queue_key AS MATERIALIZED (
                 SELECT DISTINCT m.product_id, loc.warehouse_id
                   FROM target JOIN stock_move m ON m.id = target.fmove
                   JOIN stock_location loc ON loc.id = m.location_id
@@ -265,7 +273,7 @@ class SaleOrder(models.Model):
                    AND dest.usage = 'internal'
                    AND src.warehouse_id IS DISTINCT FROM dest.warehouse_id
             ),
-            cum_supply AS (
+            cum_supply AS MATERIALIZED (
                 SELECT product_id, warehouse_id, date,
                        sum(quantity) OVER (PARTITION BY product_id, warehouse_id
                                            ORDER BY date NULLS FIRST, rank)
