@@ -116,15 +116,7 @@ class SaleAccuracyIssue(models.Model):
         self.check_access("read")
         orders = self.order_id
         orders.check_access("write")
-        not_quotations = orders.filtered(lambda o: o.state not in ("draft", "sent"))
-        if not_quotations:
-            raise UserError(
-                self.env._(
-                    "Only the issues of quotations can be fixed: %(orders)s is "
-                    "confirmed or cancelled.",
-                    orders=", ".join(not_quotations.mapped("name")),
-                )
-            )
+        orders._accuracy_assert_fixable()
         plans = self._accuracy_fix_plans()
         # What the user clicked may be out of date (the order changed since
         # the banner was drawn): the issues without a fix are checked again

@@ -212,15 +212,7 @@ class SaleOrder(models.Model):
         """
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self)
         self.check_access("write")
-        wrong = self.filtered(lambda order: order.state not in ("draft", "sent"))
-        if wrong:
-            raise UserError(
-                self.env._(
-                    "Only the issues of quotations can be fixed: %(orders)s is "
-                    "confirmed or cancelled.",
-                    orders=", ".join(wrong.mapped("name")),
-                )
-            )
+        self._accuracy_assert_fixable()
         fixed = 0
         for __ in range(3):
             self.invalidate_recordset(["accuracy_open_issue_ids"])
@@ -394,6 +386,18 @@ class SaleOrder(models.Model):
             pending = data[ACCURACY_PRECOMMIT_KEY] = set()
             self.env.cr.precommit.add(self.browse()._accuracy_precommit_check)
         pending.update(ids)
+
+    def _accuracy_assert_fixable(self):
+        """Only the issues of quotations are fixed (a UserError otherwise)."""
+        wrong = self.filtered(lambda order: order.state not in ("draft", "sent"))
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "Only the issues of quotations can be fixed: %(orders)s is "
+                    "confirmed or cancelled.",
+                    orders=", ".join(wrong.mapped("name")),
+                )
+            )
 
     def _accuracy_check_pending_now(self):
         """Check now those of these orders that wait for the pre-commit

@@ -209,3 +209,24 @@ class FollowupCase(SalesCoordinationCase):
     def _run(self, when, rules=None):
         with freeze_time(when):
             return (rules or self.Rule).with_user(self.manager).run_followups()
+
+
+def demo_coordinator(env):
+    """The demo coordinator (Chloé Martin, login ``coordinator``), made the
+    same way when the database has no demo data, for the tours."""
+    coordinator = env.ref(
+        "sales_coordination.res_users_coordinator_demo", raise_if_not_found=False
+    )
+    if coordinator:
+        return coordinator
+    return env["res.users"].create(
+        {
+            "name": "Chloé Martin",
+            "login": "coordinator",
+            "password": "coordinator",
+            "email": "chloe.martin@example.com",
+            "groups_id": [
+                Command.set(env.ref("sales_coordination.group_coordinator").ids)
+            ],
+        }
+    )

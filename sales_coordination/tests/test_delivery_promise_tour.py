@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from .common import demo_coordinator
+
 
 @tagged("post_install", "-at_install")
 class TestDeliveryPromiseTour(HttpCase):
@@ -10,23 +12,7 @@ class TestDeliveryPromiseTour(HttpCase):
     promise and sends the customer the update, in Chromium."""
 
     def test_revise_an_at_risk_order_and_inform_the_customer(self):
-        coordinator = self.env.ref(
-            "sales_coordination.res_users_coordinator_demo", raise_if_not_found=False
-        )
-        if not coordinator:
-            coordinator = self.env["res.users"].create(
-                {
-                    "name": "Chloé Martin",
-                    "login": "coordinator",
-                    "password": "coordinator",
-                    "email": "chloe.martin@example.com",
-                    "groups_id": [
-                        Command.set(
-                            self.env.ref("sales_coordination.group_coordinator").ids
-                        )
-                    ],
-                }
-            )
+        coordinator = demo_coordinator(self.env)
         customer = self.env["res.partner"].create(
             {
                 "name": "Delivery Tour Pets",

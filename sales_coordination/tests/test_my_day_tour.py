@@ -3,29 +3,15 @@ from datetime import timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
+from .common import demo_coordinator
+
 
 @tagged("post_install", "-at_install")
 class TestMyDayTour(HttpCase):
     """The demo coordinator opens My Day and opens a late order from it."""
 
     def test_my_day_opens_a_late_order(self):
-        coordinator = self.env.ref(
-            "sales_coordination.res_users_coordinator_demo", raise_if_not_found=False
-        )
-        if not coordinator:
-            # Without demo data, make the same person so the tour still runs.
-            coordinator = self.env["res.users"].create(
-                {
-                    "name": "Chloé Martin",
-                    "login": "coordinator",
-                    "password": "coordinator",
-                    "groups_id": [
-                        Command.set(
-                            self.env.ref("sales_coordination.group_coordinator").ids
-                        )
-                    ],
-                }
-            )
+        coordinator = demo_coordinator(self.env)
         customer = self.env["res.partner"].create(
             {
                 "name": "My Day Tour Pets",
