@@ -44,6 +44,7 @@
         "report/sales_coordination_accuracy_report_views.xml",
         "report/sales_coordination_followup_report_views.xml",
         "report/sales_coordination_support_report_views.xml",
+        "wizard/sales_coordination_settings_views.xml",
         "views/menus.xml",
         "data/digest_digest_data.xml",
     ],
