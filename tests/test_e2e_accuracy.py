@@ -24,7 +24,8 @@ USER = "odoo.exceptions.UserError"
 
 @pytest.fixture(scope="module")
 def enforce(admin):
-    """The demo company in enforce mode (as the demo ships it, made explicit)."""
+    """The demo company in enforce mode (the demo ships its own teams in
+    enforce mode and the company observing; made explicit here)."""
     company = admin.env.user.company_id.id
     admin.env["res.company"].write([company], {"accuracy_mode": "enforce"})
     return company
@@ -250,11 +251,21 @@ def test_observe_mode_records_but_never_blocks(admin, enforce, product, administ
         [(product, 12, None)],
         **clean_order_vals(admin),
     )
+    # the order's sales team (a demo team enforces on its own) and its
+    # company both observe
+    team = administrator.env["sale.order"].read([order], ["team_id"])[0]["team_id"]
+    teams = [team[0]] if team else []
+    modes = admin.env["crm.team"].read(teams, ["accuracy_mode"])
     admin.env["res.company"].write([enforce], {"accuracy_mode": "observe"})
+    admin.env["crm.team"].write(teams, {"accuracy_mode": "observe"})
     try:
         administrator.env["sale.order"].action_confirm([order])
     finally:
         admin.env["res.company"].write([enforce], {"accuracy_mode": "enforce"})
+        for mode in modes:
+            admin.env["crm.team"].write(
+                [mode["id"]], {"accuracy_mode": mode["accuracy_mode"]}
+            )
     state = order_state(administrator, order)
     assert state["state"] == "sale"
     codes = {i["rule_code"] for i in issues_of(administrator, order)}
