@@ -211,7 +211,10 @@ class TestDeliveryRisk(DeliveryCase):
             return original(order, *args, **kwargs)
 
         self.patch(Order, "_delivery_order_values", failing)
-        with freeze_time(self._days(2)), self.assertLogs(level="ERROR"):
+        with (
+            freeze_time(self._days(2)),
+            self.assertLogs("odoo.addons.sales_coordination", level="ERROR"),
+        ):
             self.env["sale.order"]._cron_delivery_risk(batch_size=10)
         self.assertEqual(good.delivery_risk, "late")
         self.assertEqual(bad.delivery_risk, "on_track")
