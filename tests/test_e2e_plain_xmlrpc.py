@@ -4,6 +4,7 @@ so a method returning ``None`` anywhere (an empty KPI, an action) would come
 back as a fault. Each call has valid arguments and must not fault."""
 
 import xmlrpc.client
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from conftest import (
@@ -83,7 +84,7 @@ def test_kpi_series_and_dashboard(manager):
     assert list(weeks["values"]) == ["quotations"]
     for period in ("month", "quarter", "year"):
         dashboard = manager("sales.coordination.kpi", "get_dashboard", period)
-        assert len(dashboard["cards"]) == 13
+        assert len(dashboard["cards"]) == 16
     custom = manager(
         "sales.coordination.kpi",
         "get_dashboard",
@@ -240,6 +241,56 @@ def test_kpi_target_methods(manager):
     target_model = "sales.coordination.kpi.target"
     target = manager(target_model, "create", {"kpi": "quotations", "target": 10.0})
     assert manager(target_model, "read", [target], [])
+
+
+def test_delivery_promises_fix_all_and_settings(manager, admin):
+    """The delivery promises on the demo's supplier delay, Fix all, the
+    form's calls the addon extends (web_read, web_save, message_post) and
+    the coordination settings."""
+    in_a_month = (datetime.now(timezone.utc) + timedelta(days=30)).strftime(
+        "%Y-%m-%d 16:00:00"
+    )
+    delayed = xmlid(admin, "sales_coordination.sale_order_story_d01_demo")
+    status = manager("sale.order", "get_delivery_status", [delayed])
+    assert status[0]["id"] == delayed
+    assert (
+        manager("sale.order", "action_revise_promise", [delayed], in_a_month, "carrier")
+        is True
+    )
+    assert manager("sale.order", "action_send_delivery_update", [delayed]) is True
+    dialog = "sale.delivery.promise.revise"
+    assert manager(dialog, "default_get", ["reason", "notify_customer"])
+    revise = manager(
+        dialog,
+        "create",
+        {
+            "order_ids": [(6, 0, [delayed])],
+            "new_date": in_a_month,
+            "reason": "stock_error",
+            "notify_customer": False,
+        },
+    )
+    assert manager(dialog, "action_apply", [revise])
+    order = new_order(
+        admin,
+        new_customer(admin),
+        [(new_product(admin, price=100.0), 12, 70.0)],
+        **clean_order_vals(admin),
+    )
+    assert manager("sale.order", "action_accuracy_fix_all", [order]) is True
+    assert manager("sale.order", "web_read", [order], {"accuracy_state": {}})
+    saved = manager(
+        "sale.order",
+        "web_save",
+        [order],
+        {"client_order_ref": unique("PO")},
+        {"accuracy_state": {}},
+    )
+    assert saved[0]["accuracy_state"] in ("passed", "warning")
+    assert manager("sale.order", "message_post", [order], body="Checked by phone")
+    settings = "sales.coordination.settings"
+    assert "accuracy_mode" in manager(settings, "default_get", ["accuracy_mode"])
+    assert manager(settings, "action_save", [manager(settings, "create", {})])
 
 
 def test_every_public_method_is_covered():
