@@ -17,6 +17,7 @@ from conftest import (
     new_order,
     new_product,
     unique,
+    xmlid,
 )
 
 WATCH = DatabaseWatch(
@@ -278,3 +279,38 @@ def test_domain_rule_broken_behind_its_back_is_skipped(world, admin, odoo_server
     [shown] = admin.env["sale.accuracy.rule"].read([rule], ["last_error"])
     assert "could not run" in shown["last_error"]
     admin.env["sale.accuracy.rule"].write([rule], {"active": False})
+
+
+def test_an_internal_note_with_the_composer_key_does_not_inform_the_customer(
+    admin, as_json
+):
+    """The composer's context key says where a message comes from; over RPC
+    anyone sets it. A note (or a message to a colleague) on a late order must
+    not mark its customer as informed, nor count as a proactive update."""
+    call = as_json("coordinator")
+    late = xmlid(admin, "sales_coordination.sale_order_story_d05_demo")
+    fields = ["delivery_customer_notified_date", "delivery_informed_in_time"]
+    before = call("sale.order", "read", [late], fields)[0]
+    context = {"sc_delivery_update_sent": True}
+    call(
+        "sale.order",
+        "message_post",
+        [late],
+        body="Customer informed (not really)",
+        subtype_xmlid="mail.mt_note",
+        context=context,
+    )
+    coordinator_partner = call(
+        "res.users", "search_read", [["login", "=", "coordinator"]], ["partner_id"]
+    )[0]["partner_id"][0]
+    call(
+        "sale.order",
+        "message_post",
+        [late],
+        body="To a colleague",
+        message_type="comment",
+        subtype_xmlid="mail.mt_comment",
+        partner_ids=[coordinator_partner],
+        context=context,
+    )
+    assert call("sale.order", "read", [late], fields)[0] == before
