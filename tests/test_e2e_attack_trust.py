@@ -108,7 +108,7 @@ def world(admin, connect, odoo_server):
             "assigned_to_id": users["coord"],
         }
     )
-    return {
+    yield {
         "users": users,
         "accuracy_rule": accuracy_rule,
         "followup_rule": followup_rule,
@@ -119,6 +119,9 @@ def world(admin, connect, odoo_server):
             [("model", "=", "sale.order")]
         )[0],
     }
+    # the other e2e files share the database: their orders must not get this
+    # file's warning (an order without a note)
+    admin.env["sale.accuracy.rule"].write([accuracy_rule], {"active": False})
 
 
 # === RULES CANNOT HURT THE COMPANY ===
@@ -261,24 +264,26 @@ def test_domain_rule_broken_behind_its_back_is_skipped(world, admin, odoo_server
             "company_id": admin.env.user.company_id.id,
         }
     )
-    conn = db_connect(odoo_server)
-    with conn, conn.cursor() as cr:
-        cr.execute(
-            "UPDATE sale_accuracy_rule SET domain = %s WHERE id = %s",
-            [UNRUNNABLE, rule],
+    try:
+        conn = db_connect(odoo_server)
+        with conn, conn.cursor() as cr:
+            cr.execute(
+                "UPDATE sale_accuracy_rule SET domain = %s WHERE id = %s",
+                [UNRUNNABLE, rule],
+            )
+        conn.close()
+        order = new_order(
+            admin,
+            new_customer(admin),
+            [(new_product(admin), 12, None)],
         )
-    conn.close()
-    order = new_order(
-        admin,
-        new_customer(admin),
-        [(new_product(admin), 12, None)],
-    )
-    admin.env["sale.order"].action_check_accuracy([order])
-    [values] = admin.env["sale.order"].read([order], ["accuracy_state"])
-    assert values["accuracy_state"] != "unchecked"
-    [shown] = admin.env["sale.accuracy.rule"].read([rule], ["last_error"])
-    assert "could not run" in shown["last_error"]
-    admin.env["sale.accuracy.rule"].write([rule], {"active": False})
+        admin.env["sale.order"].action_check_accuracy([order])
+        [values] = admin.env["sale.order"].read([order], ["accuracy_state"])
+        assert values["accuracy_state"] != "unchecked"
+        [shown] = admin.env["sale.accuracy.rule"].read([rule], ["last_error"])
+        assert "could not run" in shown["last_error"]
+    finally:
+        admin.env["sale.accuracy.rule"].write([rule], {"active": False})
 
 
 def test_an_internal_note_with_the_composer_key_does_not_inform_the_customer(
