@@ -46,6 +46,7 @@
         "report/sales_coordination_support_report_views.xml",
         "wizard/sales_coordination_settings_views.xml",
         "views/menus.xml",
+        "views/digest_digest_views.xml",
         "data/digest_digest_data.xml",
     ],
     "demo": [

@@ -62,6 +62,8 @@ from . import sales_support_request
 from . import calendar_event
 from . import crm_lead
 from . import digest_digest
+from . import res_users
+from . import res_groups
 from . import stock_picking
 from . import sales_coordination_my_day
 from . import sale_order_indexes
