@@ -85,55 +85,70 @@ class SaleAccuracyRule(models.Model):
     )
 
     stat_hit_count = fields.Integer(
-        string="Hits (90 days)",
+        string="Orders Hit (90 days)",
         compute="_compute_stats",
-        help="Issues this rule found over the last 90 days.",
+        help="Orders this rule found issues on over the last 90 days (an "
+        "order with four lines flagged by the rule counts once).",
     )
     stat_fix_count = fields.Integer(
-        string="Fixes (90 days)",
+        string="Orders Fixed (90 days)",
         compute="_compute_stats",
-        help="Of those issues, the ones fixed since (resolved).",
+        help="Of those orders, the ones whose issues of this rule were fixed "
+        "since (resolved).",
     )
     stat_override_count = fields.Integer(
         string="Overrides (90 days)",
         compute="_compute_stats",
-        help="Of those issues, the ones a Coordination Manager overrode.",
+        help="Of those orders, the ones a Coordination Manager overrode this "
+        "rule on: one decision per order, however many of its lines the rule "
+        "flagged.",
     )
     stat_override_rate = fields.Float(
         string="Override Rate (%)",
         compute="_compute_stats",
         digits=(16, 1),
-        help="Overrides per hit over the last 90 days: a rule that is always "
-        "overridden is a wrong rule.",
+        help="Overrides per order hit over the last 90 days: a rule that is "
+        "always overridden is a wrong rule.",
     )
 
     # === COMPUTE METHODS ===
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_stats(self):
+        """Counted in orders, not issues: an order whose four lines break a
+        rule is one hit, and its override one decision."""
         since = fields.Datetime.now() - timedelta(days=STATS_DAYS)
         counts = {}
+        hits = {}
         rules = self.filtered("id")
         # as the reader: a rule shared by every company counts only the
         # issues of the orders they may read
         Issue = self.env["sale.accuracy.issue"]
         if rules and Issue.has_access("read"):
+            domain = [
+                ("rule_id", "in", rules.ids),
+                ("date_found", ">=", since),
+                ("state", "in", ("open", "resolved", "overridden")),
+            ]
             for rule, state, count in Issue._read_group(
-                [("rule_id", "in", rules.ids), ("date_found", ">=", since)],
-                ["rule_id", "state"],
-                ["__count"],
+                domain, ["rule_id", "state"], ["order_id:count_distinct"]
             ):
                 counts[(rule.id, state)] = count
+            hits = {
+                rule.id: count
+                for rule, count in Issue._read_group(
+                    domain, ["rule_id"], ["order_id:count_distinct"]
+                )
+            }
         for rule in self:
-            hits = sum(
-                counts.get((rule.id, state), 0)
-                for state in ("open", "resolved", "overridden")
-            )
+            hit_count = hits.get(rule.id, 0)
             overrides = counts.get((rule.id, "overridden"), 0)
-            rule.stat_hit_count = hits
+            rule.stat_hit_count = hit_count
             rule.stat_fix_count = counts.get((rule.id, "resolved"), 0)
             rule.stat_override_count = overrides
-            rule.stat_override_rate = 100.0 * overrides / hits if hits else 0.0
+            rule.stat_override_rate = (
+                100.0 * overrides / hit_count if hit_count else 0.0
+            )
 
     @api.depends("check_type", "threshold", "company_id")
     @api.depends_context("allowed_company_ids")
