@@ -66,6 +66,7 @@
         "web.assets_backend": [
             "sales_coordination/static/src/kpi_dashboard/**/*",
             "sales_coordination/static/src/my_day/**/*",
+            "sales_coordination/static/src/accuracy_banner/**/*",
         ],
         "web.assets_tests": [
             "sales_coordination/static/tests/tours/**/*",

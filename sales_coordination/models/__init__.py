@@ -14,6 +14,7 @@ from . import sale_order_support
 from . import sale_order_followup
 from . import sale_order_accuracy_issues
 from . import sale_order_accuracy_override
+from . import sale_order_accuracy_refusal
 from . import sale_order_accuracy
 from . import sale_order_delivery
 from . import sale_order_delivery_stock
@@ -42,6 +43,7 @@ from . import sale_accuracy_check_product
 from . import sale_accuracy_check_domain
 from . import sale_accuracy_issue
 from . import sale_order_line
+from . import sale_order_line_refusal
 from . import res_company
 from . import res_config_settings
 from . import sales_followup_rule

@@ -63,3 +63,4 @@ from . import test_accuracy_save_and_fix_all
 from . import test_accuracy_team_mode
 from . import test_coordination_settings
 from . import test_digest_recipients
+from . import test_accuracy_override_decision
