@@ -65,3 +65,4 @@ from . import test_coordination_settings
 from . import test_digest_recipients
 from . import test_accuracy_override_decision
 from . import test_accuracy_rule_list
+from . import test_accuracy_manager_tour
