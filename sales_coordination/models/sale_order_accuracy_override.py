@@ -365,6 +365,7 @@ class SaleOrder(models.Model):
         # An audit note, logged: it notifies nobody, so its author (the
         # manager) needs no email address, unlike message_post.
         self.browse(list(bodies))._message_log_batch(bodies=bodies)
+        self.browse(list(bodies))._accuracy_clear_refusal()
         self.browse(list(bodies))._accuracy_close_override_request(
             self.env._("Override approved: %(reason)s", reason=reason),
             self.env._("Override approved by %(user)s.", user=self.env.user.name),

@@ -77,6 +77,12 @@ class TestAccuracyOverrideDecision(AccuracyCase):
         order.with_user(self.salesperson).action_accuracy_request_override("Again")
         self.assertFalse(order.accuracy_override_refusal)
 
+    def test_an_approval_ends_the_refusal(self):
+        order = self._requested()
+        order.with_user(self.manager).action_accuracy_reject_override("No")
+        order.with_user(self.manager).action_accuracy_override("Fine after all")
+        self.assertFalse(order.accuracy_override_refusal)
+
     def test_short_confirmations_from_the_dialog_only(self):
         order = self._clean_order(
             partner_shipping_id=self.nowhere.id,

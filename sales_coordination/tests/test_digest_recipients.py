@@ -80,8 +80,25 @@ class TestDigestRecipients(KpiCase):
         self.assertNotIn(by_user_write, self.digest.user_ids)
         by_user_write.write({"groups_id": [Command.link(self.group.id)]})
         self.group.write({"users": [Command.link(by_group_write.id)]})
+        # the user form writes the role as a reified field: a check box per
+        # group of the category (a selection when they imply each other)
+        by_user_form = self._employee("sc_dg_user_form")
+        reified = self.env["res.users"].fields_get()
+        boolean = f"in_group_{self.group.id}"
+        if boolean in reified:
+            by_user_form.write({boolean: True})
+        else:
+            role = next(
+                name
+                for name in reified
+                if name.startswith("sel_groups_")
+                and str(self.group.id) in name.split("_")[2:]
+            )
+            by_user_form.write({role: self.group.id})
+        self.assertTrue(by_user_form.has_group(MANAGER))
         self.assertLessEqual(
-            by_create | by_user_write | by_group_write, self.digest.user_ids
+            by_create | by_user_write | by_group_write | by_user_form,
+            self.digest.user_ids,
         )
 
     def test_unsubscribe_holds_until_joining_again(self):
