@@ -46,6 +46,7 @@
         "report/sales_coordination_support_report_views.xml",
         "wizard/sales_coordination_settings_views.xml",
         "views/menus.xml",
+        "views/digest_digest_views.xml",
         "data/digest_digest_data.xml",
     ],
     "demo": [
@@ -65,6 +66,7 @@
         "web.assets_backend": [
             "sales_coordination/static/src/kpi_dashboard/**/*",
             "sales_coordination/static/src/my_day/**/*",
+            "sales_coordination/static/src/accuracy_banner/**/*",
         ],
         "web.assets_tests": [
             "sales_coordination/static/tests/tours/**/*",

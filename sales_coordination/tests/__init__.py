@@ -62,3 +62,7 @@ from . import test_delivery_promise_tour
 from . import test_accuracy_save_and_fix_all
 from . import test_accuracy_team_mode
 from . import test_coordination_settings
+from . import test_digest_recipients
+from . import test_accuracy_override_decision
+from . import test_accuracy_rule_list
+from . import test_accuracy_manager_tour

@@ -16,7 +16,7 @@ class TestKpiDigest(KpiSeriesCase):
     def test_shipped_digest(self):
         digest = self.env.ref("sales_coordination.digest_digest_coordination")
         self.assertEqual(digest.periodicity, "weekly")
-        self.assertEqual(digest.state, "deactivated")
+        self.assertEqual(digest.state, "activated")
         self.assertTrue(digest.kpi_sc_orders_confirmed)
         managers = self.env.ref("sales_coordination.group_manager").users
         self.assertLessEqual(digest.user_ids, managers)
