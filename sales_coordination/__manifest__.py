@@ -36,6 +36,7 @@
         "data/sales_followup_rule_data.xml",
         "data/ir_cron_data.xml",
         "views/mail_activity_views.xml",
+        "views/mail_activity_team_queue_views.xml",
         "views/sales_followup_rule_views.xml",
         "views/sales_coordination_my_day_views.xml",
         "views/sales_support_request_views.xml",

@@ -189,6 +189,52 @@ def test_followup_methods(manager):
     assert manager("sales.followup.rule", "action_view_activities", rule_ids)
 
 
+def test_take_followup(manager, admin):
+    """A follow-up planned into a team's coordination queue, taken by a
+    coordinator of the team."""
+    me = admin.env["res.users"].search([("login", "=", "e2e_plain_manager")])[0]
+    team = admin.env["crm.team"].create(
+        {"name": unique("E2E Queue Team"), "coordinator_id": me}
+    )
+    rule = admin.env["sales.followup.rule"].create(
+        {
+            "name": unique("E2E team queue"),
+            "trigger": "quote_no_reply",
+            "delay_days": 0,
+            "activity_type_id": xmlid(
+                admin, "sales_coordination.mail_activity_type_quote_followup"
+            ),
+            "assign_to": "team_queue",
+            "team_ids": [(6, 0, [team])],
+            "company_id": admin.env.user.company_id.id,
+        }
+    )
+    try:
+        order = new_order(
+            admin,
+            new_customer(admin),
+            [(new_product(admin), 12, None)],
+            team_id=team,
+            **clean_order_vals(admin),
+        )
+        admin.env["sale.order"].action_quotation_sent([order])
+        assert manager("sales.followup.rule", "run_followups", [rule]) == 1
+        queued = manager(
+            "mail.activity",
+            "search",
+            [("followup_rule_id", "=", rule), ("followup_in_my_queue", "=", True)],
+        )
+        assert len(queued) == 1
+        assert manager("mail.activity", "action_take_followup", queued) is True
+        [taken] = manager(
+            "mail.activity", "read", queued, ["user_id", "coordination_team_id"]
+        )
+        assert taken["user_id"][0] == me
+        assert taken["coordination_team_id"] is False
+    finally:
+        admin.env["sales.followup.rule"].write([rule], {"active": False})
+
+
 def test_support_request_methods(manager, salesperson, admin):
     customer = new_customer(admin)
     request = salesperson(

@@ -43,6 +43,15 @@ TEST_CHECK_ADDON = "sales_coordination_test_check_type"
 # A test-only follow-up trigger added through the hooks only (the contract of
 # the README's architecture section), installed and tested with ADDON too.
 TEST_TRIGGER_ADDON = "sales_coordination_test_followup_trigger"
+# The bridge to OCA's mail_activity_team (auto-installed beside it), tested on
+# its own database with that addon installed from its PyPI wheel into
+# OCA_ADDONS_TARGET (`pip install --no-deps --target`, never into the Python
+# that runs Odoo); its tests are tagged BRIDGE_TAG.
+BRIDGE_ADDON = "sales_coordination_activity_team"
+BRIDGE_TAG = "sc_activity_team"
+BRIDGE_OCA_ADDON = "mail_activity_team"
+BRIDGE_OCA_REQUIREMENT = "odoo-addon-mail_activity_team>=18.0,<18.1"
+OCA_ADDONS_TARGET = ROOT / ".cache" / "oca-addons"
 LOG_DIR = ROOT / ".logs"
 DEMO_LOGINS = [
     ("Sales Coordinator", "coordinator", "coordinator"),
@@ -199,7 +208,9 @@ def ensure_chromium():
     )
 
 
-def addons_path():
+def addons_path(extra_dirs=()):
+    """Odoo's addons, ``ODOO_ADDONS_PATH``, the repository (the addon and its
+    bridge) and the test-only addons; ``extra_dirs`` last."""
     import importlib.util
 
     spec = importlib.util.find_spec("odoo")
@@ -209,6 +220,7 @@ def addons_path():
     result = [p for p in [*extra, *paths] if p.is_dir()]
     result.append(ROOT)
     result.append(TEST_ADDONS)
+    result.extend(Path(p) for p in extra_dirs)
     return ",".join(str(p) for p in dict.fromkeys(result))
 
 
@@ -224,7 +236,7 @@ def child_env(extra=None):
     return {**os.environ, "PATH": path, **(extra or {})}
 
 
-def odoo_cmd(db, *args):
+def odoo_cmd(db, *args, extra_addons=()):
     params = pg_params()
     cmd = [
         sys.executable,
@@ -239,7 +251,7 @@ def odoo_cmd(db, *args):
         "--db_user",
         params["user"],
         "--addons-path",
-        addons_path(),
+        addons_path(extra_addons),
         "--db-filter",
         f"^{re.escape(db)}$",
     ]
@@ -626,6 +638,85 @@ def step_nodemo_install(tally, db):
     drop_db(db)
 
 
+def install_oca_wheel(requirement, module):
+    """Install an OCA addon's wheel with ``pip install --no-deps --target``
+    into OCA_ADDONS_TARGET; return (the addons directory holding ``module``,
+    or None when it could not be installed, the pip log)."""
+    rc, log, _secs = run_logged(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--upgrade",
+            "--target",
+            str(OCA_ADDONS_TARGET),
+            requirement,
+        ],
+        "pip-oca.log",
+    )
+    addons = OCA_ADDONS_TARGET / "odoo" / "addons"
+    if rc != 0 or not (addons / module / "__manifest__.py").is_file():
+        return None, log
+    return addons, log
+
+
+def step_activity_team_bridge(tally, db):
+    """The bridge's tests (tag ``sc_activity_team``) on a database with the
+    addon and OCA's mail_activity_team, from its wheel: the bridge must be
+    installed by itself (auto_install). A wheel that cannot be installed is a
+    failure, never a skip."""
+    label = f"{BRIDGE_ADDON} with OCA {BRIDGE_OCA_ADDON}"
+    t0 = time.time()
+    oca_addons, pip_log = install_oca_wheel(BRIDGE_OCA_REQUIREMENT, BRIDGE_OCA_ADDON)
+    if not oca_addons:
+        print("\n".join("    " + line for line in pip_log.strip().splitlines()[-10:]))
+        tally.add(
+            label,
+            0,
+            1,
+            f"({BRIDGE_OCA_REQUIREMENT} could not be installed, log .logs/pip-oca.log)",
+        )
+        return
+    drop_db(db)
+    rc, log, _secs = run_logged(
+        odoo_cmd(
+            db,
+            "-i",
+            f"{ADDON},{BRIDGE_OCA_ADDON}",
+            "--without-demo=all",
+            "--test-enable",
+            "--test-tags",
+            BRIDGE_TAG,
+            "--stop-after-init",
+            "--no-http",
+            "--log-level=info",
+            extra_addons=[oca_addons],
+        ),
+        "odoo-activity-team.log",
+    )
+    problems = []
+    try:
+        state = psql(
+            f"SELECT state FROM ir_module_module WHERE name = '{BRIDGE_ADDON}'", db
+        )
+    except HarnessError as exc:
+        state = None
+        problems.append(str(exc))
+    if state != [["installed"]]:
+        problems.append(f"{BRIDGE_ADDON} was not auto-installed")
+    passed, bad = odoo_results(log, rc, problems)
+    tally.add(
+        label,
+        passed,
+        bad,
+        f"({time.time() - t0:.0f} s, log .logs/odoo-activity-team.log)",
+    )
+    drop_db(db)
+
+
 def odoo_rc_file(db):
     params = pg_params()
     conf = Path(tempfile.mkstemp(prefix="sc-odoo-", suffix=".conf")[1])
@@ -670,7 +761,7 @@ def step_pytest(tally, label, args, log_name, env=None):
 
 
 def step_lint(tally):
-    targets = [ADDON, "tests", "tools", "bench", "client"]
+    targets = [ADDON, BRIDGE_ADDON, "tests", "tools", "bench", "client"]
     targets = [t for t in targets if (ROOT / t).exists()]
     rc, log, _secs = run_logged(
         [sys.executable, "-m", "ruff", "check", *targets], "ruff.log"
@@ -685,7 +776,15 @@ def step_lint(tally):
     ok = rc == 0 and rc_fmt == 0
     tally.add("ruff (check and format)", int(ok), int(not ok), "(log .logs/ruff.log)")
     rc, log, _secs = run_logged(
-        [sys.executable, "-m", "pylint", "--rcfile", str(ROOT / ".pylintrc"), ADDON],
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--rcfile",
+            str(ROOT / ".pylintrc"),
+            ADDON,
+            BRIDGE_ADDON,
+        ],
         "pylint.log",
     )
     if rc:
@@ -736,6 +835,7 @@ def cmd_test(args):
     if not args.skip_odoo:
         step_odoo_tests(tally, db)
         step_nodemo_install(tally, f"{prefix}_nodemo")
+        step_activity_team_bridge(tally, f"{prefix}_activity_team")
     conf = odoo_rc_file(db)
     step_pytest(
         tally,

@@ -80,7 +80,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
 
     def _my_day_followups(self, today, limit):
         domain = [
-            ("user_id", "=", self.env.uid),
+            *self._my_day_followup_owner_domain(),
             ("date_deadline", "<=", fields.Date.to_string(today)),
             "|",
             ("followup_rule_id", "!=", False),

@@ -66,3 +66,4 @@ from . import test_digest_recipients
 from . import test_accuracy_override_decision
 from . import test_accuracy_rule_list
 from . import test_accuracy_manager_tour
+from . import test_followup_team_queue
