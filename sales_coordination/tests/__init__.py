@@ -63,3 +63,4 @@ from . import test_accuracy_save_and_fix_all
 from . import test_accuracy_team_mode
 from . import test_coordination_settings
 from . import test_kpi_like_for_like
+from . import test_my_day_labels
