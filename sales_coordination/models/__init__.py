@@ -60,6 +60,8 @@ from . import mail_followers
 from . import mail_message
 from . import sales_support_request
 from . import calendar_event
+from . import calendar_event_customer
+from . import calendar_event_agenda
 from . import crm_lead
 from . import digest_digest
 from . import stock_picking
