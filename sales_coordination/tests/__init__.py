@@ -65,3 +65,4 @@ from . import test_coordination_settings
 from . import test_kpi_like_for_like
 from . import test_my_day_labels
 from . import test_meeting_daily_use
+from . import test_support_request_timing
