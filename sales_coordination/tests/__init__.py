@@ -66,3 +66,4 @@ from . import test_kpi_like_for_like
 from . import test_my_day_labels
 from . import test_meeting_daily_use
 from . import test_support_request_timing
+from . import test_user_choices

@@ -37,7 +37,17 @@ export class KpiDashboard extends Component {
             if (!this.mine) {
                 const [teams, users] = await Promise.all([
                     this.orm.searchRead("crm.team", [["use_coordination", "=", true]], ["name"]),
-                    this.orm.searchRead("res.users", [["share", "=", false]], ["name"]),
+                    // the people who coordinate, not every internal user
+                    this.orm.searchRead(
+                        "res.users",
+                        [
+                            ["share", "=", false],
+                            "|",
+                            ["sc_is_coordinator", "=", true],
+                            ["sc_is_administrator", "=", true],
+                        ],
+                        ["name"]
+                    ),
                 ]);
                 this.state.teams = teams;
                 this.state.users = users;

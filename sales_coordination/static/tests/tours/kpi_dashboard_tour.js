@@ -69,6 +69,11 @@ registry.category("web_tour.tours").add("sales_coordination_kpi_dashboard", {
             content: "A manager can filter by team",
             trigger: "select.o_sc_kpi_team",
         },
+        {
+            content: "The user filter lists the people who coordinate, not Odoo's demo user",
+            trigger:
+                "select.o_sc_kpi_user:has(option:contains(Sofia Peeters)):not(:has(option:contains(Marc Demo)))",
+        },
         ...cardsThenPeriodThenClick("quarter", "orders_confirmed"),
         {
             content: "The list is the card's",
