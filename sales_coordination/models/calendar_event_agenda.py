@@ -41,18 +41,21 @@ class CalendarEvent(models.Model):
                 event.coordination_agenda = "upcoming"
 
     def _search_coordination_agenda(self, operator, value):
-        if operator not in ("=", "!=", "in", "not in"):
+        several = operator in ("in", "not in")
+        values = list(value) if several and isinstance(value, list | tuple) else [value]
+        if operator not in ("=", "!=", "in", "not in") or not all(
+            isinstance(item, str | bool) or item is None for item in values
+        ):
             raise UserError(
                 self.env._(
-                    "The meetings' agenda cannot be searched with %(operator)s.",
+                    "The meetings' agenda is searched with =, !=, in or not in "
+                    "and its values (upcoming, outcome_due or False), got "
+                    "%(operator)s %(value)r.",
                     operator=operator,
+                    value=value,
                 )
             )
-        values = (
-            set(value)
-            if operator in ("in", "not in") and isinstance(value, list | tuple)
-            else {value}
-        )
+        values = set(values)
         now = fields.Datetime.to_string(fields.Datetime.now())
         planned = [("coordination_outcome", "=", "planned")]
         parts = []

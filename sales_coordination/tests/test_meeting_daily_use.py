@@ -4,7 +4,7 @@ from freezegun import freeze_time
 from lxml import etree
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -205,3 +205,22 @@ class TestMeetingDailyUse(FollowupCase):
                 ),
                 past_planned | future_planned,
             )
+
+    def test_agenda_search_refuses_malformed_values(self):
+        Event = self.env["calendar.event"]
+        for domain in (
+            [("coordination_agenda", "=", {"upcoming": 1})],
+            [("coordination_agenda", "like", "up")],
+            [("coordination_agenda", "in", [["upcoming"]])],
+        ):
+            with self.subTest(domain=domain), self.assertRaises(UserError):
+                Event.search(domain)
+        self.assertEqual(
+            Event.search(
+                [
+                    ("coordination_agenda", "not in", ["upcoming", "outcome_due"]),
+                    ("coordination_outcome", "=", "planned"),
+                ]
+            ),
+            Event.browse(),
+        )
