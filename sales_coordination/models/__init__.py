@@ -2,7 +2,7 @@ from . import sales_coordination_scope_mixin
 from . import sales_coordination_batch
 from . import crm_team
 from . import res_partner
-from . import res_users
+from . import res_users_coordination
 from . import res_partner_owner
 from . import sales_coordination_rpc_check
 from . import sales_coordination_field_guard

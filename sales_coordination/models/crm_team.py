@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from .res_users import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
+from .res_users_coordination import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
 
 # a change of these fields may put a team in or out of coordination
 SCOPE_FIELDS = {"use_coordination", "active"}

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from .res_users import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
+from .res_users_coordination import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
 
 
 class ResPartner(models.Model):

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .res_users import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
+from .res_users_coordination import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
 
 
 class SaleOrder(models.Model):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .res_users import COORDINATION_USERS_DOMAIN
+from .res_users_coordination import COORDINATION_USERS_DOMAIN
 
 # Set by the request's actions only (see sales.coordination.field.guard).
 PROTECTED_FIELDS = frozenset(

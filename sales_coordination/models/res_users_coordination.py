@@ -1,3 +1,5 @@
+# res.users split by capability (see res_users.py on main).
+# pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
