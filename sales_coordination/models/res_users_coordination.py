@@ -1,4 +1,4 @@
-# res.users split by capability (see res_users.py on main).
+# res.users split by capability: this file says who coordinates.
 # pylint: disable=consider-merging-classes-inherited
 from odoo import api, fields, models
 from odoo.exceptions import UserError
