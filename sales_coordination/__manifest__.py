@@ -40,6 +40,7 @@
         "views/sales_followup_rule_views.xml",
         "views/sales_coordination_my_day_views.xml",
         "views/sales_support_request_views.xml",
+        "wizard/calendar_event_reschedule_views.xml",
         "views/calendar_event_views.xml",
         "views/crm_lead_views.xml",
         "report/sales_coordination_accuracy_report_views.xml",

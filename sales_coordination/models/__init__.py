@@ -2,6 +2,7 @@ from . import sales_coordination_scope_mixin
 from . import sales_coordination_batch
 from . import crm_team
 from . import res_partner
+from . import res_users_coordination
 from . import res_partner_owner
 from . import sales_coordination_rpc_check
 from . import sales_coordination_field_guard
@@ -63,6 +64,8 @@ from . import mail_followers
 from . import mail_message
 from . import sales_support_request
 from . import calendar_event
+from . import calendar_event_customer
+from . import calendar_event_agenda
 from . import crm_lead
 from . import digest_digest
 from . import res_users

@@ -1,6 +1,7 @@
 # My Day split by capability (see sales_coordination_my_day.py).
 # pylint: disable=consider-merging-classes-inherited
 from odoo import models
+from odoo.osv import expression
 
 
 class SalesCoordinationMyDay(models.AbstractModel):
@@ -11,11 +12,9 @@ class SalesCoordinationMyDay(models.AbstractModel):
 
     # === BUSINESS METHODS: SECTIONS ===
 
-    def _my_day_followup_owner_domain(self):
-        """Whose follow-ups *My Day* lists: the user's own, and those in the
-        queues of the teams they coordinate."""
-        return [
-            "|",
-            ("user_id", "=", self.env.uid),
-            ("followup_in_my_queue", "=", True),
-        ]
+    def _my_day_followup_domain(self):
+        """My follow-ups, and those waiting in the queues of the teams I
+        coordinate (only the follow-up rules put an activity in a queue)."""
+        return expression.OR(
+            [super()._my_day_followup_domain(), [("followup_in_my_queue", "=", True)]]
+        )
