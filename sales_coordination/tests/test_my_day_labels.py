@@ -43,7 +43,7 @@ class TestMyDayLabels(SalesCoordinationCase):
         my_day = (
             self.env["sales.coordination.my.day"]
             .with_user(self.coordinator)
-            .with_context(dict({"lang": None, "tz": None}, **context))
+            .with_context(**{"lang": None, "tz": None, **context})
         )
         with freeze_time(NOW):
             return my_day.get_my_day(limit=10)
