@@ -67,3 +67,11 @@ from . import sales_coordination_my_day
 from . import sale_order_indexes
 from . import stock_picking_indexes
 from . import calendar_event_indexes
+from . import sales_coordination_reassign
+from . import sales_coordination_absence
+from . import res_users_cover
+from . import mail_activity_cover
+from . import sales_followup_rule_cover
+from . import sales_support_request_cover
+from . import sale_order_accuracy_override_cover
+from . import sales_coordination_my_day_cover

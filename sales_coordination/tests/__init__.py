@@ -62,3 +62,6 @@ from . import test_delivery_promise_tour
 from . import test_accuracy_save_and_fix_all
 from . import test_accuracy_team_mode
 from . import test_coordination_settings
+from . import test_absence
+from . import test_absence_cover_more
+from . import test_handoff

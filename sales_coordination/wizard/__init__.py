@@ -2,3 +2,4 @@ from . import sale_accuracy_confirm_wizard
 from . import sale_accuracy_simulation
 from . import sale_delivery_promise_revise
 from . import sales_coordination_settings
+from . import sales_coordination_handoff
