@@ -401,10 +401,12 @@ class SalesCoordinationHandoff(models.TransientModel):
             partner_field, order_field = ROLE_FIELDS[role]
             Reassign._sc_reassign(targets["contacts"][role], partner_field, taker)
             Reassign._sc_reassign(targets["orders"][role], order_field, taker)
-        Reassign._sc_move_activities(targets["activities"], taker, note)
         Reassign._sc_reassign(targets["requests"], "assigned_to_id", taker)
-        for model, ids in self._handoff_followed(targets).items():
+        followed = self._handoff_followed(targets)
+        for model, ids in followed.items():
             Reassign._sc_swap_followers(
                 model, ids, self.from_user_id.partner_id, taker.partner_id
             )
             Reassign._sc_log_notes(model, dict.fromkeys(ids, note))
+        # the documents noted above get no second note for their follow-ups
+        Reassign._sc_move_activities(targets["activities"], taker, note, noted=followed)

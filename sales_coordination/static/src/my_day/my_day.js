@@ -21,6 +21,8 @@ export class MyDay extends Component {
             { key: "requests", title: _t("Support requests"), icon: "fa-life-ring" },
             { key: "meetings", title: _t("Meetings today and tomorrow"), icon: "fa-calendar" },
             { key: "orders", title: _t("Late or at-risk orders"), icon: "fa-truck" },
+            // shown only while the user covers for someone away
+            { key: "covering", title: _t("Covering for"), icon: "fa-user-plus", hideEmpty: true },
         ];
         onWillStart(() => this.load());
     }
