@@ -65,3 +65,4 @@ from . import test_coordination_settings
 from . import test_absence
 from . import test_absence_cover_more
 from . import test_handoff
+from . import test_handoff_tour

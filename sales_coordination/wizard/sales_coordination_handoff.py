@@ -280,6 +280,7 @@ class SalesCoordinationHandoff(models.TransientModel):
                 [
                     (ROLE_FIELDS[role][1], "=", giver.id),
                     ("partner_id.commercial_partner_id", "in", everyone.ids),
+                    ("company_id", "=", self.company_id.id),
                     *self._handoff_open_orders_domain(),
                 ]
             )
@@ -357,6 +358,7 @@ class SalesCoordinationHandoff(models.TransientModel):
             [
                 ("assigned_to_id", "=", self.from_user_id.id),
                 ("state", "not in", ("done", "cancelled")),
+                ("company_id", "in", [False, self.company_id.id]),
                 ("partner_id.commercial_partner_id", "in", customers.ids),
             ]
         )
