@@ -46,6 +46,15 @@ class SalesCoordinationReassign(models.AbstractModel):
             )
         )
         records.invalidate_recordset([fname, "write_uid", "write_date"])
+        # read back at once (the stored columns): what depends on the field
+        # is recomputed from the cache, not by chunks of the prefetch size
+        records.fetch(
+            [
+                name
+                for name, field in records._fields.items()
+                if field.store and field.column_type and field.prefetch is True
+            ]
+        )
         records.modified([fname])
 
     @api.model
@@ -123,6 +132,18 @@ class SalesCoordinationReassign(models.AbstractModel):
         if not bodies or not hasattr(Model, "_message_log_batch"):
             return
         records = Model.sudo().browse(list(bodies))
+        # what the names and reply-to read, in one query for all the records
+        records.fetch(
+            [
+                fname
+                for fname in (
+                    records._rec_name,
+                    "complete_name",
+                    records._mail_get_company_field(),
+                )
+                if fname and fname in records._fields and records._fields[fname].store
+            ]
+        )
         author = self.env.user.partner_id
         reply_to = records._notify_get_reply_to(default=author.email_formatted)
         subtype = self.env.ref("mail.mt_note")
@@ -156,6 +177,9 @@ class SalesCoordinationReassign(models.AbstractModel):
         if not activities:
             return
         activities = activities.sudo()
+        # all of them in one read (a loop over the records would read them by
+        # chunks of the prefetch size)
+        activities.fetch(["res_model", "res_id", "user_id"])
         rows = [(a.res_model, a.res_id) for a in activities if a.res_model]
         before = activities.user_id
         self._sc_reassign(activities, "user_id", to_user)

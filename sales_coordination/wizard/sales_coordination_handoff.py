@@ -261,6 +261,7 @@ class SalesCoordinationHandoff(models.TransientModel):
         for role in roles:
             partner_field = ROLE_FIELDS[role][0]
             found = Partner.search([*base, (partner_field, "=", giver.id)])
+            found.fetch(["commercial_partner_id"])
             customers[role] = found.filtered(lambda p: p.commercial_partner_id == p)
         everyone = Partner.union(*customers.values())
         contacts = {
@@ -393,11 +394,13 @@ class SalesCoordinationHandoff(models.TransientModel):
         """Move ``targets`` (see :meth:`_handoff_targets`), set-wise."""
         Reassign = self.env["sales.coordination.reassign"]
         taker = self.to_user_id.sudo()
+        # the names alone (with_prefetch: not those of every partner in the
+        # cache, by chunks of the prefetch size)
         note = self.env._(
             "Handed over from %(giver)s to %(taker)s by %(user)s.",
-            giver=self.from_user_id.name,
-            taker=taker.name,
-            user=self.env.user.name,
+            giver=self.from_user_id.partner_id.with_prefetch().name,
+            taker=taker.partner_id.with_prefetch().name,
+            user=self.env.user.partner_id.with_prefetch().name,
         )
         for role in self._handoff_roles():
             partner_field, order_field = ROLE_FIELDS[role]
