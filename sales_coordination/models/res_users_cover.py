@@ -108,15 +108,6 @@ class ResUsers(models.Model):
             }
         return result
 
-    def _sc_covering(self, day, company=None):
-        """``{absent user id: covering user}`` for the users of ``self`` away
-        on ``day`` whose cover may work in ``company`` (when given)."""
-        return {
-            user_id: entry["user"]
-            for user_id, entry in self._sc_cover_map(day).items()
-            if entry["user"] and (not company or company in entry["user"].company_ids)
-        }
-
     @api.model
     def _sc_covering_note(self, absent):
         """The words that tell that work went to a backup."""
