@@ -39,6 +39,7 @@
         "views/sales_followup_rule_views.xml",
         "views/sales_coordination_my_day_views.xml",
         "views/sales_support_request_views.xml",
+        "wizard/calendar_event_reschedule_views.xml",
         "views/calendar_event_views.xml",
         "views/crm_lead_views.xml",
         "report/sales_coordination_accuracy_report_views.xml",
@@ -46,6 +47,7 @@
         "report/sales_coordination_support_report_views.xml",
         "wizard/sales_coordination_settings_views.xml",
         "views/menus.xml",
+        "views/digest_digest_views.xml",
         "security/sales_coordination_cover_security.xml",
         "data/sales_coordination_absence_data.xml",
         "views/sales_coordination_absence_views.xml",
@@ -70,6 +72,7 @@
         "web.assets_backend": [
             "sales_coordination/static/src/kpi_dashboard/**/*",
             "sales_coordination/static/src/my_day/**/*",
+            "sales_coordination/static/src/accuracy_banner/**/*",
         ],
         "web.assets_tests": [
             "sales_coordination/static/tests/tours/**/*",

@@ -17,6 +17,7 @@ from conftest import (
     new_order,
     new_product,
     unique,
+    xmlid,
 )
 
 WATCH = DatabaseWatch(
@@ -107,7 +108,7 @@ def world(admin, connect, odoo_server):
             "assigned_to_id": users["coord"],
         }
     )
-    return {
+    yield {
         "users": users,
         "accuracy_rule": accuracy_rule,
         "followup_rule": followup_rule,
@@ -118,6 +119,9 @@ def world(admin, connect, odoo_server):
             [("model", "=", "sale.order")]
         )[0],
     }
+    # the other e2e files share the database: their orders must not get this
+    # file's warning (an order without a note)
+    admin.env["sale.accuracy.rule"].write([accuracy_rule], {"active": False})
 
 
 # === RULES CANNOT HURT THE COMPANY ===
@@ -260,21 +264,58 @@ def test_domain_rule_broken_behind_its_back_is_skipped(world, admin, odoo_server
             "company_id": admin.env.user.company_id.id,
         }
     )
-    conn = db_connect(odoo_server)
-    with conn, conn.cursor() as cr:
-        cr.execute(
-            "UPDATE sale_accuracy_rule SET domain = %s WHERE id = %s",
-            [UNRUNNABLE, rule],
+    try:
+        conn = db_connect(odoo_server)
+        with conn, conn.cursor() as cr:
+            cr.execute(
+                "UPDATE sale_accuracy_rule SET domain = %s WHERE id = %s",
+                [UNRUNNABLE, rule],
+            )
+        conn.close()
+        order = new_order(
+            admin,
+            new_customer(admin),
+            [(new_product(admin), 12, None)],
         )
-    conn.close()
-    order = new_order(
-        admin,
-        new_customer(admin),
-        [(new_product(admin), 12, None)],
+        admin.env["sale.order"].action_check_accuracy([order])
+        [values] = admin.env["sale.order"].read([order], ["accuracy_state"])
+        assert values["accuracy_state"] != "unchecked"
+        [shown] = admin.env["sale.accuracy.rule"].read([rule], ["last_error"])
+        assert "could not run" in shown["last_error"]
+    finally:
+        admin.env["sale.accuracy.rule"].write([rule], {"active": False})
+
+
+def test_an_internal_note_with_the_composer_key_does_not_inform_the_customer(
+    admin, as_json
+):
+    """The composer's context key says where a message comes from; over RPC
+    anyone sets it. A note (or a message to a colleague) on a late order must
+    not mark its customer as informed, nor count as a proactive update."""
+    call = as_json("coordinator")
+    late = xmlid(admin, "sales_coordination.sale_order_story_d05_demo")
+    fields = ["delivery_customer_notified_date", "delivery_informed_in_time"]
+    before = call("sale.order", "read", [late], fields)[0]
+    context = {"sc_delivery_update_sent": True}
+    call(
+        "sale.order",
+        "message_post",
+        [late],
+        body="Customer informed (not really)",
+        subtype_xmlid="mail.mt_note",
+        context=context,
     )
-    admin.env["sale.order"].action_check_accuracy([order])
-    [values] = admin.env["sale.order"].read([order], ["accuracy_state"])
-    assert values["accuracy_state"] != "unchecked"
-    [shown] = admin.env["sale.accuracy.rule"].read([rule], ["last_error"])
-    assert "could not run" in shown["last_error"]
-    admin.env["sale.accuracy.rule"].write([rule], {"active": False})
+    coordinator_partner = call(
+        "res.users", "search_read", [["login", "=", "coordinator"]], ["partner_id"]
+    )[0]["partner_id"][0]
+    call(
+        "sale.order",
+        "message_post",
+        [late],
+        body="To a colleague",
+        message_type="comment",
+        subtype_xmlid="mail.mt_comment",
+        partner_ids=[coordinator_partner],
+        context=context,
+    )
+    assert call("sale.order", "read", [late], fields)[0] == before

@@ -234,6 +234,14 @@ def test_meeting_methods(manager, admin):
     assert manager(
         "calendar.event", "action_outcome_rescheduled", [other], "2026-02-02 09:00:00"
     )
+    third = meeting("2026-01-19 09:00:00")
+    dialog = manager(
+        "calendar.event.reschedule",
+        "create",
+        {"event_id": third, "start": "2026-02-09 09:00:00", "notify_attendees": False},
+    )
+    opened = manager("calendar.event.reschedule", "action_apply", [dialog])
+    assert opened["res_model"] == "calendar.event"
 
 
 def test_kpi_target_methods(manager):

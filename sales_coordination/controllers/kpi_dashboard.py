@@ -17,6 +17,19 @@ def dashboard_xlsx(env, dashboard):
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
     bold = workbook.add_format({"bold": True})
+    not_enough = env._("Not enough data")
+
+    def cell(value, not_enough_data=False):
+        if not_enough_data:
+            return not_enough
+        return "" if value is False or value is None else value
+
+    def dates(period):
+        text = f"{period['date_from']} – {period['date_to']}"
+        return (
+            env._("%(period)s (so far)", period=text) if period.get("partial") else text
+        )
+
     cards = workbook.add_worksheet(env._("KPIs"))
     period, previous = dashboard["period"], dashboard["previous"]
     cards.write_row(
@@ -24,7 +37,7 @@ def dashboard_xlsx(env, dashboard):
         0,
         [
             env._("Period"),
-            f"{period['date_from']} – {period['date_to']}",
+            dates(period),
             env._("Compared with"),
             f"{previous['date_from']} – {previous['date_to']}",
         ],
@@ -49,9 +62,6 @@ def dashboard_xlsx(env, dashboard):
         "red": env._("Off target"),
     }
 
-    def cell(value):
-        return "" if value is False or value is None else value
-
     for row, card in enumerate(dashboard["cards"], start=3):
         cards.write_row(
             row,
@@ -59,8 +69,8 @@ def dashboard_xlsx(env, dashboard):
             [
                 card["label"],
                 card["unit"],
-                cell(card["value"]),
-                cell(card["previous"]),
+                cell(card["value"], card.get("not_enough_data")),
+                cell(card["previous"], card.get("previous_not_enough_data")),
                 cell(card["target"]),
                 statuses.get(card["status"], ""),
             ],
@@ -70,11 +80,14 @@ def dashboard_xlsx(env, dashboard):
     series = workbook.add_worksheet(env._("Series"))
     series.write(0, 0, env._("KPI"), bold)
     for column, bucket in enumerate(dashboard["series_buckets"], start=1):
-        series.write(0, column, f"{bucket['date_from']} – {bucket['date_to']}", bold)
+        series.write(0, column, dates(bucket), bold)
     for row, card in enumerate(dashboard["cards"], start=1):
         series.write(row, 0, card["label"])
-        for column, value in enumerate(card["series"], start=1):
-            series.write(row, column, cell(value))
+        flags = card.get("series_not_enough_data") or [False] * len(card["series"])
+        for column, (value, flag) in enumerate(
+            zip(card["series"], flags, strict=True), start=1
+        ):
+            series.write(row, column, cell(value, flag))
     series.set_column(0, 0, 32)
     series.set_column(1, len(dashboard["series_buckets"]), 12)
     workbook.close()

@@ -2,6 +2,7 @@ from . import sales_coordination_scope_mixin
 from . import sales_coordination_batch
 from . import crm_team
 from . import res_partner
+from . import res_users_coordination
 from . import res_partner_owner
 from . import sales_coordination_rpc_check
 from . import sales_coordination_field_guard
@@ -14,6 +15,7 @@ from . import sale_order_support
 from . import sale_order_followup
 from . import sale_order_accuracy_issues
 from . import sale_order_accuracy_override
+from . import sale_order_accuracy_refusal
 from . import sale_order_accuracy
 from . import sale_order_delivery
 from . import sale_order_delivery_stock
@@ -31,6 +33,7 @@ from . import sales_coordination_kpi_operations
 from . import sales_coordination_kpi_delivery
 from . import sales_coordination_kpi_target
 from . import sale_accuracy_rule
+from . import sale_accuracy_rule_display
 from . import sale_accuracy_check_order_data
 from . import sale_accuracy_check_pricing
 from . import sale_accuracy_check_quantity
@@ -42,6 +45,7 @@ from . import sale_accuracy_check_product
 from . import sale_accuracy_check_domain
 from . import sale_accuracy_issue
 from . import sale_order_line
+from . import sale_order_line_refusal
 from . import res_company
 from . import res_config_settings
 from . import sales_followup_rule
@@ -60,8 +64,12 @@ from . import mail_followers
 from . import mail_message
 from . import sales_support_request
 from . import calendar_event
+from . import calendar_event_customer
+from . import calendar_event_agenda
 from . import crm_lead
 from . import digest_digest
+from . import res_users
+from . import res_groups
 from . import stock_picking
 from . import sales_coordination_my_day
 from . import sale_order_indexes

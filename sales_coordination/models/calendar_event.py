@@ -7,7 +7,12 @@ from odoo.osv import expression
 # Set by the outcome actions and the follow-up rules only (see
 # sales.coordination.field.guard).
 PROTECTED_FIELDS = frozenset(
-    {"coordination_outcome", "rescheduled_event_id", "coordination_followup_done"}
+    {
+        "coordination_outcome",
+        "rescheduled_event_id",
+        "coordination_followup_done",
+        "coordination_partner_id",
+    }
 )
 
 
@@ -173,11 +178,13 @@ class CalendarEvent(models.Model):
         )
         return True
 
-    def action_outcome_rescheduled(self, start=None):
+    def action_outcome_rescheduled(self, start=None, notify_attendees=False):
         """Mark the meeting rescheduled and create the new one, linked to it.
 
         :param start: start of the new meeting (datetime or string); one week
             later by default
+        :param notify_attendees: send the attendees the invitation to the new
+            meeting (Odoo's calendar invitation); none by default
         :return: an action opening the new meeting
         """
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
@@ -204,7 +211,7 @@ class CalendarEvent(models.Model):
                     latest=check._sc_latest_datetime().date(),
                 )
             )
-        new_event = self.copy(
+        new_event = self.with_context(no_mail_to_attendees=not notify_attendees).copy(
             {"start": new_start, "stop": new_start + duration, "allday": self.allday}
         )
         self._write_outcome(
@@ -303,9 +310,6 @@ class CalendarEvent(models.Model):
 
     @api.model
     def _coordination_meeting_domain(self):
-        """Upcoming meetings and past ones still without an outcome."""
-        return [
-            "|",
-            ("start", ">=", fields.Datetime.now()),
-            ("coordination_outcome", "=", "planned"),
-        ]
+        """Upcoming meetings and past ones still without an outcome (see
+        ``coordination_agenda``): never one with an outcome."""
+        return [("coordination_agenda", "in", ["upcoming", "outcome_due"])]

@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
 
+from .res_users_coordination import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
+
 # a change of these fields may put a team in or out of coordination
 SCOPE_FIELDS = {"use_coordination", "active"}
 
@@ -11,7 +13,7 @@ class CrmTeam(models.Model):
         comodel_name="res.users",
         string="Coordinator",
         index="btree_not_null",
-        domain="[('share', '=', False)]",
+        domain=COORDINATORS_DOMAIN,
         help="Default Sales Coordinator of this team's orders, when the "
         "customer has none of its own.",
     )
@@ -19,7 +21,7 @@ class CrmTeam(models.Model):
         comodel_name="res.users",
         string="Administrator",
         index="btree_not_null",
-        domain="[('share', '=', False)]",
+        domain=ADMINISTRATORS_DOMAIN,
         help="Default Sales Administrator of this team's orders, when the "
         "customer has none of its own.",
     )

@@ -7,6 +7,8 @@ from .sales_coordination_kpi_definitions import KPI_DEFINITIONS
 
 # The KPIs a digest can show (a number for every period).
 DIGEST_KPIS = [definition for definition in KPI_DEFINITIONS if definition.digest]
+# The coordination digest the addon ships.
+SHIPPED_DIGEST = "sales_coordination.digest_digest_coordination"
 
 
 def _digest_fields():
@@ -94,9 +96,36 @@ class DigestDigest(models.Model):
     @api.model
     def _sc_subscribe_managers(self):
         """Make the Coordination Managers the recipients of the shipped
-        coordination digest (called once, at install)."""
-        digest = self.env.ref(
-            "sales_coordination.digest_digest_coordination", raise_if_not_found=False
-        )
+        coordination digest (called once, at install and at the update that
+        activates it)."""
+        digest = self._sc_shipped_digest()
         if digest:
-            digest.user_ids = self.env["res.company"]._sc_coordination_managers()
+            digest.user_ids |= self.env["res.company"]._sc_coordination_managers()
+
+    @api.model
+    def _sc_shipped_digest(self):
+        """The coordination digest the addon ships (as superuser), if any."""
+        digest = self.env.ref(SHIPPED_DIGEST, raise_if_not_found=False)
+        return digest.sudo() if digest else self.browse()
+
+    @api.model
+    def _sc_managers_ids(self):
+        """Ids of the internal users in the Coordination Manager group now."""
+        group = self.env.ref("sales_coordination.group_manager", False)
+        if not group:
+            return set()
+        users = self.env["res.users"].sudo().with_context(active_test=False)
+        return set(
+            users.search([("groups_id", "in", group.id), ("share", "=", False)]).ids
+        )
+
+    @api.model
+    def _sc_subscribe_new_managers(self, before_ids):
+        """Subscribe to the shipped coordination digest the users who joined
+        the Coordination Manager group since ``before_ids`` (ids of its
+        members then). Only joining subscribes: a manager who unsubscribed
+        stays unsubscribed while he stays a manager."""
+        joined = self._sc_managers_ids() - set(before_ids)
+        digest = self._sc_shipped_digest()
+        if joined and digest:
+            digest._action_subscribe_users(self.env["res.users"].browse(joined))

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.osv import expression
 
+from .res_users_coordination import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
+
 
 class ResPartner(models.Model):
     _name = "res.partner"
@@ -11,7 +13,7 @@ class ResPartner(models.Model):
         string="Sales Coordinator",
         index="btree_not_null",
         tracking=True,
-        domain="[('share', '=', False)]",
+        domain=COORDINATORS_DOMAIN,
         help="Central point of contact for this customer inside the company: "
         "follows up its quotes, orders, shipments and meetings. Kept on the "
         "company; its contacts and branches show the company's coordinator.",
@@ -21,7 +23,7 @@ class ResPartner(models.Model):
         string="Sales Administrator",
         index="btree_not_null",
         tracking=True,
-        domain="[('share', '=', False)]",
+        domain=ADMINISTRATORS_DOMAIN,
         help="Enters and checks this customer's orders and gets its invoices "
         "out. Kept on the company; its contacts and branches show the "
         "company's administrator.",

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .sale_accuracy_data import _AccuracyData
 from .sale_accuracy_selections import ACCURACY_CATEGORIES, ACCURACY_SEVERITIES
@@ -85,55 +85,70 @@ class SaleAccuracyRule(models.Model):
     )
 
     stat_hit_count = fields.Integer(
-        string="Hits (90 days)",
+        string="Orders Hit (90 days)",
         compute="_compute_stats",
-        help="Issues this rule found over the last 90 days.",
+        help="Orders this rule found issues on over the last 90 days (an "
+        "order with four lines flagged by the rule counts once).",
     )
     stat_fix_count = fields.Integer(
-        string="Fixes (90 days)",
+        string="Orders Fixed (90 days)",
         compute="_compute_stats",
-        help="Of those issues, the ones fixed since (resolved).",
+        help="Of those orders, the ones whose issues of this rule were fixed "
+        "since (resolved).",
     )
     stat_override_count = fields.Integer(
         string="Overrides (90 days)",
         compute="_compute_stats",
-        help="Of those issues, the ones a Coordination Manager overrode.",
+        help="Of those orders, the ones a Coordination Manager overrode this "
+        "rule on: one decision per order, however many of its lines the rule "
+        "flagged.",
     )
     stat_override_rate = fields.Float(
         string="Override Rate (%)",
         compute="_compute_stats",
         digits=(16, 1),
-        help="Overrides per hit over the last 90 days: a rule that is always "
-        "overridden is a wrong rule.",
+        help="Overrides per order hit over the last 90 days: a rule that is "
+        "always overridden is a wrong rule.",
     )
 
     # === COMPUTE METHODS ===
 
     @api.depends_context("uid", "allowed_company_ids")
     def _compute_stats(self):
+        """Counted in orders, not issues: an order whose four lines break a
+        rule is one hit, and its override one decision."""
         since = fields.Datetime.now() - timedelta(days=STATS_DAYS)
         counts = {}
+        hits = {}
         rules = self.filtered("id")
         # as the reader: a rule shared by every company counts only the
         # issues of the orders they may read
         Issue = self.env["sale.accuracy.issue"]
         if rules and Issue.has_access("read"):
+            domain = [
+                ("rule_id", "in", rules.ids),
+                ("date_found", ">=", since),
+                ("state", "in", ("open", "resolved", "overridden")),
+            ]
             for rule, state, count in Issue._read_group(
-                [("rule_id", "in", rules.ids), ("date_found", ">=", since)],
-                ["rule_id", "state"],
-                ["__count"],
+                domain, ["rule_id", "state"], ["order_id:count_distinct"]
             ):
                 counts[(rule.id, state)] = count
+            hits = {
+                rule.id: count
+                for rule, count in Issue._read_group(
+                    domain, ["rule_id"], ["order_id:count_distinct"]
+                )
+            }
         for rule in self:
-            hits = sum(
-                counts.get((rule.id, state), 0)
-                for state in ("open", "resolved", "overridden")
-            )
+            hit_count = hits.get(rule.id, 0)
             overrides = counts.get((rule.id, "overridden"), 0)
-            rule.stat_hit_count = hits
+            rule.stat_hit_count = hit_count
             rule.stat_fix_count = counts.get((rule.id, "resolved"), 0)
             rule.stat_override_count = overrides
-            rule.stat_override_rate = 100.0 * overrides / hits if hits else 0.0
+            rule.stat_override_rate = (
+                100.0 * overrides / hit_count if hit_count else 0.0
+            )
 
     @api.depends("check_type", "threshold", "company_id")
     @api.depends_context("allowed_company_ids")
@@ -338,23 +353,34 @@ class SaleAccuracyRule(models.Model):
 
     @api.model
     @api.readonly
-    def simulate(self, date_from, date_to, rule_ids=None):
+    def simulate(self, date_from, date_to, rule_ids=None, include_uncoordinated=False):
         """What the rules would have found on the orders created between
         ``date_from`` and ``date_to`` (both included), as if they were
         quotations. Writes nothing: no issue, no state, no message.
 
-        Coordination Managers only; the orders are those they may read.
+        Coordination Managers only; the orders are those they may read, of
+        the sales teams in coordination (as the checks themselves) unless
+        ``include_uncoordinated`` asks for the others too.
 
         :param date_from: first day (date or ``YYYY-MM-DD``)
         :param date_to: last day (date or ``YYYY-MM-DD``)
         :param rule_ids: ids of the rules to try (archived ones included);
             by default every active rule
-        :return: ``{rule code: {"orders": checked, "flagged": with a finding,
-            "blocking": that it would have blocked, "order_ids": the first 100
-            flagged}}``
+        :param bool include_uncoordinated: also the orders of the sales teams
+            out of coordination
+        :return: ``{rule code: {"orders": distinct orders checked, "flagged":
+            with a finding, "blocking": that it would have blocked,
+            "order_ids": the first 100 flagged}}``
         :raise AccessError: when the user is not a Coordination Manager
-        :raise UserError: on bad dates or ids
+        :raise UserError: on bad dates, ids or flag
         """
+        return self._simulate(date_from, date_to, rule_ids, include_uncoordinated)[0]
+
+    @api.model
+    def _simulate(self, date_from, date_to, rule_ids=None, include_uncoordinated=False):
+        """``simulate``, and its totals over the rules: ``(per rule, total)``
+        where ``total`` counts distinct orders (``orders``, ``flagged``,
+        ``blocking``): an order flagged by three rules is one flagged order."""
         if not self.env.user.has_group("sales_coordination.group_manager"):
             raise AccessError(
                 self.env._("Only Coordination Managers can simulate accuracy rules.")
@@ -363,6 +389,8 @@ class SaleAccuracyRule(models.Model):
         first = check._sc_check_date(date_from, "date_from")
         last = check._sc_check_date(date_to, "date_to")
         check._sc_check_period(first, last, "date_from..date_to")
+        if not isinstance(include_uncoordinated, bool):
+            raise UserError(self.env._("include_uncoordinated must be true or false."))
         if rule_ids is None:
             rules = self.search([])
         else:
@@ -372,20 +400,22 @@ class SaleAccuracyRule(models.Model):
             rules.check_access("read")
         start = fields.Datetime.to_datetime(fields.Date.to_date(first))
         end = fields.Datetime.to_datetime(fields.Date.to_date(last)) + timedelta(days=1)
-        orders = self.env["sale.order"].search(
-            [
-                ("create_date", ">=", start),
-                ("create_date", "<", end),
-                ("state", "!=", "cancel"),
-            ],
-            order="id",
-        )
+        domain = [
+            ("create_date", ">=", start),
+            ("create_date", "<", end),
+            ("state", "!=", "cancel"),
+        ]
+        if not include_uncoordinated:
+            domain.append(("sc_coordinated", "=", True))
+        orders = self.env["sale.order"].search(domain, order="id")
         return rules.sudo()._simulate_on(orders)
 
     def _simulate_on(self, orders, batch=1000):
         """Run the rules of ``self`` on ``orders`` as quotations, in batches,
-        and count their findings per rule code (see ``simulate``)."""
+        and count their findings per rule code and in total, in distinct
+        orders (see ``_simulate``)."""
         result = {}
+        total = {"orders": 0, "flagged": 0, "blocking": 0}
         for rule in self:
             result.setdefault(
                 rule.code, {"orders": 0, "flagged": 0, "blocking": 0, "order_ids": []}
@@ -399,16 +429,24 @@ class SaleAccuracyRule(models.Model):
             flagged = {}
             for rule, order_id, _line, _message in self._run_checks(data):
                 flagged.setdefault(rule, set()).add(order_id)
+            checked, any_flagged, any_blocking = set(), set(), set()
             for rule in self:
                 entry = result[rule.code]
-                entry["orders"] += len(rule._applicable_order_ids(data))
+                applicable = rule._applicable_order_ids(data)
+                checked.update(applicable)
+                entry["orders"] += len(applicable)
                 ids = flagged.get(rule, set())
+                any_flagged |= ids
                 entry["flagged"] += len(ids)
                 if rule.severity == "blocking":
                     entry["blocking"] += len(ids)
+                    any_blocking |= ids
                 room = SIMULATE_MAX_IDS - len(entry["order_ids"])
                 if room > 0:
                     entry["order_ids"] += sorted(ids)[:room]
+            total["orders"] += len(checked)
+            total["flagged"] += len(any_flagged)
+            total["blocking"] += len(any_blocking)
         for entry in result.values():
             entry["order_ids"] = sorted(entry["order_ids"])[:SIMULATE_MAX_IDS]
-        return result
+        return result, total

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .res_users_coordination import ADMINISTRATORS_DOMAIN, COORDINATORS_DOMAIN
+
 
 class SaleOrder(models.Model):
     """Ownership: every order names its coordinator and its administrator,
@@ -23,7 +25,7 @@ class SaleOrder(models.Model):
         precompute=True,
         index="btree_not_null",
         tracking=True,
-        domain="[('share', '=', False)]",
+        domain=COORDINATORS_DOMAIN,
         help="Sales Coordinator following this order. Defaults to the "
         "customer's coordinator, then to the sales team's.",
     )
@@ -36,7 +38,7 @@ class SaleOrder(models.Model):
         precompute=True,
         index="btree_not_null",
         tracking=True,
-        domain="[('share', '=', False)]",
+        domain=ADMINISTRATORS_DOMAIN,
         help="Sales Administrator processing this order. Defaults to the "
         "customer's administrator, then to the sales team's.",
     )

@@ -11,6 +11,7 @@ OVERRIDE_REQUEST_FIELDS = frozenset(
         "accuracy_override_requested_by_id",
         "accuracy_override_request_reason",
         "accuracy_override_request_date",
+        "accuracy_override_refusal",
     }
 )
 # Changing these on an overridden order voids the override.
@@ -40,6 +41,13 @@ class SaleOrder(models.Model):
     )
     accuracy_override_request_date = fields.Datetime(
         string="Override Requested on", readonly=True, copy=False
+    )
+    accuracy_override_refusal = fields.Text(
+        string="Override Refused",
+        readonly=True,
+        copy=False,
+        help="Who refused the last override request, and why: shown on the "
+        "quotation until it changes or a new request is made.",
     )
     accuracy_override_request_age = fields.Integer(
         string="Waiting (days)",
@@ -79,7 +87,8 @@ class SaleOrder(models.Model):
         through until the partner, a price or a quantity changes.
 
         :param str reason: why the order may go through despite its issues
-        :return: True
+        :return: True (context ``sc_accuracy_notify``: Odoo's notification
+            of what was done, closing the dialog)
         :raise AccessError: when the user is not a Coordination Manager
         :raise UserError: on an empty reason, a non-quotation or when there is
             nothing to override
@@ -110,7 +119,9 @@ class SaleOrder(models.Model):
                 self.env._("These orders have no blocking issue to override.")
             )
         self._accuracy_override(blocking, reason.strip())
-        return True
+        return self._accuracy_decision_answer(
+            self.env._("Override approved: the quotation may be confirmed.")
+        )
 
     def action_accuracy_request_override(self, reason=None):
         """Ask a Coordination Manager to override the blocking issues.
@@ -122,7 +133,8 @@ class SaleOrder(models.Model):
         request replaces a pending one.
 
         :param str reason: why the order should go through
-        :return: True
+        :return: True (context ``sc_accuracy_notify``: Odoo's notification
+            of what was done, closing the dialog)
         :raise UserError: on an empty reason, a non-quotation, an order without
             a blocking issue, or a company without a Coordination Manager
         :raise AccessError: when the user may not modify an order
@@ -156,6 +168,7 @@ class SaleOrder(models.Model):
                 "accuracy_override_requested_by_id": self.env.uid,
                 "accuracy_override_request_reason": reason,
                 "accuracy_override_request_date": now,
+                "accuracy_override_refusal": False,
             }
         )
         for order in self.sudo():
@@ -180,7 +193,14 @@ class SaleOrder(models.Model):
             for order in self
         }
         self._message_log_batch(bodies=bodies)
-        return True
+        return self._accuracy_decision_answer(
+            self.env._(
+                "Override requested from %(managers)s.",
+                managers=", ".join(
+                    sorted({approver.name for approver in approvers.values()})
+                ),
+            )
+        )
 
     def action_accuracy_reject_override(self, reason=None):
         """Refuse the pending override requests of these quotations.
@@ -190,7 +210,8 @@ class SaleOrder(models.Model):
         request fields are cleared; the issues stay open.
 
         :param str reason: why the order may not go through
-        :return: True
+        :return: True (context ``sc_accuracy_notify``: Odoo's notification
+            of what was done, closing the dialog)
         :raise AccessError: when the user is not a Coordination Manager
         :raise UserError: on an empty reason or an order without a pending
             request
@@ -211,9 +232,37 @@ class SaleOrder(models.Model):
             self.env._("Override refused by %(user)s.", user=self.env.user.name),
             reason,
         )
-        return True
+        self.sudo().write(
+            {
+                "accuracy_override_refusal": self.env._(
+                    "Override refused by %(user)s: %(reason)s",
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            }
+        )
+        return self._accuracy_decision_answer(
+            self.env._("Override refused; the requester is told why.")
+        )
 
     # === BUSINESS METHODS ===
+
+    def _accuracy_decision_answer(self, message):
+        """What an override request or decision returns: True over RPC; from
+        the form or its dialog (context ``sc_accuracy_notify``, as the
+        fixes), Odoo's notification with ``message``, the dialog closed."""
+        if self.env.context.get("sc_accuracy_notify") is not True:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _accuracy_assert_manager(self):
         if not self.env.user.has_group("sales_coordination.group_manager"):
@@ -316,6 +365,7 @@ class SaleOrder(models.Model):
         # An audit note, logged: it notifies nobody, so its author (the
         # manager) needs no email address, unlike message_post.
         self.browse(list(bodies))._message_log_batch(bodies=bodies)
+        self.browse(list(bodies))._accuracy_clear_refusal()
         self.browse(list(bodies))._accuracy_close_override_request(
             self.env._("Override approved: %(reason)s", reason=reason),
             self.env._("Override approved by %(user)s.", user=self.env.user.name),

@@ -158,6 +158,7 @@ class SaleOrder(models.Model):
         orders = check._sc_browse_ids(self._name, order_ids, self.env._("The orders"))
         orders.check_access("read")
         lines = orders._delivery_lines_to_come()
+        pickings = orders._delivery_pickings()
         return [
             {
                 "id": order.id,
@@ -180,7 +181,7 @@ class SaleOrder(models.Model):
                         "scheduled": _iso(picking["scheduled"]),
                         "tracking_ref": picking["tracking_ref"] or False,
                     }
-                    for picking in order._delivery_pickings()
+                    for picking in pickings[order.id]
                 ],
                 "notified": _iso(order.delivery_customer_notified_date),
             }
@@ -192,8 +193,14 @@ class SaleOrder(models.Model):
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
         if self.env.context.get(UPDATE_SENT_KEY) is True:
-            # sent from the composer opened by action_send_delivery_update
-            self.filtered(lambda order: order.state == "sale")._delivery_mark_sent()
+            # sent from the composer opened by action_send_delivery_update:
+            # the context key only says where the message comes from, the
+            # message itself must be the customer's update
+            self.filtered(
+                lambda order: (
+                    order.state == "sale" and order._delivery_is_update(message)
+                )
+            )._delivery_mark_sent()
         return message
 
     def _delivery_check_revision(self, new_date, reason, note):
@@ -255,6 +262,21 @@ class SaleOrder(models.Model):
                     orders=", ".join(wrong.mapped("name")),
                 )
             )
+
+    def _delivery_is_update(self, message):
+        """Whether ``message`` informed the customer: a comment (not an
+        internal note) sent to the order's update recipient. Anyone may set
+        the composer's context key over RPC; only such a message counts."""
+        self.ensure_one()
+        message = message.sudo()
+        recipient = self._delivery_recipient()
+        return bool(
+            recipient
+            and message.message_type == "comment"
+            and message.subtype_id
+            and not message.subtype_id.internal
+            and recipient <= message.partner_ids
+        )
 
     def _delivery_recipient(self):
         """The partner who receives the delivery updates of the order."""

@@ -315,8 +315,8 @@ class SaleOrder(models.Model):
                 if move["open"] and not move["reserved"]
             ]
         )
-        products = (
-            self.env["product.product"].sudo().with_context(display_default_code=False)
+        product_names, _uom_names = self._delivery_names(
+            [move for moves in moves_by_order.values() for move in moves]
         )
         result = {}
         for order_id, moves in moves_by_order.items():
@@ -335,7 +335,7 @@ class SaleOrder(models.Model):
                 lines.append(
                     {
                         "line_id": move["sale_line_id"],
-                        "product": products.browse(move["product_id"]).display_name,
+                        "product": product_names[move["product_id"]],
                         "quantity": move["product_uom_qty"],
                         "expected": expected,
                     }
@@ -344,20 +344,30 @@ class SaleOrder(models.Model):
         return result
 
     def _delivery_pickings(self):
-        """The order's outgoing deliveries, with their tracking reference
-        where Odoo's stock_delivery gives one."""
-        self.ensure_one()
-        pickings = self.sudo().picking_ids.filtered(
-            lambda picking: picking.picking_type_code == "outgoing"
+        """{order id: [picking values]}: the orders' outgoing deliveries by
+        scheduled date, with their tracking reference where Odoo's
+        stock_delivery gives one; one search for all the orders."""
+        pickings = (
+            self.env["stock.picking"]
+            .sudo()
+            .search(
+                [
+                    ("sale_id", "in", self.ids),
+                    ("picking_type_code", "=", "outgoing"),
+                ],
+                order="scheduled_date, id",
+            )
         )
         tracked = "carrier_tracking_ref" in pickings._fields
-        return [
-            {
-                "name": picking.name,
-                "state": picking.state,
-                "scheduled": picking.scheduled_date,
-                "done": picking.date_done,
-                "tracking_ref": picking.carrier_tracking_ref if tracked else False,
-            }
-            for picking in pickings.sorted("scheduled_date")
-        ]
+        result = {order_id: [] for order_id in self.ids}
+        for picking in pickings:
+            result[picking.sale_id.id].append(
+                {
+                    "name": picking.name,
+                    "state": picking.state,
+                    "scheduled": picking.scheduled_date,
+                    "done": picking.date_done,
+                    "tracking_ref": picking.carrier_tracking_ref if tracked else False,
+                }
+            )
+        return result

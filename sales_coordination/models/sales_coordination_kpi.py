@@ -12,6 +12,16 @@ from .sales_coordination_kpi_definitions import (
 
 # Within this share of the target, a KPI that misses it is amber, not red.
 AMBER_MARGIN = 0.1
+# A rate over fewer records than this says "not enough data" on the dashboard.
+MIN_RATE_BASE = 5
+# Suffix of the keys by which a family gives the base of a rate.
+_BASE_SUFFIX = ":base"
+
+
+def base_key(key):
+    """The key under which a family returns the base of the rate ``key``
+    (the number of records it divides by)."""
+    return key + _BASE_SUFFIX
 
 
 def rate(numerator, denominator):
@@ -94,9 +104,16 @@ class SalesCoordinationKpi(models.AbstractModel):
         :param team_ids: as :meth:`get_kpis`
         :param user_ids: as :meth:`get_kpis`
         :param keys: optional list of KPI keys (default: all of them)
-        :return: ``{"buckets": [{"date_from", "date_to"}, ...],
-            "values": {key: [value per bucket, ...]}}``: each bucket's values
-            are exactly what :meth:`get_kpis` returns for its dates.
+        :return: ``{"buckets": [{"date_from", "date_to", "partial"}, ...],
+            "values": {key: [value per bucket, ...]},
+            "bases": {key: [records per bucket, ...]}}``: each bucket's
+            values are exactly what :meth:`get_kpis` returns for its dates;
+            ``partial`` is true for the bucket holding today (still
+            running); ``bases`` gives, for the rates among ``keys``, the
+            number of records each rate divides by (the dashboard shows a
+            rate over fewer than MIN_RATE_BASE as "not enough data"). Sales
+            growth compares each bucket with its previous period by the one
+            rule of :meth:`get_dashboard` (from its dates alone).
         :raise UserError: bad dates, granularity, ids or keys, or more than
             SERIES_MAX_BUCKETS buckets
 
@@ -107,11 +124,18 @@ class SalesCoordinationKpi(models.AbstractModel):
         keys = self._kpi_check_keys(keys)
         team_ids, user_ids = self._kpi_parse_filters(team_ids, user_ids)
         buckets = self._kpi_period_buckets(start, end, granularity)
-        results = self._kpi_compute(self._kpi_datetimes(buckets), team_ids, user_ids)
+        results, bases = self._kpi_compute_with_bases(
+            self._kpi_datetimes(buckets), team_ids, user_ids
+        )
         return {
-            "buckets": [self._kpi_dates_dict(*bucket) for bucket in buckets],
+            "buckets": [
+                self._kpi_dates_dict(*bucket, partial=True) for bucket in buckets
+            ],
             "values": {
                 key: [_false(result[key]) for result in results] for key in keys
+            },
+            "bases": {
+                key: [base[key] for base in bases] for key in keys if key in bases[0]
             },
         }
 
@@ -129,10 +153,16 @@ class SalesCoordinationKpi(models.AbstractModel):
         """Return the KPI dashboard: one card per KPI.
 
         :param period: ``'month'``, ``'quarter'`` or ``'year'`` (from its
-            first day to today, compared with as many days at the start of
-            the previous one) or ``'custom'`` (``date_from`` to ``date_to``,
-            both required, compared with the preceding period of equal
-            length)
+            first day to today) or ``'custom'`` (``date_from`` to
+            ``date_to``, both required). Every period compares like with
+            like, by its dates alone (the same days compare the same way
+            whatever the period chosen): a period that starts on the first
+            day of a month, quarter or year and ends within it (the
+            shortest that fits) with as many days from the start of the
+            previous month, quarter or year, cut at its end (1-5 December
+            with 1-5 November, 1-31 March with 1-28 February, 1 October-20
+            November with 1 July-20 August); any other period with as many
+            days just before it
         :param team_ids: as :meth:`get_kpis`
         :param user_ids: as :meth:`get_kpis`
         :param mine: only the current user's records (``user_ids`` is then
@@ -140,12 +170,18 @@ class SalesCoordinationKpi(models.AbstractModel):
         :return: ``{"period": {"date_from", "date_to"}, "previous":
             {"date_from", "date_to"}, "cards": [{"key", "label", "unit",
             "value", "previous", "target", "status", "series", "action",
-            "numerator_domain"}, ...]}``; ``series`` holds the values of the
-            last DASHBOARD_SERIES_LENGTH periods (the current one last, from
-            ``series_buckets``), ``action`` is a window action on the
+            "numerator_domain", "base", "not_enough_data",
+            "previous_not_enough_data", "series_not_enough_data"}, ...]}``;
+            ``period`` also says whether it is still running (``partial``);
+            ``series`` holds the values of the last DASHBOARD_SERIES_LENGTH
+            periods (the current one last, from ``series_buckets``, each
+            with its ``partial`` flag), ``action`` is a window action on the
             records the figure counts (a rate: its denominator) and
             ``numerator_domain`` the filter of the rate's numerator (or
-            False).
+            False). A rate over fewer than MIN_RATE_BASE records (``base``;
+            False for the other KPIs) is not shown: its ``value`` (or
+            ``previous``, or point of ``series``) is False and the matching
+            ``*not_enough_data`` flag true.
         """
         self._kpi_check_dashboard_period(period)
         if mine:
@@ -156,10 +192,10 @@ class SalesCoordinationKpi(models.AbstractModel):
         )
         series_buckets = self._kpi_dashboard_series_buckets(period, last)
         compared = [(previous_first, previous_last), (first, last)]
-        previous, current = self._kpi_compute(
+        (previous, current), (previous_bases, bases) = self._kpi_compute_with_bases(
             self._kpi_datetimes(compared), team_ids, user_ids
         )
-        series = self._kpi_compute(
+        series, series_bases = self._kpi_compute_with_bases(
             self._kpi_datetimes(series_buckets), team_ids, user_ids
         )
         targets = self.env["sales.coordination.kpi.target"]._get_targets(
@@ -172,31 +208,57 @@ class SalesCoordinationKpi(models.AbstractModel):
             key = definition.key
             target = targets.get(key)
             action, numerator = self._kpi_drilldown(key, start, end, team_ids, user_ids)
+            value = self._kpi_shown(key, current, bases)
+            series_values = [
+                self._kpi_shown(key, values, base)
+                for values, base in zip(series, series_bases, strict=True)
+            ]
             cards.append(
                 {
                     "key": key,
                     "label": labels.get(key, definition.label),
                     "unit": UNIT_SYMBOLS[definition.unit],
                     "higher_is_better": definition.higher_is_better,
-                    "value": _false(current[key]),
-                    "previous": _false(previous[key]),
+                    "value": _false(value),
+                    "previous": _false(self._kpi_shown(key, previous, previous_bases)),
                     "target": target.target if target else False,
-                    "status": _false(self._kpi_status(current[key], target)),
-                    "series": [_false(values[key]) for values in series],
+                    "status": _false(self._kpi_status(value, target)),
+                    "series": [_false(point) for point in series_values],
                     "action": action,
                     "numerator_domain": numerator,
+                    "base": bases.get(key, False),
+                    "not_enough_data": self._kpi_not_enough(key, bases),
+                    "previous_not_enough_data": self._kpi_not_enough(
+                        key, previous_bases
+                    ),
+                    "series_not_enough_data": [
+                        self._kpi_not_enough(key, base) for base in series_bases
+                    ],
                 }
             )
         return {
-            "period": self._kpi_dates_dict(first, last),
+            "period": self._kpi_dates_dict(first, last, partial=True),
             "previous": self._kpi_dates_dict(previous_first, previous_last),
             "series_buckets": [
-                self._kpi_dates_dict(*bucket) for bucket in series_buckets
+                self._kpi_dates_dict(*bucket, partial=True) for bucket in series_buckets
             ],
             "cards": cards,
         }
 
     # === STATUS ===
+
+    @api.model
+    def _kpi_not_enough(self, key, bases):
+        """Whether the rate ``key`` divides by too few records to be shown
+        (``bases``: one bucket's bases; KPIs without a base always show)."""
+        base = bases.get(key)
+        return base is not None and base < MIN_RATE_BASE
+
+    @api.model
+    def _kpi_shown(self, key, values, bases):
+        """The value of ``key`` as the dashboard shows it: None for a rate
+        over too few records."""
+        return None if self._kpi_not_enough(key, bases) else values[key]
 
     @api.model
     def _kpi_status(self, value, target):
@@ -232,6 +294,13 @@ class SalesCoordinationKpi(models.AbstractModel):
         :param buckets: contiguous periods ``[(start, end), ...]`` as naive UTC
             datetimes at midnight, ``end`` excluded, in increasing order
         """
+        return self._kpi_compute_with_bases(buckets, team_ids, user_ids)[0]
+
+    @api.model
+    def _kpi_compute_with_bases(self, buckets, team_ids, user_ids):
+        """``(results, bases)``: the results of :meth:`_kpi_compute` and, per
+        bucket, ``{key: number of records}`` of the rates whose family gives
+        their base (under :func:`base_key`)."""
         # These are short aggregates: PostgreSQL's JIT compilation would cost
         # more than it saves (seconds at a million orders). Off for them only;
         # SET LOCAL is allowed in a read-only transaction and on a replica.
@@ -243,14 +312,22 @@ class SalesCoordinationKpi(models.AbstractModel):
         jit = cr.fetchone()[0]
         cr.execute("SET LOCAL jit = off")
         results = [dict.fromkeys(KPI_KEYS) for __ in buckets]
+        bases = [{} for __ in buckets]
         for family in KPI_FAMILIES:
-            for result, values in zip(
-                results, getattr(self, family)(buckets, team_ids, user_ids), strict=True
+            for result, base, values in zip(
+                results,
+                bases,
+                getattr(self, family)(buckets, team_ids, user_ids),
+                strict=True,
             ):
-                result.update(values)
+                for key, value in values.items():
+                    if key.endswith(_BASE_SUFFIX):
+                        base[key.removesuffix(_BASE_SUFFIX)] = value or 0
+                    else:
+                        result[key] = value
         # On error the transaction ends, and SET LOCAL with it.
         cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
-        return results
+        return results, bases
 
     # === SQL HELPERS OF THE FAMILIES ===
 

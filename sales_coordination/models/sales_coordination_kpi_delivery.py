@@ -3,7 +3,7 @@
 from odoo import api, models
 from odoo.tools import SQL
 
-from .sales_coordination_kpi import average_hours, rate
+from .sales_coordination_kpi import average_hours, base_key, rate
 
 
 class SalesCoordinationKpi(models.AbstractModel):
@@ -83,6 +83,8 @@ class SalesCoordinationKpi(models.AbstractModel):
                 "promise_kept_rate": rate(kept, delivered),
                 "proactive_update_rate": rate(informed, turned),
                 "average_delivery_delay_days": average_hours(delay, late),
+                base_key("promise_kept_rate"): delivered,
+                base_key("proactive_update_rate"): turned,
             }
             for (delivered, kept, late, delay), (turned, informed) in zip(
                 done_sums, risky_sums, strict=True

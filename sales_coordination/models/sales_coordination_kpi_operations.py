@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .sales_coordination_kpi import average_hours, rate
+from .sales_coordination_kpi import average_hours, base_key, rate
 
 
 class SalesCoordinationKpi(models.AbstractModel):
@@ -189,7 +189,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             SQL("count(*) FILTER (WHERE %s AND %s)", on_time, in_full),
         )
         return [
-            {key: rate(otif, done)}
+            {key: rate(otif, done), base_key(key): done}
             for done, otif in self._kpi_sum_by_bucket(buckets, rows, 2)
         ]
 
@@ -271,7 +271,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             SQL("count(*) FILTER (WHERE calendar_event.coordination_outcome = 'held')"),
         )
         return [
-            {key: rate(held, meetings)}
+            {key: rate(held, meetings), base_key(key): meetings}
             for meetings, held in self._kpi_sum_by_bucket(buckets, rows, 2)
         ]
 

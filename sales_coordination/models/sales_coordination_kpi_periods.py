@@ -188,29 +188,66 @@ class SalesCoordinationKpi(models.AbstractModel):
         ]
 
     @api.model
-    def _kpi_dates_dict(self, first, last):
-        return {
+    def _kpi_dates_dict(self, first, last, partial=False):
+        """A period for the API; with ``partial``, whether it is still
+        running (see :meth:`_kpi_is_partial`)."""
+        result = {
             "date_from": fields.Date.to_string(first),
             "date_to": fields.Date.to_string(last),
         }
+        if partial:
+            result["partial"] = self._kpi_is_partial(first, last)
+        return result
+
+    @api.model
+    def _kpi_period_kind(self, first, last):
+        """The calendar kind (``'month'``, ``'quarter'`` or ``'year'``) of the
+        period ``first``..``last`` (dates, inclusive), or None: the shortest
+        of them that starts on ``first`` and holds ``last`` (1-5 December is
+        the first five days of a month, 1 January-1 March of a quarter).
+        Dates only, so that the same days always compare the same way."""
+        for kind in PERIOD_STEPS:
+            if date_utils.start_of(first, kind) == first and last <= (
+                date_utils.end_of(first, kind)
+            ):
+                return kind
+        return None
+
+    @api.model
+    def _kpi_previous_period(self, first, last):
+        """``(previous_first, previous_last)``: the period that ``first``..
+        ``last`` (dates, inclusive) compares with, the one rule of every
+        comparison (dashboard cards, sales growth):
+
+        - a period of a calendar kind (see :meth:`_kpi_period_kind`) compares
+          with as many days from the start of the previous unit of that kind,
+          cut at its end: 1-5 December with 1-5 November, 1-31 March with
+          1-28 February;
+        - any other period with as many days just before it.
+        """
+        kind = self._kpi_period_kind(first, last)
+        if kind:
+            previous_first = first - PERIOD_STEPS[kind]
+            previous_last = min(
+                previous_first + (last - first), first - timedelta(days=1)
+            )
+        else:
+            previous_last = first - timedelta(days=1)
+            previous_first = previous_last - (last - first)
+        return previous_first, previous_last
 
     @api.model
     def _kpi_dashboard_periods(self, period, date_from, date_to):
         """``((first, last), (previous_first, previous_last))``, as dates.
 
-        A calendar period runs from its first day to today and compares with
-        as many days from the start of the previous period (cut at its end:
-        31 March compares with the whole of February). A custom period
-        compares with the preceding period of the same length.
+        A calendar period runs from its first day to today, a custom one
+        from ``date_from`` to ``date_to``; both compare by
+        :meth:`_kpi_previous_period`.
         """
         check = self.env["sales.coordination.rpc.check"]
         if period in PERIOD_STEPS:
             last = fields.Date.context_today(self)
             first = date_utils.start_of(last, period)
-            previous_first = first - PERIOD_STEPS[period]
-            previous_last = min(
-                previous_first + (last - first), first - timedelta(days=1)
-            )
         else:
             if not date_from or not date_to:
                 raise UserError(
@@ -218,10 +255,15 @@ class SalesCoordinationKpi(models.AbstractModel):
                 )
             start, end = self._kpi_parse_period(date_from, date_to)
             first, last = start.date(), (end - timedelta(days=1)).date()
-            previous_last = first - timedelta(days=1)
-            previous_first = previous_last - (last - first)
+        previous_first, previous_last = self._kpi_previous_period(first, last)
         check._sc_check_date(previous_first, "date_from")
         return (first, last), (previous_first, previous_last)
+
+    @api.model
+    def _kpi_is_partial(self, first, last):
+        """Whether the period ``first``..``last`` (dates) is still running:
+        it holds the user's today."""
+        return first <= fields.Date.context_today(self) <= last
 
     @api.model
     def _kpi_dashboard_series_buckets(self, period, last):

@@ -1,11 +1,12 @@
 # The KPI model split by capability (see sales_coordination_kpi.py).
 # pylint: disable=consider-merging-classes-inherited
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import api, models
 from odoo.tools import SQL
 
-from .sales_coordination_kpi import average_hours, rate
+from .sales_coordination_kpi import average_hours, base_key, rate
 
 
 class SalesCoordinationKpi(models.AbstractModel):
@@ -96,9 +97,17 @@ class SalesCoordinationKpi(models.AbstractModel):
         if not self._kpi_readable("sale.order"):
             return [dict.fromkeys(keys) for __ in buckets]
         start, end = buckets[0][0], buckets[-1][1]
-        # growth compares each bucket with the period of the same length
-        # just before it
-        previous_start = min(first - (last - first) for first, last in buckets)
+        # growth compares each bucket with its previous period (the one rule
+        # of _kpi_previous_period)
+        previous = self._kpi_datetimes(
+            [
+                self._kpi_previous_period(
+                    first.date(), (last - timedelta(days=1)).date()
+                )
+                for first, last in buckets
+            ]
+        )
+        previous_start = min(first for first, __ in previous)
         domain = [
             "|",
             "&",
@@ -149,12 +158,14 @@ class SalesCoordinationKpi(models.AbstractModel):
         # the previous periods of growth: sums of days
         amounts = [(day, Decimal(total)) for day, *__, total in by_confirmed]
         results = []
-        for (first, last), (quotations, won), (orders, checked_n, right_n, now) in zip(
-            buckets, created, confirmed, strict=True
-        ):
-            before_start = first - (last - first)
+        for (before_start, before_end), (quotations, won), (
+            orders,
+            checked_n,
+            right_n,
+            now,
+        ) in zip(previous, created, confirmed, strict=True):
             before = sum(
-                (total for day, total in amounts if before_start <= day < first),
+                (total for day, total in amounts if before_start <= day < before_end),
                 Decimal(0),
             )
             growth = None
@@ -168,6 +179,8 @@ class SalesCoordinationKpi(models.AbstractModel):
                     "quote_to_order_rate": rate(won, quotations),
                     "order_accuracy_rate": rate(right_n, checked_n),
                     "sales_growth_rate": growth,
+                    base_key("quote_to_order_rate"): quotations,
+                    base_key("order_accuracy_rate"): checked_n,
                 }
             )
         return results
@@ -190,7 +203,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
         )
         return [
-            {key: rate(clean, checked)}
+            {key: rate(clean, checked), base_key(key): checked}
             for checked, clean in self._kpi_sum_by_bucket(buckets, rows, 2)
         ]
 

@@ -1,7 +1,10 @@
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date, format_time
 
 # Records listed per section (the count covers them all).
 MY_DAY_LIMIT_MAX = 100
@@ -35,10 +38,21 @@ class SalesCoordinationMyDay(models.AbstractModel):
         "get_my_day", [], {"limit": 10})``. A fixed number of queries,
         whatever the number of activities.
 
+        Dates are the user's: "today" and the labels follow the time zone
+        and language of the context, else the user's preferences (a plain
+        XML-RPC call sends none).
+
         :param int limit: records per section, 0 to 100
-        :return: ``{section: {"count", "model", "domain", "records"}}``;
+        :return: ``{section: {"title", "count", "model", "domain",
+            "records"}}``, the sections in display order; ``title`` says
+            what ``count`` counts, and ``count`` is the number of records
+            ``domain`` lists (the first ``limit`` of them in ``records``);
             each record a dict with ``id``, ``model``, ``name``,
-            ``customer``, ``date`` and ``detail`` (plus ``state``)
+            ``customer``, ``date`` (ISO, UTC for a date and time),
+            ``date_label`` (in the user's language and time zone) and
+            ``detail`` (plus ``state``). ``followups`` also has ``later``:
+            ``{"count", "date_label"}``, my follow-ups due after today and
+            the first date among them, which the section does not count.
         :raise AccessError: when the user is not a Sales Coordinator
         :raise UserError: when ``limit`` is not a whole number in range
         """
@@ -58,15 +72,62 @@ class SalesCoordinationMyDay(models.AbstractModel):
                     max=MY_DAY_LIMIT_MAX,
                 )
             )
-        today = fields.Date.context_today(self)
+        my_day = self.with_context(
+            tz=self._my_day_tz(),
+            lang=self.env.context.get("lang") or self.env.user.lang or "en_US",
+        )
+        today = fields.Date.context_today(my_day)
         return {
-            "followups": self._my_day_followups(today, limit),
-            "requests": self._my_day_requests(limit),
-            "meetings": self._my_day_meetings(today, limit),
-            "orders": self._my_day_orders(limit),
+            key: dict(section(today, limit), title=title)
+            for key, title, section in my_day._my_day_sections()
         }
 
     # === BUSINESS METHODS: SECTIONS ===
+
+    def _my_day_sections(self):
+        """The sections of *My Day*, in display order: ``(key, title,
+        method)``, ``method(today, limit)`` returning the section's dict. An
+        addon adds a section by extending this list."""
+        return [
+            (
+                "followups",
+                self.env._("My follow-ups due today or overdue"),
+                self._my_day_followups,
+            ),
+            (
+                "requests",
+                self.env._("Support requests assigned to me: new, or urgent"),
+                lambda today, limit: self._my_day_requests(limit),
+            ),
+            (
+                "meetings",
+                self.env._("My meetings today and tomorrow"),
+                self._my_day_meetings,
+            ),
+            (
+                "orders",
+                self.env._("My customers' orders late or at risk"),
+                lambda today, limit: self._my_day_orders(limit),
+            ),
+        ]
+
+    def _my_day_tz(self):
+        """The user's time zone: the context's, else their preference."""
+        tz = self.env.context.get("tz") or self.env.user.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    def _my_day_date_label(self, value):
+        """A date, or a UTC datetime, as the user reads it: in their
+        language, a datetime in their time zone."""
+        if not value:
+            return ""
+        if isinstance(value, datetime):
+            tz = self.env.context.get("tz") or "UTC"
+            local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
+            day = format_date(self.env, local.date())
+            hour = format_time(self.env, value, tz=tz, time_format="short")
+            return f"{day} {hour}"
+        return format_date(self.env, value)
 
     def _my_day_section(self, model, domain, limit, order, to_dict):
         Model = self.env[model]
@@ -78,14 +139,18 @@ class SalesCoordinationMyDay(models.AbstractModel):
             "records": [to_dict(record) for record in records],
         }
 
-    def _my_day_followups(self, today, limit):
-        domain = [
+    def _my_day_followup_domain(self):
+        """My open coordination follow-ups (any deadline)."""
+        return [
             ("user_id", "=", self.env.uid),
-            ("date_deadline", "<=", fields.Date.to_string(today)),
             "|",
             ("followup_rule_id", "!=", False),
             ("activity_type_id", "in", self._my_day_followup_types().ids),
         ]
+
+    def _my_day_followups(self, today, limit):
+        mine = self._my_day_followup_domain()
+        domain = [("date_deadline", "<=", fields.Date.to_string(today)), *mine]
         activities = (
             self.env["mail.activity"].search(
                 domain, limit=limit, order="date_deadline, id"
@@ -94,7 +159,15 @@ class SalesCoordinationMyDay(models.AbstractModel):
             else self.env["mail.activity"]
         )
         customers = activities._followup_customers()
+        later = self.env["mail.activity"]._read_group(
+            [("date_deadline", ">", fields.Date.to_string(today)), *mine],
+            aggregates=["__count", "date_deadline:min"],
+        )[0]
         return {
+            "later": {
+                "count": later[0],
+                "date_label": self._my_day_date_label(later[1]),
+            },
             "count": self.env["mail.activity"].search_count(domain),
             "model": "mail.activity",
             "domain": domain,
@@ -106,6 +179,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
                     "name": activity.res_name,
                     "customer": customers.get(activity.id, ""),
                     "date": fields.Date.to_string(activity.date_deadline),
+                    "date_label": self._my_day_date_label(activity.date_deadline),
                     "detail": activity.summary or activity.activity_type_id.name,
                     "state": "overdue" if activity.date_deadline < today else "today",
                 }
@@ -146,6 +220,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
                 "name": request.name,
                 "customer": request.partner_id.display_name or "",
                 "date": fields.Date.to_string(request.deadline) or "",
+                "date_label": self._my_day_date_label(request.deadline),
                 "detail": dict(
                     request._fields["state"]._description_selection(self.env)
                 ).get(request.state, ""),
@@ -177,6 +252,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
                 "name": event.name,
                 "customer": (order.partner_id or lead.partner_id).display_name or "",
                 "date": fields.Datetime.to_string(event.start),
+                "date_label": self._my_day_date_label(event.start),
                 "detail": order.name or lead.name or "",
                 "state": "today"
                 if event.start < start_utc + timedelta(days=1)
@@ -220,6 +296,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
                     "customer": order.partner_id.display_name or "",
                     "date": fields.Datetime.to_string(order.delivery_promise_date)
                     or "",
+                    "date_label": self._my_day_date_label(order.delivery_promise_date),
                     "detail": labels[order.delivery_risk],
                     "state": order.delivery_risk,
                 }

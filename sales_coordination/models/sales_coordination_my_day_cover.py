@@ -1,27 +1,25 @@
 # The cover section beside My Day's own sections: the classes stay apart.
 # pylint: disable=consider-merging-classes-inherited
-from odoo import api, fields, models
+from odoo import fields, models
 
 
 class SalesCoordinationMyDay(models.AbstractModel):
     _inherit = "sales.coordination.my.day"
 
-    # === BUSINESS METHODS: PUBLIC ===
-
-    @api.model
-    @api.readonly
-    def get_my_day(self, limit=10):
-        """See ``sales_coordination_my_day.py``; adds the section
-        ``covering``: the absences of the people I cover for today (one
-        record per person away: their name, and their last day away as
-        ``date``)."""
-        result = super().get_my_day(limit=limit)
-        result["covering"] = self._my_day_covering(
-            fields.Date.context_today(self), limit
-        )
-        return result
-
     # === BUSINESS METHODS: SECTIONS ===
+
+    def _my_day_sections(self):
+        """Adds ``covering``: the absences of the people I cover for today
+        (one record per person away: their name, and their last day away as
+        ``date``); shown only while there is one (``hide_empty``)."""
+        return [
+            *super()._my_day_sections(),
+            (
+                "covering",
+                self.env._("Covering for colleagues away"),
+                self._my_day_covering,
+            ),
+        ]
 
     def _my_day_covering(self, today, limit):
         """The people away today for whom I am the one who covers (directly,
@@ -36,6 +34,7 @@ class SalesCoordinationMyDay(models.AbstractModel):
         ).sorted(lambda a: (a.date_to, a.id))
         domain = [("id", "in", mine.ids)]
         return {
+            "hide_empty": True,
             "count": len(mine),
             "model": Absence._name,
             "domain": domain,
@@ -46,9 +45,10 @@ class SalesCoordinationMyDay(models.AbstractModel):
                     "name": absence.user_id.name,
                     "customer": "",
                     "date": fields.Date.to_string(absence.date_to),
+                    "date_label": self._my_day_date_label(absence.date_to),
                     "detail": self.env._(
                         "Covering until %(day)s",
-                        day=fields.Date.to_string(absence.date_to),
+                        day=self._my_day_date_label(absence.date_to),
                     ),
                     "state": "covering",
                 }

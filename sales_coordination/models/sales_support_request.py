@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .res_users_coordination import COORDINATION_USERS_DOMAIN
+
 # Set by the request's actions only (see sales.coordination.field.guard).
 PROTECTED_FIELDS = frozenset(
     {
@@ -62,7 +64,7 @@ class SalesSupportRequest(models.Model):
         precompute=True,
         index=True,
         tracking=True,
-        domain="[('share', '=', False)]",
+        domain=COORDINATION_USERS_DOMAIN,
         help="Defaults to the customer's coordinator, else the team's.",
     )
     partner_id = fields.Many2one(

@@ -54,13 +54,17 @@ class SalesCoordinationAccuracyReport(models.Model):
     override_count = fields.Integer(
         string="Overrides",
         readonly=True,
-        help="Issues a Coordination Manager overrode.",
+        help="Overrides decided by a Coordination Manager: one per order and "
+        "rule (on the order's first overridden issue of the rule), however many "
+        "of its lines the rule flagged.",
     )
     override_rate = fields.Float(
         string="Override Rate (%)",
         readonly=True,
         aggregator="avg",
-        help="Overrides per issue: a rule that is always overridden is a wrong rule.",
+        help="Overrides per order hit, for each rule (set on the order's first "
+        "issue of the rule, empty on the others): a rule that is always "
+        "overridden is a wrong rule.",
     )
 
     def _query(self):
@@ -83,9 +87,14 @@ class SalesCoordinationAccuracyReport(models.Model):
                        AS at_first_check,
                    1 AS issue_count,
                    (i.state = 'resolved')::int AS fix_count,
-                   (i.state = 'overridden')::int AS override_count,
-                   CASE WHEN i.state = 'overridden' THEN 100.0 ELSE 0.0 END
-                       AS override_rate
+                   (i.state = 'overridden' AND row_number() OVER (
+                       PARTITION BY i.order_id, i.rule_id, i.state ORDER BY i.id
+                   ) = 1)::int AS override_count,
+                   CASE WHEN row_number() OVER (
+                       PARTITION BY i.order_id, i.rule_id ORDER BY i.id
+                   ) = 1 THEN CASE WHEN bool_or(i.state = 'overridden') OVER (
+                       PARTITION BY i.order_id, i.rule_id
+                   ) THEN 100.0 ELSE 0.0 END END AS override_rate
               FROM sale_accuracy_issue i
               JOIN sale_order so ON so.id = i.order_id
               JOIN res_partner partner ON partner.id = so.partner_id

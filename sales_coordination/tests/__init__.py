@@ -12,6 +12,7 @@ from . import test_accuracy_simulate
 from . import test_accuracy_ui_tour
 from . import test_accuracy_ux_tour
 from . import test_calendar_event
+from . import test_meeting_daily_use
 from . import test_checks_build_their_context
 from . import test_coordination_scope
 from . import test_enforce_orders
@@ -34,13 +35,16 @@ from . import test_kpi_series
 from . import test_kpi_support_and_meetings
 from . import test_kpi_targets
 from . import test_kpi_tour
+from . import test_kpi_like_for_like
 from . import test_meeting_outcome_rights
 from . import test_multi_company
 from . import test_my_day
+from . import test_my_day_labels
 from . import test_my_day_other_company
 from . import test_my_day_tour
 from . import test_override_and_first_check
 from . import test_ownership
+from . import test_user_choices
 from . import test_plain_install
 from . import test_protected_followup_fields
 from . import test_public_entries_bad_input
@@ -51,6 +55,7 @@ from . import test_rule_domain_safety
 from . import test_rule_mixin
 from . import test_rule_statistics_scope
 from . import test_support_request
+from . import test_support_request_timing
 from . import test_support_request_rights
 from . import test_ui_tour
 from . import test_users_without_email
@@ -62,6 +67,10 @@ from . import test_delivery_promise_tour
 from . import test_accuracy_save_and_fix_all
 from . import test_accuracy_team_mode
 from . import test_coordination_settings
+from . import test_digest_recipients
+from . import test_accuracy_override_decision
+from . import test_accuracy_rule_list
+from . import test_accuracy_manager_tour
 from . import test_absence
 from . import test_absence_cover_more
 from . import test_handoff

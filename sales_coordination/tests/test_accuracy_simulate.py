@@ -35,6 +35,18 @@ class TestAccuracySimulate(AccuracyCase):
         )
         cls.confirmed.action_confirm()  # observe mode: confirmed with its issue
         cls.orders = cls.clean | cls.no_ref | cls.blocked | cls.confirmed
+        # a web shop the coordinators do not serve: its order without a PO
+        # number is left out unless the manager asks for it
+        cls.web_shop = cls.env["crm.team"].create(
+            {"name": "Web Shop", "use_coordination": False}
+        )
+        cls.web_order = cls._clean_order(
+            client_order_ref=False,
+            team_id=cls.web_shop.id,
+            lines=[{"product_id": cls.product.id, "product_uom_qty": 12}],
+        )
+        cls.web_order.write({"coordinator_id": False, "administrator_id": False})
+        cls.orders |= cls.web_order
         # created in January 2020: the only orders of that period
         cls.env.flush_all()
         cls.env.cr.execute(
@@ -46,9 +58,58 @@ class TestAccuracySimulate(AccuracyCase):
         )
         cls.orders.invalidate_recordset(["create_date"])
 
-    def _simulate(self, rule_ids=None, user=None):
+    def _simulate(self, rule_ids=None, user=None, **options):
         return self.Rule.with_user(user or self.manager).simulate(
-            "2020-01-01", "2020-01-31", rule_ids
+            "2020-01-01", "2020-01-31", rule_ids, **options
+        )
+
+    def test_teams_out_of_coordination_only_when_asked(self):
+        self.assertFalse(self.web_order.sc_coordinated)
+        result = self._simulate()
+        self.assertEqual(result["missing_client_ref"]["orders"], 4)
+        self.assertEqual(result["missing_client_ref"]["order_ids"], self.no_ref.ids)
+        result = self._simulate(include_uncoordinated=True)
+        self.assertEqual(
+            result["missing_client_ref"],
+            {
+                "orders": 5,
+                "flagged": 2,
+                "blocking": 0,
+                "order_ids": (self.no_ref | self.web_order).ids,
+            },
+        )
+        with self.assertRaises(UserError):
+            self._simulate(include_uncoordinated="yes")
+
+    def test_totals_count_distinct_orders(self):
+        """Four orders checked by a dozen rules are four orders checked; an
+        order flagged by two rules is one flagged order."""
+        rules = self.Rule.search([])
+        self.assertGreater(len(rules), 2)
+        wizard = (
+            self.env["sale.accuracy.simulation"]
+            .with_user(self.manager)
+            .create({"date_from": "2020-01-01", "date_to": "2020-01-31"})
+        )
+        wizard.action_simulate()
+        self.assertEqual(
+            (
+                wizard.total_order_count,
+                wizard.total_flagged_count,
+                wizard.total_blocking_count,
+            ),
+            (4, 3, 2),
+        )
+        self.assertEqual(len(wizard.line_ids), len(rules))
+        wizard.include_uncoordinated = True
+        wizard.action_simulate()
+        self.assertEqual(
+            (
+                wizard.total_order_count,
+                wizard.total_flagged_count,
+                wizard.total_blocking_count,
+            ),
+            (5, 4, 2),
         )
 
     def test_counts_per_rule_code(self):

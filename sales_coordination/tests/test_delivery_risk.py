@@ -294,6 +294,10 @@ class TestDeliveryRiskQueries(DeliveryCase):
         return self.env.cr.sql_log_count - before
 
     def test_queries_do_not_grow_with_orders_or_lines(self):
+        # a first pass fills the caches that a fresh registry starts without
+        # (seen once right after an upgrade: one query more in the second
+        # measure); the measures below compare passes in the same state
+        self._refresh_queries(self._orders(1, 1))
         small = self._refresh_queries(self._orders(2, 2))
         many_orders = self._refresh_queries(self._orders(20, 2))
         many_lines = self._refresh_queries(self._orders(2, 20))

@@ -116,6 +116,30 @@ class TestDeliveryUpdate(DeliveryCase):
         self.assertEqual(order.delivery_customer_notified_date, NOW)
         self.assertEqual(len(self._updates(order)), 1)
 
+    def test_the_composer_key_alone_does_not_mark_the_customer_informed(self):
+        """Anyone may set the composer's context key over RPC: an internal
+        note, or a message that does not reach the customer, is no update."""
+        order = self._at_risk_order()
+        as_key = order.with_context(sc_delivery_update_sent=True)
+        with freeze_time(NOW):
+            as_key.message_post(body="Told them", subtype_xmlid="mail.mt_note")
+            as_key.message_post(
+                body="To a colleague",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.coordinator.partner_id.ids,
+            )
+        self.assertFalse(order.delivery_customer_notified_date)
+        self.assertFalse(order.delivery_informed_in_time)
+        with freeze_time(NOW):
+            as_key.message_post(
+                body="Your delivery moves",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=order._delivery_recipient().ids,
+            )
+        self.assertEqual(order.delivery_customer_notified_date, NOW)
+
     def test_a_user_who_may_not_write_the_order_cannot_send(self):
         order = self._at_risk_order()
         with self.assertRaises(AccessError):

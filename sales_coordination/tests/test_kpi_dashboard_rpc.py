@@ -69,12 +69,19 @@ class TestKpiDashboardRpc(KpiSeriesCase):
                 ("2024-01-01", "2024-12-31"),
                 ("2023-01-01", "2023-12-31"),
             ),
+            # the same days compare the same way whatever the period: the
+            # year to 1 March is the first 60 days of a quarter
             (
                 "2025-03-01",
                 "year",
                 ("2025-01-01", "2025-03-01"),
-                # 60 days, in a leap year
-                ("2024-01-01", "2024-02-29"),
+                ("2024-10-01", "2024-11-29"),
+            ),
+            (
+                "2025-10-05",
+                "quarter",
+                ("2025-10-01", "2025-10-05"),
+                ("2025-09-01", "2025-09-05"),
             ),
         ]
         for today, period, current, previous in cases:
@@ -83,11 +90,20 @@ class TestKpiDashboardRpc(KpiSeriesCase):
                 freeze_time(today + " 12:00"),
             ):
                 self.assertEqual(self._periods(period), (current, previous))
-        # a custom period compares with the preceding one of equal length
+        # a custom period follows the same rule
         self.assertEqual(
             self._periods("custom", date_from="2024-03-01", date_to="2024-03-31"),
-            (("2024-03-01", "2024-03-31"), ("2024-01-30", "2024-02-29")),
+            (("2024-03-01", "2024-03-31"), ("2024-02-01", "2024-02-29")),
         )
+        self.assertEqual(
+            self._periods("custom", date_from="2024-03-02", date_to="2024-03-31"),
+            (("2024-03-02", "2024-03-31"), ("2024-02-01", "2024-03-01")),
+        )
+
+    @staticmethod
+    def _shown(value, base):
+        """A rate over fewer than 5 records shows as not enough data."""
+        return False if base is not False and base is not None and base < 5 else value
 
     @freeze_time("2026-03-31 12:00")
     def test_cards_are_get_kpis(self):
@@ -97,12 +113,22 @@ class TestKpiDashboardRpc(KpiSeriesCase):
         series = self.kpi.get_kpi_series("2025-04-01", "2026-03-31", "month")
         self.assertEqual([card["key"] for card in result["cards"]], KPI_KEYS)
         self.assertEqual(len(result["series_buckets"]), 12)
+        shown = self._shown
         for card in result["cards"]:
             key = card["key"]
-            self.assertEqual(card["value"], current[key], key)
-            self.assertEqual(card["previous"], previous[key], key)
-            self.assertEqual(card["series"], series["values"][key], key)
+            bases = series["bases"].get(key)
+            self.assertEqual(card["value"], shown(current[key], card["base"]), key)
+            self.assertEqual(
+                card["series"],
+                [
+                    shown(value, bases and bases[index])
+                    for index, value in enumerate(series["values"][key])
+                ],
+                key,
+            )
             self.assertEqual(card["series"][-1], card["value"], key)
+            if not card["previous_not_enough_data"]:
+                self.assertEqual(card["previous"], previous[key], key)
         by_key = {card["key"]: card for card in result["cards"]}
         self.assertEqual(by_key["quotations"]["value"], 3)
         self.assertEqual(by_key["quote_to_order_rate"]["unit"], "%")
@@ -131,12 +157,24 @@ class TestKpiDashboardRpc(KpiSeriesCase):
         expected = self.kpi.with_user(self.coordinator).get_kpis(
             "2026-03-01", "2026-03-31", user_ids=[self.coordinator.id]
         )
-        self.assertEqual({c["key"]: c["value"] for c in mine["cards"]}, expected)
+        self.assertEqual(
+            {c["key"]: c["value"] for c in mine["cards"]},
+            {
+                c["key"]: self._shown(expected[c["key"]], c["base"])
+                for c in mine["cards"]
+            },
+        )
         team = self.kpi.get_dashboard("month", team_ids=[self.team2.id])
         expected = self.kpi.get_kpis(
             "2026-03-01", "2026-03-31", team_ids=[self.team2.id]
         )
-        self.assertEqual({c["key"]: c["value"] for c in team["cards"]}, expected)
+        self.assertEqual(
+            {c["key"]: c["value"] for c in team["cards"]},
+            {
+                c["key"]: self._shown(expected[c["key"]], c["base"])
+                for c in team["cards"]
+            },
+        )
 
     def _records(self, card, extra=()):
         action = card["action"]
@@ -162,7 +200,13 @@ class TestKpiDashboardRpc(KpiSeriesCase):
                         if records
                         else False
                     )
-                    self.assertEqual(rate, value, key)
+                    # a rate over too few records shows no value: its base
+                    # is the number of records the drill-down lists
+                    if card["not_enough_data"]:
+                        self.assertIs(value, False, key)
+                        self.assertEqual(card["base"], len(records), key)
+                    else:
+                        self.assertEqual(rate, value, key)
                 elif key == "support_turnaround_hours":
                     hours = records.mapped("resolution_hours")
                     average = round(sum(hours) / len(hours), 1) if hours else False

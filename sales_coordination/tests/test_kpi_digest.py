@@ -2,6 +2,7 @@ import io
 from datetime import datetime
 
 import openpyxl
+from freezegun import freeze_time
 
 from odoo.tests import new_test_user, tagged
 
@@ -16,7 +17,7 @@ class TestKpiDigest(KpiSeriesCase):
     def test_shipped_digest(self):
         digest = self.env.ref("sales_coordination.digest_digest_coordination")
         self.assertEqual(digest.periodicity, "weekly")
-        self.assertEqual(digest.state, "deactivated")
+        self.assertEqual(digest.state, "activated")
         self.assertTrue(digest.kpi_sc_orders_confirmed)
         managers = self.env.ref("sales_coordination.group_manager").users
         self.assertLessEqual(digest.user_ids, managers)
@@ -75,6 +76,14 @@ class TestKpiDigest(KpiSeriesCase):
         quotations = next(row for row in series_rows if row[0] == "Quotations")
         card = next(c for c in dashboard["cards"] if c["key"] == "quotations")
         self.assertEqual(list(quotations[1:]), card["series"])
+        # a rate over too few records says so, and the running month is "so far"
+        self.assertEqual(by_label["Quote-to-Order Rate (%)"][2], "Not enough data")
+        with freeze_time("2026-03-31 12:00"):
+            running = self.kpi.get_dashboard("month")
+        workbook = openpyxl.load_workbook(io.BytesIO(dashboard_xlsx(self.env, running)))
+        header = next(workbook.worksheets[1].iter_rows(values_only=True))
+        self.assertEqual(header[-1], "2026-03-01 – 2026-03-31 (so far)")
+        self.assertNotIn("so far", header[-2])
 
     def test_no_demo_model_and_reports_are_queries(self):
         """The demo story is plain Python (demo/story.py), not a model; the

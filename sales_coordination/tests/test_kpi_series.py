@@ -49,8 +49,8 @@ class TestKpiSeries(KpiSeriesCase):
         self.assertEqual(
             series["buckets"][:2],
             [
-                {"date_from": "2026-02-01", "date_to": "2026-02-01"},
-                {"date_from": "2026-02-02", "date_to": "2026-02-08"},
+                {"date_from": "2026-02-01", "date_to": "2026-02-01", "partial": False},
+                {"date_from": "2026-02-02", "date_to": "2026-02-08", "partial": False},
             ],
         )
         series, __ = self._assert_series_is_get_kpis(

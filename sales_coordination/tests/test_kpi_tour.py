@@ -36,3 +36,11 @@ class TestKpiTour(HttpCase):
             "coordinator", "Chloé Martin", "sales_coordination.group_coordinator"
         )
         self.start_tour("/odoo", "sales_coordination_my_kpis", login="coordinator")
+
+    def test_coordinator_reads_a_like_for_like_card(self):
+        self._user(
+            "coordinator", "Chloé Martin", "sales_coordination.group_coordinator"
+        )
+        self.start_tour(
+            "/odoo", "sales_coordination_kpi_like_for_like", login="coordinator"
+        )

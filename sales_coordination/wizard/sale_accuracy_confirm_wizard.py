@@ -1,5 +1,8 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_datetime
 
 
 class SaleAccuracyConfirmWizard(models.TransientModel):
@@ -23,6 +26,12 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
     )
     can_override = fields.Boolean(compute="_compute_can_override")
     override_requested = fields.Boolean(compute="_compute_override_requested")
+    override_request_summary = fields.Html(
+        string="Requests",
+        compute="_compute_override_request_summary",
+        sanitize=False,
+        help="Who asked for the override of each order, when and why.",
+    )
     reason = fields.Text()
 
     # === COMPUTE METHODS ===
@@ -44,6 +53,28 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
             orders = wizard.order_ids._filtered_access("read")
             wizard.override_requested = bool(
                 orders.filtered("accuracy_override_requested_by_id")
+            )
+
+    @api.depends("order_ids")
+    def _compute_override_request_summary(self):
+        for wizard in self:
+            requested = (
+                wizard.order_ids._filtered_access("read")
+                .sudo()
+                .filtered("accuracy_override_requested_by_id")
+            )
+            wizard.override_request_summary = Markup().join(
+                Markup("<p>%s</p>")
+                % self.env._(
+                    "%(order)s: asked by %(user)s on %(date)s: %(reason)s",
+                    order=order.name,
+                    user=order.accuracy_override_requested_by_id.name,
+                    date=format_datetime(
+                        self.env, order.accuracy_override_request_date
+                    ),
+                    reason=order.accuracy_override_request_reason,
+                )
+                for order in requested
             )
 
     # === CONSTRAINT METHODS ===
@@ -70,21 +101,25 @@ class SaleAccuracyConfirmWizard(models.TransientModel):
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give a reason for the override."))
-        self.order_ids.action_accuracy_override(self.reason)
+        answer = self.order_ids.with_context(
+            sc_accuracy_notify=True
+        ).action_accuracy_override(self.reason)
         if self.confirm_after:
             return self.order_ids.with_context(
                 accuracy_confirm_dialog=True
             ).action_confirm()
-        return {"type": "ir.actions.act_window_close"}
+        return answer
 
     def action_request_override(self):
         """Ask a Coordination Manager for an override (who is stopped)."""
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
-        self.order_ids.action_accuracy_request_override(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        return self.order_ids.with_context(
+            sc_accuracy_notify=True
+        ).action_accuracy_request_override(self.reason)
 
     def action_reject(self):
         """Refuse the pending override requests (managers)."""
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
-        self.order_ids.action_accuracy_reject_override(self.reason)
-        return {"type": "ir.actions.act_window_close"}
+        return self.order_ids.with_context(
+            sc_accuracy_notify=True
+        ).action_accuracy_reject_override(self.reason)

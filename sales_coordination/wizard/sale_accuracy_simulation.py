@@ -25,11 +25,31 @@ class SaleAccuracySimulation(models.TransientModel):
         help="Leave empty to try every active rule. Archived rules may be "
         "tried out here before they are activated.",
     )
+    include_uncoordinated = fields.Boolean(
+        string="Teams Out of Coordination Too",
+        help="Also try the rules on the orders of the sales teams out of "
+        "coordination, which the checks leave out.",
+    )
     line_ids = fields.One2many(
         comodel_name="sale.accuracy.simulation.line",
         inverse_name="simulation_id",
         string="Results",
         readonly=True,
+    )
+    total_order_count = fields.Integer(
+        string="Orders Checked",
+        readonly=True,
+        help="Distinct orders checked by at least one rule.",
+    )
+    total_flagged_count = fields.Integer(
+        string="Orders Flagged",
+        readonly=True,
+        help="Distinct orders with at least one finding, whatever the rule.",
+    )
+    total_blocking_count = fields.Integer(
+        string="Orders That Would Be Blocked",
+        readonly=True,
+        help="Distinct orders with at least one finding of a blocking rule.",
     )
     done = fields.Boolean(readonly=True)
 
@@ -39,10 +59,16 @@ class SaleAccuracySimulation(models.TransientModel):
         """Run the simulation and show its report."""
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(self, single=True)
         Rule = self.env["sale.accuracy.rule"]
-        result = Rule.simulate(self.date_from, self.date_to, self.rule_ids.ids or None)
+        result, total = Rule._simulate(
+            self.date_from,
+            self.date_to,
+            self.rule_ids.ids or None,
+            self.include_uncoordinated,
+        )
         rules = self.rule_ids or Rule.search([])
         names = {rule.code: rule.name for rule in rules}
-        self.line_ids = [Command.clear()] + [
+        self._sc_clear_lines()
+        self.line_ids = [
             Command.create(
                 {
                     "rule_code": code,
@@ -55,6 +81,9 @@ class SaleAccuracySimulation(models.TransientModel):
             )
             for code, entry in sorted(result.items())
         ]
+        self.total_order_count = total["orders"]
+        self.total_flagged_count = total["flagged"]
+        self.total_blocking_count = total["blocking"]
         self.done = True
         return {
             "type": "ir.actions.act_window",
@@ -65,6 +94,13 @@ class SaleAccuracySimulation(models.TransientModel):
             "target": "new",
             "name": self.env._("Accuracy Simulation"),
         }
+
+    # === BUSINESS METHODS ===
+
+    def _sc_clear_lines(self):
+        """Remove the results of a previous run of this dialog (its own,
+        transient lines, which nobody deletes otherwise)."""
+        self.line_ids.sudo().unlink()
 
 
 class SaleAccuracySimulationLine(models.TransientModel):

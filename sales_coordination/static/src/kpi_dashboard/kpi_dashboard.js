@@ -1,4 +1,5 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { deserializeDate, formatDate } from "@web/core/l10n/dates";
 import { _t } from "@web/core/l10n/translation";
 import { download } from "@web/core/network/download";
 import { registry } from "@web/core/registry";
@@ -36,7 +37,17 @@ export class KpiDashboard extends Component {
             if (!this.mine) {
                 const [teams, users] = await Promise.all([
                     this.orm.searchRead("crm.team", [["use_coordination", "=", true]], ["name"]),
-                    this.orm.searchRead("res.users", [["share", "=", false]], ["name"]),
+                    // the people who coordinate, not every internal user
+                    this.orm.searchRead(
+                        "res.users",
+                        [
+                            ["share", "=", false],
+                            "|",
+                            ["sc_is_coordinator", "=", true],
+                            ["sc_is_administrator", "=", true],
+                        ],
+                        ["name"]
+                    ),
                 ]);
                 this.state.teams = teams;
                 this.state.users = users;
@@ -107,7 +118,10 @@ export class KpiDashboard extends Component {
         this.state[field] = ev.target.value;
     }
 
-    formatValue(value, unit) {
+    formatValue(value, unit, notEnoughData = false) {
+        if (notEnoughData) {
+            return _t("Not enough data");
+        }
         if (value === false || value === null || value === undefined) {
             return _t("No data");
         }
@@ -156,27 +170,66 @@ export class KpiDashboard extends Component {
         );
     }
 
-    sparkline(card) {
-        const values = card.series.map((value) => (typeof value === "number" ? value : null));
-        const numbers = values.filter((value) => value !== null);
-        if (numbers.length < 2) {
-            return "";
-        }
+    notEnoughTitle(card) {
+        return _t("Only %(count)s records: too few for a meaningful rate.", {
+            count: card.base,
+        });
+    }
+
+    formatPeriod(period) {
+        const text = `${formatDate(deserializeDate(period.date_from))} – ${formatDate(
+            deserializeDate(period.date_to)
+        )}`;
+        return period.partial ? _t("%(period)s (so far)", { period: text }) : text;
+    }
+
+    /**
+     * The points of a card's sparkline, one per period of series_buckets:
+     * position, whether the period is still running (drawn hollow, joined by
+     * a dashed line) and a tooltip with the period and the value.
+     */
+    sparkPoints(card) {
+        const buckets = this.state.data.series_buckets;
+        const numbers = card.series.filter((value) => typeof value === "number");
         const min = Math.min(...numbers);
         const max = Math.max(...numbers);
-        const step = SPARK_WIDTH / Math.max(values.length - 1, 1);
-        return values
-            .map((value, index) =>
-                value === null
-                    ? null
-                    : `${(index * step).toFixed(1)},${(
-                          SPARK_HEIGHT -
-                          2 -
-                          ((value - min) / (max - min || 1)) * (SPARK_HEIGHT - 4)
-                      ).toFixed(1)}`
-            )
-            .filter(Boolean)
-            .join(" ");
+        const step = SPARK_WIDTH / Math.max(card.series.length - 1, 1);
+        return card.series.map((value, index) => {
+            const known = typeof value === "number";
+            const bucket = buckets[index] || {};
+            return {
+                index,
+                known,
+                partial: Boolean(bucket.partial),
+                x: (index * step).toFixed(1),
+                y: (known
+                    ? SPARK_HEIGHT - 4 - ((value - min) / (max - min || 1)) * (SPARK_HEIGHT - 8)
+                    : SPARK_HEIGHT - 2
+                ).toFixed(1),
+                title: `${this.formatPeriod(bucket)}: ${this.formatValue(
+                    value,
+                    card.unit,
+                    card.series_not_enough_data?.[index]
+                )}`,
+            };
+        });
+    }
+
+    /** The solid line over the closed periods, and the dashed one to the running period. */
+    sparkLines(card) {
+        const points = this.sparkPoints(card).filter((point) => point.known);
+        const closed = points.filter((point) => !point.partial);
+        const running = points.filter((point) => point.partial);
+        const solid = closed.map((point) => `${point.x},${point.y}`).join(" ");
+        let dashed = "";
+        if (running.length && closed.length) {
+            dashed = [closed.at(-1), ...running].map((point) => `${point.x},${point.y}`).join(" ");
+        }
+        return { solid: closed.length > 1 ? solid : "", dashed };
+    }
+
+    hasSparkline(card) {
+        return card.series.filter((value) => typeof value === "number").length >= 2;
     }
 
     openCard(card, numerator = false) {

@@ -3,10 +3,20 @@ import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 
+// The icon of each section; a section added on the server gets the default.
+const SECTION_ICONS = {
+    followups: "fa-check-square-o",
+    requests: "fa-life-ring",
+    meetings: "fa-calendar",
+    orders: "fa-truck",
+    covering: "fa-user-plus",
+};
+
 /**
  * My Day: the coordinator's day on one screen. Every section comes from one
- * call, sales.coordination.my.day.get_my_day; each line opens its record,
- * each count opens the full list.
+ * call, sales.coordination.my.day.get_my_day, in its order and with its title
+ * (which says what the count counts); each line opens its record, each count
+ * opens the full list of what it counts.
  */
 export class MyDay extends Component {
     static template = "sales_coordination.MyDay";
@@ -16,20 +26,37 @@ export class MyDay extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.state = useState({ data: null });
-        this.sections = [
-            { key: "followups", title: _t("My follow-ups due"), icon: "fa-check-square-o" },
-            { key: "requests", title: _t("Support requests"), icon: "fa-life-ring" },
-            { key: "meetings", title: _t("Meetings today and tomorrow"), icon: "fa-calendar" },
-            { key: "orders", title: _t("Late or at-risk orders"), icon: "fa-truck" },
-            // shown only while the user covers for someone away
-            { key: "covering", title: _t("Covering for"), icon: "fa-user-plus", hideEmpty: true },
-        ];
         onWillStart(() => this.load());
     }
 
     async load() {
         this.state.data = await this.orm.call("sales.coordination.my.day", "get_my_day", [], {
             limit: 10,
+        });
+    }
+
+    get sections() {
+        return Object.entries(this.state.data || {}).map(([key, data]) => ({
+            key,
+            title: data.title,
+            icon: SECTION_ICONS[key] || "fa-list",
+            // a section the server marks so (covering) shows only when not empty
+            hideEmpty: Boolean(data.hide_empty),
+        }));
+    }
+
+    moreLabel(data) {
+        const more = data.count - data.records.length;
+        return more > 0 ? _t("%(count)s more", { count: more }) : "";
+    }
+
+    laterLabel(data) {
+        if (!data.later?.count) {
+            return "";
+        }
+        return _t("%(count)s due later, the first on %(date)s", {
+            count: data.later.count,
+            date: data.later.date_label,
         });
     }
 

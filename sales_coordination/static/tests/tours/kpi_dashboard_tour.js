@@ -47,7 +47,7 @@ function cardsThenPeriodThenClick(period, cardKey) {
         },
         {
             content: "The cards are for the new period",
-            trigger: `.o_sc_kpi_period_label:contains(${periodStart(period)})`,
+            trigger: `.o_sc_kpi_period_label[data-date-from="${periodStart(period)}"]`,
         },
         {
             content: "Open the records behind a card",
@@ -69,12 +69,71 @@ registry.category("web_tour.tours").add("sales_coordination_kpi_dashboard", {
             content: "A manager can filter by team",
             trigger: "select.o_sc_kpi_team",
         },
+        {
+            content: "The user filter lists the people who coordinate, not Odoo's demo user",
+            trigger:
+                "select.o_sc_kpi_user:not(:has(option:contains(Marc Demo)))",
+        },
         ...cardsThenPeriodThenClick("quarter", "orders_confirmed"),
         {
             content: "The list is the card's",
             trigger: ".o_breadcrumb:contains(Orders Confirmed)",
         },
     ],
+});
+
+/**
+ * The coordinator reads a card like for like: this month so far against the
+ * same days of last month, the running month drawn apart on the sparkline
+ * with a tooltip on each point, then opens the records behind the card.
+ */
+function previousMonthSameDays() {
+    const today = DateTime.local();
+    const previousStart = today.startOf("month").minus({ months: 1 });
+    const previousEnd = DateTime.min(
+        previousStart.plus({ days: today.day - 1 }),
+        previousStart.endOf("month")
+    );
+    return [previousStart.toISODate(), previousEnd.toISODate()];
+}
+
+registry.category("web_tour.tours").add("sales_coordination_kpi_like_for_like", {
+    url: "/odoo",
+    steps: () => {
+        const [previousFrom, previousTo] = previousMonthSameDays();
+        return [
+            ...openMenu("menu_coordinator", "menu_coordinator_my_kpis"),
+            {
+                content: "This month so far, against the same days of last month",
+                trigger: `.o_sc_kpi_period_label[data-date-from="${DateTime.local()
+                    .startOf("month")
+                    .toISODate()}"][data-previous-from="${previousFrom}"][data-previous-to="${previousTo}"]`,
+            },
+            {
+                content: "The running month is drawn apart on the sparkline",
+                trigger:
+                    ".o_sc_kpi_card[data-kpi=quotations] .o_sc_kpi_sparkline .o_sc_kpi_spark_partial",
+            },
+            {
+                content: "Every point tells its period and value",
+                trigger:
+                    ".o_sc_kpi_card[data-kpi=quotations] .o_sc_kpi_spark_partial[aria-label*='so far']",
+            },
+            {
+                content: "Open the quotations the card counts",
+                trigger: ".o_sc_kpi_card[data-kpi=quotations]",
+                run: "click",
+            },
+            {
+                content: "The card's records are listed",
+                trigger: ".o_list_view",
+            },
+            {
+                content: "The list is the card's",
+                trigger: ".o_breadcrumb:contains(Quotations)",
+            },
+        ];
+    },
 });
 
 registry.category("web_tour.tours").add("sales_coordination_my_kpis", {
