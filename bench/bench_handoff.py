@@ -210,14 +210,15 @@ def measure(env, manager, count, tag):
     env.flush_all()
     apply_seconds = time.perf_counter() - started
     apply_queries = cr.sql_log_count - start
-    moved = sum(v for k, v in result["counts"].items() if k != "followers")
-    assert result["counts"] == preview, (result["counts"], preview)
+    counts = result["params"]["counts"]
+    moved = sum(v for k, v in counts.items() if k != "followers")
+    assert counts == preview, (counts, preview)
     return [
         count,
         records,
         f"{filled:.1f}",
         moved,
-        result["counts"]["followers"],
+        counts["followers"],
         f"{preview_seconds:.2f}",
         preview_queries,
         f"{apply_seconds:.2f}",

@@ -335,7 +335,7 @@ def test_absence_cover_and_handoff(manager, admin):
     preview = manager("sales.coordination.handoff", "action_preview", [handoff])
     assert preview["customers"] == 1
     result = manager("sales.coordination.handoff", "action_apply", [handoff])
-    assert result["counts"] == preview
+    assert result["params"]["counts"] == preview
     owner = admin.env["res.partner"].read([customer], ["sales_coordinator_id"])
     assert owner[0]["sales_coordinator_id"][0] == backup
 

@@ -112,7 +112,7 @@ class TestHandoff(SalesCoordinationCase):
             },
         )
         result = wizard.action_apply()
-        self.assertEqual(result["counts"], preview)
+        self.assertEqual(result["params"]["counts"], preview)
         self.assertEqual(result["tag"], "display_notification")
         self.assertEqual(customers.sales_coordinator_id, self.colleague)
         self.assertEqual(customers.child_ids.sales_coordinator_id, self.colleague)
@@ -230,8 +230,8 @@ class TestHandoff(SalesCoordinationCase):
             self.env.flush_all()
             self.env.cr.flush()
             counts.append(self.env.cr.sql_log_count - before)
-            self.assertEqual(result["counts"]["customers"], size)
-            self.assertEqual(result["counts"]["activities"], size)
+            self.assertEqual(result["params"]["counts"]["customers"], size)
+            self.assertEqual(result["params"]["counts"]["activities"], size)
         self.assertEqual(counts[0], counts[1], f"queries for 2 and 8: {counts}")
         wizard = self._prepared_handoff(5, "sc_giver_5")
         with self.assertQueryCount(counts[0]):

@@ -126,8 +126,8 @@ class SalesCoordinationHandoff(models.TransientModel):
         ``execute_kw(db, uid, key, "sales.coordination.handoff",
         "action_apply", [[wizard_id]])``.
 
-        :return: a notification action; its ``"counts"`` are what moved (the
-            dict of :meth:`action_preview`)
+        :return: a notification action; its ``params["counts"]`` is what
+            moved (the dict of :meth:`action_preview`)
         :raise AccessError: when the user is not a Coordination Manager, or
             does not work for the wizard's company
         :raise UserError: on the same person on both sides, an inactive or
@@ -156,8 +156,8 @@ class SalesCoordinationHandoff(models.TransientModel):
                 "type": "success",
                 "sticky": False,
                 "next": {"type": "ir.actions.act_window_close"},
+                "counts": counts,
             },
-            "counts": counts,
         }
 
     # === BUSINESS METHODS ===
