@@ -49,6 +49,10 @@
         "wizard/sales_coordination_settings_views.xml",
         "views/menus.xml",
         "views/digest_digest_views.xml",
+        "security/sales_coordination_cover_security.xml",
+        "data/sales_coordination_absence_data.xml",
+        "views/sales_coordination_absence_views.xml",
+        "wizard/sales_coordination_handoff_views.xml",
         "data/digest_digest_data.xml",
     ],
     "demo": [
@@ -62,6 +66,7 @@
         "demo/crm_lead_demo.xml",
         "demo/calendar_event_demo.xml",
         "demo/sales_coordination_story_demo.xml",
+        "demo/sales_coordination_absence_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

@@ -346,6 +346,46 @@ def test_delivery_promises_fix_all_and_settings(manager, admin):
     assert manager(settings, "action_save", [manager(settings, "create", {})])
 
 
+def test_absence_cover_and_handoff(manager, admin):
+    """An absence and its cover as integrators read it, and a portfolio
+    handed over: the preview is what moves."""
+    coordinator = ["sales_coordination.group_coordinator"]
+    away = make_user(admin, "e2e_plain_away", coordinator)
+    backup = make_user(admin, "e2e_plain_backup", coordinator)
+    manager(
+        "sales.coordination.absence",
+        "create",
+        {
+            "user_id": away,
+            "backup_user_id": backup,
+            "date_from": "2030-07-01",
+            "date_to": "2030-07-12",
+        },
+    )
+    cover = manager(
+        "res.users", "get_coordination_cover", [away, backup], at="2030-07-03"
+    )
+    assert cover == [
+        {"user_id": away, "covered_by": backup, "until": "2030-07-12"},
+        {"user_id": backup, "covered_by": False, "until": False},
+    ]
+    today = manager("res.users", "get_coordination_cover", [away])
+    assert today[0]["user_id"] == away
+    customer = new_customer(admin)
+    admin.env["res.partner"].browse(customer).write({"sales_coordinator_id": away})
+    handoff = manager(
+        "sales.coordination.handoff",
+        "create",
+        {"from_user_id": away, "to_user_id": backup, "role": "coordinator"},
+    )
+    preview = manager("sales.coordination.handoff", "action_preview", [handoff])
+    assert preview["customers"] == 1
+    result = manager("sales.coordination.handoff", "action_apply", [handoff])
+    assert result["params"]["counts"] == preview
+    owner = admin.env["res.partner"].read([customer], ["sales_coordinator_id"])
+    assert owner[0]["sales_coordinator_id"][0] == backup
+
+
 def test_every_public_method_is_covered():
     """The methods called above are every public method of the addon's
     models (read from the addon's source: a new one must be added here)."""

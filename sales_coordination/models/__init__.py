@@ -79,3 +79,11 @@ from . import crm_team_queue
 from . import mail_activity_team_queue
 from . import sales_followup_rule_team_queue
 from . import sales_coordination_my_day_team_queue
+from . import sales_coordination_reassign
+from . import sales_coordination_absence
+from . import res_users_cover
+from . import mail_activity_cover
+from . import sales_followup_rule_cover
+from . import sales_support_request_cover
+from . import sale_order_accuracy_override_cover
+from . import sales_coordination_my_day_cover

@@ -72,3 +72,7 @@ from . import test_accuracy_override_decision
 from . import test_accuracy_rule_list
 from . import test_accuracy_manager_tour
 from . import test_followup_team_queue
+from . import test_absence
+from . import test_absence_cover_more
+from . import test_handoff
+from . import test_handoff_tour

@@ -76,7 +76,9 @@ class TestMyDayLabels(SalesCoordinationCase):
 
     def test_each_section_says_what_it_counts(self):
         result = self._my_day()
-        self.assertEqual(list(result), ["followups", "requests", "meetings", "orders"])
+        self.assertEqual(
+            list(result), ["followups", "requests", "meetings", "orders", "covering"]
+        )
         self.assertEqual(
             result["followups"]["title"], "My follow-ups due today or overdue"
         )

@@ -9,6 +9,7 @@ const SECTION_ICONS = {
     requests: "fa-life-ring",
     meetings: "fa-calendar",
     orders: "fa-truck",
+    covering: "fa-user-plus",
 };
 
 /**
@@ -39,6 +40,8 @@ export class MyDay extends Component {
             key,
             title: data.title,
             icon: SECTION_ICONS[key] || "fa-list",
+            // a section the server marks so (covering) shows only when not empty
+            hideEmpty: Boolean(data.hide_empty),
         }));
     }
 
