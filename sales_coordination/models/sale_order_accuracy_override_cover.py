@@ -66,3 +66,4 @@ class SaleOrder(models.Model):
                         )
                     }
                 )
+        return True

@@ -30,7 +30,7 @@ class SalesSupportRequest(models.Model):
     # === BUSINESS METHODS ===
 
     def _notify_assignee(self):
-        super()._notify_assignee()
+        result = super()._notify_assignee()
         absent = self._sc_covered_user()
         if absent:
             self.sudo()._message_log(
@@ -40,6 +40,7 @@ class SalesSupportRequest(models.Model):
                     cover=self.env["res.users"]._sc_covering_note(absent),
                 )
             )
+        return result
 
     def _sc_covered_user(self):
         """The user away for whom this request's assignee covers, when the
