@@ -18,7 +18,8 @@ def format_number(value, rounding=0.01):
 
 class _AccuracyData:
     """The values of a set of orders and of their product lines that the
-    accuracy checks read, fetched set-wise in three queries.
+    accuracy checks read, fetched set-wise in two queries (a third one for
+    the attribute values, when a check asks for them).
 
     - ``orders``: ``{order_id: row}``, with the commercial partner and the
       delivery address's street, city and country of each order;
@@ -144,23 +145,7 @@ class _AccuracyData:
         self.lines_by_order = defaultdict(list)
         for line in lines:
             self.lines_by_order[line["order_id"]].append(line)
-        field = Line._fields["product_no_variant_attribute_value_ids"]
-        self.no_variant_values = {
-            line_id: tuple(value_ids)
-            for line_id, value_ids in env.execute_query(
-                SQL(
-                    "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
-                    "WHERE %s = ANY(%s) GROUP BY %s",
-                    SQL.identifier(field.column1),
-                    SQL.identifier(field.column2),
-                    SQL.identifier(field.column2),
-                    SQL.identifier(field.relation),
-                    SQL.identifier(field.column1),
-                    [line["id"] for line in lines],
-                    SQL.identifier(field.column1),
-                )
-            )
-        }
+        self._no_variant_values = None
         # Odoo's own expected date, computed without a record when it is not
         # overridden (sale's: the order date once confirmed, else now, plus
         # the customer lead time).
@@ -169,6 +154,32 @@ class _AccuracyData:
             == "odoo.addons.sale.models.sale_order_line"
         )
         self._now = fields.Datetime.now()
+
+    @property
+    def no_variant_values(self):
+        """``{line_id: (attribute value ids)}``, read in one query when a
+        check first asks (the price check does; most others never)."""
+        if self._no_variant_values is None:
+            Line = self.env["sale.order.line"]
+            field = Line._fields["product_no_variant_attribute_value_ids"]
+            Line.flush_model([field.name])
+            self._no_variant_values = {
+                line_id: tuple(value_ids)
+                for line_id, value_ids in self.env.execute_query(
+                    SQL(
+                        "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
+                        "WHERE %s = ANY(%s) GROUP BY %s",
+                        SQL.identifier(field.column1),
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.relation),
+                        SQL.identifier(field.column1),
+                        [line["id"] for line in self.lines],
+                        SQL.identifier(field.column1),
+                    )
+                )
+            }
+        return self._no_variant_values
 
     @staticmethod
     def _extra_columns(alias, model, columns):

@@ -219,7 +219,7 @@ class SaleAccuracyRule(models.Model):
     # === BUSINESS METHODS ===
 
     def _accuracy_data(self, orders):
-        """Read what the checks need of ``orders``, in three queries.
+        """Read what the checks need of ``orders``, in two queries.
 
         The checks work on plain values rather than records: reading fields
         record by record through the ORM costs far more than the queries
