@@ -1,14 +1,17 @@
+import functools
 import math
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tools import SQL, float_round, format_amount
+from odoo.tools import SQL, float_is_zero, float_round, format_amount
 
 
+@functools.lru_cache(maxsize=4096)
 def format_number(value, rounding=0.01):
     """``value`` rounded to ``rounding``, without spurious decimals: 12.0
-    reads 12, 2.50 reads 2.5."""
+    reads 12, 2.50 reads 2.5. (A pure function, memoized: the messages of
+    thousands of lines repeat the same few numbers.)"""
     digits = max(0, -math.floor(math.log10(rounding))) if rounding else 2
     text = f"{float_round(value, precision_rounding=rounding or 0.01):.{digits}f}"
     if "." in text:
@@ -51,11 +54,13 @@ class _AccuracyData:
         self._product_names = None
         self._quantities = {}
         self._roundings = {}
+        self._zero_amounts = {}
         Order, Line = env["sale.order"], env["sale.order.line"]
         order_fields = [
             "name", "state", "company_id", "team_id", "partner_id",
             "partner_shipping_id", "client_order_ref", "payment_term_id",
             "pricelist_id", "currency_id", "date_order", "commitment_date",
+            "fiscal_position_id",
             "amount_untaxed", "amount_total", "currency_rate",
             "accuracy_state", "accuracy_checked_date", "accuracy_first_checked_date",
         ]  # fmt: skip
@@ -93,6 +98,7 @@ class _AccuracyData:
                    s.street, s.city, s.country_id,
                    o.client_order_ref, o.payment_term_id, o.pricelist_id,
                    o.currency_id, o.date_order, o.commitment_date,
+                   o.fiscal_position_id,
                    o.amount_untaxed, o.amount_total, o.currency_rate,
                    o.accuracy_state, o.accuracy_checked_date,
                    o.accuracy_first_checked_date %s
@@ -220,6 +226,15 @@ class _AccuracyData:
 
     def currency(self, currency_id):
         return self.env["res.currency"].browse(currency_id)
+
+    def amount_is_zero(self, amount, currency_id):
+        """``currency.is_zero(amount)``, memoized for the check."""
+        key = (amount, currency_id)
+        if key not in self._zero_amounts:
+            self._zero_amounts[key] = float_is_zero(
+                amount, precision_rounding=self.currency(currency_id).rounding
+            )
+        return self._zero_amounts[key]
 
     def product_name(self, product_id):
         """Display name of a product of the lines (all read at once)."""
