@@ -3,7 +3,7 @@
 import math
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 from .sale_accuracy_data import format_number
@@ -31,15 +31,17 @@ class SaleAccuracyRule(models.Model):
             )
         return super()._inapplicable_reason(company)
 
+    @api.model
     def _packagings_enabled(self):
         """Whether the Product Packagings setting is on (Odoo implies its
-        group on every internal user)."""
-        packaging = self.env.ref(
-            "product.group_stock_packaging", raise_if_not_found=False
-        )
-        return bool(
-            packaging
-            and packaging in self.env.ref("base.group_user").sudo().implied_ids
+        group on every internal user). Read from Odoo's cached definitions
+        of the groups, which it rebuilds when a group's implied groups
+        change: no query."""
+        definitions = self.env["res.groups"]._get_group_definitions()
+        if definitions.get_id("product.group_stock_packaging") is None:
+            return False
+        return definitions.parse("base.group_user") <= definitions.parse(
+            "product.group_stock_packaging"
         )
 
     def _accuracy_check_invalid_quantity(self, data, order_ids, lines):

@@ -243,7 +243,8 @@ class SaleAccuracyRule(models.Model):
         clean = {
             "lang": lang
             if isinstance(lang, str) and lang in installed
-            else self.env.user.lang
+            # that field alone: not every column of the user and its partner
+            else self.env.user.with_context(prefetch_fields=False).lang
         }
         if isinstance(companies, list | tuple) and all(
             type(cid) is int for cid in companies
