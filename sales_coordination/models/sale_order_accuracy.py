@@ -91,7 +91,12 @@ class SaleOrder(models.Model):
         copy=False,
     )
     accuracy_checked_date = fields.Datetime(
-        string="Accuracy Checked on", readonly=True, copy=False
+        string="Accuracy Checked on",
+        readonly=True,
+        copy=False,
+        help="When a check last changed the result of this order (its state "
+        "or its issues). A check that finds what the previous one found "
+        "writes nothing on the order, this date included.",
     )
     first_time_right = fields.Boolean(
         string="First Time Right",
