@@ -35,6 +35,7 @@ class SaleAccuracyRule(models.Model):
         (``_expected_price``). No line is skipped: a price that cannot be
         compared (an expected price of 0) is a finding that says so.
         """
+        no_variant_values = data.no_variant_values if lines else {}
         by_pricelist = defaultdict(list)
         for line in lines:
             by_pricelist[data.orders[line["order_id"]]["pricelist_id"] or False].append(
@@ -69,7 +70,7 @@ class SaleAccuracyRule(models.Model):
                         line["uom_id"],
                         order["currency_id"],
                         order["date_order"].date(),
-                        data.no_variant_values.get(line["id"], ()),
+                        no_variant_values.get(line["id"], ()),
                         order["company_id"],
                         order["fiscal_position_id"],
                     )
@@ -206,22 +207,23 @@ class SaleAccuracyRule(models.Model):
 
     def _accuracy_check_discount_limit(self, data, order_ids, lines):
         limit = self.threshold
-        return [
-            (
-                line["order_id"],
-                line["id"],
-                self.env._(
+        messages = {}  # (product, discount): message, built once per check
+        findings = []
+        for line in lines:
+            if round(line["discount"] - limit, 2) <= 0:
+                continue
+            key = (line["product_id"], line["discount"])
+            if key not in messages:
+                messages[key] = self.env._(
                     "%(product)s: discount %(discount)s is above the limit of "
                     "%(limit)s. Reduce the discount or ask a Coordination "
                     "Manager.",
                     product=data.product_name(line["product_id"]),
                     discount=data.format_percent(line["discount"]),
-                    limit=data.format_percent(self.threshold),
-                ),
-            )
-            for line in lines
-            if round(line["discount"] - limit, 2) > 0
-        ]
+                    limit=data.format_percent(limit),
+                )
+            findings.append((line["order_id"], line["id"], messages[key]))
+        return findings
 
     def _accuracy_fix_price_deviation(self, issues):
         """Reset the unit price to the one Odoo would set on the line."""
