@@ -6,7 +6,9 @@ creates ORDERS quotations of LINES lines each (in a transaction that is rolled
 back at the end: the database is left as it was), then prints:
 
 - the time to check them all with ``action_check_accuracy`` (orders/s) and the
-  SQL queries per order, for a first check and a re-check;
+  SQL queries per order, for a first check and a re-check, with the rules
+  active in the database (the twelve built-in rules in a fresh one: their
+  count and check types are printed first);
 - the time of ``action_confirm`` one order at a time with the checks (observe
   mode) against the same confirmation with the checks bypassed, as a ratio;
 - the cost of the automatic checks before the commit (the pre-commit hook):
@@ -326,6 +328,11 @@ def main():
             print(
                 f"created {len(orders)} orders x {args.lines} lines "
                 f"in {time.perf_counter() - start:.1f} s"
+            )
+            rules = env["sale.accuracy.rule"].search([])
+            print(
+                f"{len(rules)} active rules: "
+                + ", ".join(sorted(set(rules.mapped("check_type"))))
             )
             for label in ("first check", "re-check"):
                 elapsed, queries = timed_check(env, orders)

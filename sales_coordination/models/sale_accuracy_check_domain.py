@@ -63,18 +63,19 @@ class SaleAccuracyRule(models.Model):
             return []
         if self.last_error:
             self._accuracy_domain_set_error(False)
+        # the names from the checks' data: no read of the matching orders
         return [
             (
-                order.id,
+                order_id,
                 False,
                 self.env._(
                     "%(order)s matches the rule %(rule)s. Correct the order or "
                     "ask a Coordination Manager.",
-                    order=order.name,
+                    order=data.orders[order_id]["name"],
                     rule=self.name,
                 ),
             )
-            for order in matching
+            for order_id in matching.ids
         ]
 
     def _accuracy_domain_failed(self, error):

@@ -35,6 +35,7 @@ class SaleAccuracyRule(models.Model):
         (``_expected_price``). No line is skipped: a price that cannot be
         compared (an expected price of 0) is a finding that says so.
         """
+        no_variant_values = data.no_variant_values if lines else {}
         by_pricelist = defaultdict(list)
         for line in lines:
             by_pricelist[data.orders[line["order_id"]]["pricelist_id"] or False].append(
@@ -42,32 +43,26 @@ class SaleAccuracyRule(models.Model):
             )
         findings = []
         now = fields.Datetime.now()
+        Product = self.env["product.product"]
         for pricelist_id, pl_lines in by_pricelist.items():
-            # line records that share their prefetching, for the few lines
-            # whose price is computed
-            records = {
-                record.id: record
-                for record in self.env["sale.order.line"]
-                .sudo()
-                .browse([line["id"] for line in pl_lines])
-            }
             pricelist = self.env["product.pricelist"].sudo().browse(pricelist_id)
-            products = self.env["product.product"].browse(
-                {line["product_id"] for line in pl_lines}
-            )
+            products = Product.browse({line["product_id"] for line in pl_lines})
             items = pricelist._get_applicable_rules(products, now)
-            memo = {}
+            item_memo = {}
+            keys = {}  # line id: the key of its price
+            priced = {}  # key: the id of the first line of that key
             for line in pl_lines:
                 order = data.orders[line["order_id"]]
-                record = records[line["id"]]
                 if line["combo_item_id"]:
                     # depends on its combo line: computed for itself
-                    expected = self._expected_price(record, items)
+                    key = ("combo", line["id"])
                 else:
                     # The quantity matters only through the pricelist rule
                     # it selects (tiers), or for a rule based on another
                     # pricelist: lines of one product share a price otherwise.
-                    item = self._applicable_item(data, line, record, items)
+                    item = self._applicable_item(
+                        data, line, Product.browse(line["product_id"]), items, item_memo
+                    )
                     key = (
                         line["product_id"],
                         item.id,
@@ -75,41 +70,50 @@ class SaleAccuracyRule(models.Model):
                         line["uom_id"],
                         order["currency_id"],
                         order["date_order"].date(),
-                        data.no_variant_values.get(line["id"], ()),
+                        no_variant_values.get(line["id"], ()),
                         order["company_id"],
-                        record.order_id.fiscal_position_id.id,
+                        order["fiscal_position_id"],
                     )
-                    if key not in memo:
-                        memo[key] = self._expected_price(record, items)
-                    expected = memo[key]
+                keys[line["id"]] = key
+                priced.setdefault(key, line["id"])
+            # the records of the lines whose price is computed, browsed
+            # together: they share their prefetching, and no other line is read
+            records = self.env["sale.order.line"].sudo().browse(list(priced.values()))
+            by_id = {record.id: record for record in records}
+            expected = {
+                key: self._expected_price(by_id[line_id], items)
+                for key, line_id in priced.items()
+            }
+            for line in pl_lines:
                 finding = self._price_deviation_finding(
-                    data, line, expected, bool(pricelist_id)
+                    data, line, expected[keys[line["id"]]], bool(pricelist_id)
                 )
                 if finding:
                     findings.append(finding)
         return findings
 
-    def _applicable_item(self, data, line, record, items):
-        """The pricelist rule of ``items`` that prices ``line`` (as
-        ``_pricelist_price`` selects it), or an empty recordset."""
+    def _applicable_item(self, data, line, product, items, memo=None):
+        """The pricelist rule of ``items`` that prices ``line`` of
+        ``product`` (as ``_pricelist_price`` selects it), or an empty
+        recordset. ``memo`` keeps the answers of one check."""
+        memo_key = (line["product_id"], line["qty"], line["uom_id"])
+        if memo is not None and memo_key in memo:
+            return memo[memo_key]
         qty = data.product_qty(dict(line, qty=line["qty"] or 1.0))
-        return next(
-            (rule for rule in items if rule._is_applicable_for(record.product_id, qty)),
+        item = next(
+            (rule for rule in items if rule._is_applicable_for(product, qty)),
             self.env["product.pricelist.item"],
         )
+        if memo is not None:
+            memo[memo_key] = item
+        return item
 
     def _price_deviation_finding(self, data, line, expected, with_pricelist):
         """The finding of one line whose price is ``expected``, or None."""
         order = data.orders[line["order_id"]]
-        currency = data.currency(order["currency_id"])
         price = line["price_unit"]
-        reference = (
-            self.env._("the pricelist price")
-            if with_pricelist
-            else self.env._("the sales price")
-        )
-        if currency.is_zero(expected):
-            if currency.is_zero(price):
+        if data.amount_is_zero(expected, order["currency_id"]):
+            if data.amount_is_zero(price, order["currency_id"]):
                 return None
             return (
                 order["id"],
@@ -121,7 +125,7 @@ class SaleAccuracyRule(models.Model):
                     "the product's price.",
                     product=data.product_name(line["product_id"]),
                     price=data.format_amount(price, order["currency_id"]),
-                    reference=reference,
+                    reference=self._price_reference(with_pricelist),
                     zero=data.format_amount(0.0, order["currency_id"]),
                 ),
             )
@@ -138,10 +142,17 @@ class SaleAccuracyRule(models.Model):
                 product=data.product_name(line["product_id"]),
                 price=data.format_amount(price, order["currency_id"]),
                 deviation=data.format_percent(deviation),
-                reference=reference,
+                reference=self._price_reference(with_pricelist),
                 expected=data.format_amount(expected, order["currency_id"]),
                 limit=data.format_percent(self.threshold),
             ),
+        )
+
+    def _price_reference(self, with_pricelist):
+        return (
+            self.env._("the pricelist price")
+            if with_pricelist
+            else self.env._("the sales price")
         )
 
     def _expected_price(self, line, items):
@@ -196,22 +207,23 @@ class SaleAccuracyRule(models.Model):
 
     def _accuracy_check_discount_limit(self, data, order_ids, lines):
         limit = self.threshold
-        return [
-            (
-                line["order_id"],
-                line["id"],
-                self.env._(
+        messages = {}  # (product, discount): message, built once per check
+        findings = []
+        for line in lines:
+            if round(line["discount"] - limit, 2) <= 0:
+                continue
+            key = (line["product_id"], line["discount"])
+            if key not in messages:
+                messages[key] = self.env._(
                     "%(product)s: discount %(discount)s is above the limit of "
                     "%(limit)s. Reduce the discount or ask a Coordination "
                     "Manager.",
                     product=data.product_name(line["product_id"]),
                     discount=data.format_percent(line["discount"]),
-                    limit=data.format_percent(self.threshold),
-                ),
-            )
-            for line in lines
-            if round(line["discount"] - limit, 2) > 0
-        ]
+                    limit=data.format_percent(limit),
+                )
+            findings.append((line["order_id"], line["id"], messages[key]))
+        return findings
 
     def _accuracy_fix_price_deviation(self, issues):
         """Reset the unit price to the one Odoo would set on the line."""

@@ -3,7 +3,7 @@
 import math
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
 from .sale_accuracy_data import format_number
@@ -31,15 +31,17 @@ class SaleAccuracyRule(models.Model):
             )
         return super()._inapplicable_reason(company)
 
+    @api.model
     def _packagings_enabled(self):
         """Whether the Product Packagings setting is on (Odoo implies its
-        group on every internal user)."""
-        packaging = self.env.ref(
-            "product.group_stock_packaging", raise_if_not_found=False
-        )
-        return bool(
-            packaging
-            and packaging in self.env.ref("base.group_user").sudo().implied_ids
+        group on every internal user). Read from Odoo's cached definitions
+        of the groups, which it rebuilds when a group's implied groups
+        change: no query."""
+        definitions = self.env["res.groups"]._get_group_definitions()
+        if definitions.get_id("product.group_stock_packaging") is None:
+            return False
+        return definitions.parse("base.group_user") <= definitions.parse(
+            "product.group_stock_packaging"
         )
 
     def _accuracy_check_invalid_quantity(self, data, order_ids, lines):
@@ -86,37 +88,49 @@ class SaleAccuracyRule(models.Model):
                 (packaging.id, packaging.qty, packaging.name)
             )
         findings = []
+        # lines of the same product, packaging, quantity and unit share
+        # their verdict and message: computed once per check
+        memo = {}
         for line in lines:
             product_packagings = by_product.get(line["product_id"])
             if not product_packagings or line["qty"] <= 0:
                 continue
-            _id, pack, name = next(
-                (p for p in product_packagings if p[0] == line["packaging_id"]),
-                product_packagings[-1],  # the smallest sales packaging
+            key = (
+                line["product_id"],
+                line["packaging_id"],
+                line["qty"],
+                line["uom_id"],
             )
-            qty = data.product_qty(line)
-            rounding = data.uom_rounding(line["product_uom_id"])
-            remainder = qty - pack * round(qty / pack)
-            if float_is_zero(remainder, precision_rounding=rounding):
-                continue
-            findings.append(
-                (
-                    line["order_id"],
-                    line["id"],
-                    self.env._(
-                        "%(product)s: %(qty)s ordered, but they come in packs "
-                        "of %(pack)s (%(packaging)s): order %(upper)s "
-                        "(%(count)s %(packaging)s).",
-                        product=data.product_name(line["product_id"]),
-                        qty=data.format_qty(qty, line["product_uom_id"]),
-                        packaging=name,
-                        pack=format_number(pack, rounding),
-                        upper=format_number(pack * math.ceil(qty / pack), rounding),
-                        count=math.ceil(qty / pack),
-                    ),
-                )
-            )
+            if key not in memo:
+                memo[key] = self._packaging_message(data, line, product_packagings)
+            if memo[key]:
+                findings.append((line["order_id"], line["id"], memo[key]))
         return findings
+
+    def _packaging_message(self, data, line, product_packagings):
+        """The finding's message for ``line`` whose product comes in
+        ``product_packagings`` (largest first), or None when it orders
+        whole packs."""
+        _id, pack, name = next(
+            (p for p in product_packagings if p[0] == line["packaging_id"]),
+            product_packagings[-1],  # the smallest sales packaging
+        )
+        qty = data.product_qty(line)
+        rounding = data.uom_rounding(line["product_uom_id"])
+        remainder = qty - pack * round(qty / pack)
+        if float_is_zero(remainder, precision_rounding=rounding):
+            return None
+        return self.env._(
+            "%(product)s: %(qty)s ordered, but they come in packs "
+            "of %(pack)s (%(packaging)s): order %(upper)s "
+            "(%(count)s %(packaging)s).",
+            product=data.product_name(line["product_id"]),
+            qty=data.format_qty(qty, line["product_uom_id"]),
+            packaging=name,
+            pack=format_number(pack, rounding),
+            upper=format_number(pack * math.ceil(qty / pack), rounding),
+            count=math.ceil(qty / pack),
+        )
 
     def _accuracy_fix_packaging_multiple(self, issues):
         """Round the line's quantity up to whole packs of its packaging (or

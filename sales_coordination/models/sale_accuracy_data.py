@@ -1,14 +1,17 @@
+import functools
 import math
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tools import SQL, float_round, format_amount
+from odoo.tools import SQL, float_is_zero, float_round, format_amount
 
 
+@functools.lru_cache(maxsize=4096)
 def format_number(value, rounding=0.01):
     """``value`` rounded to ``rounding``, without spurious decimals: 12.0
-    reads 12, 2.50 reads 2.5."""
+    reads 12, 2.50 reads 2.5. (A pure function, memoized: the messages of
+    thousands of lines repeat the same few numbers.)"""
     digits = max(0, -math.floor(math.log10(rounding))) if rounding else 2
     text = f"{float_round(value, precision_rounding=rounding or 0.01):.{digits}f}"
     if "." in text:
@@ -18,7 +21,8 @@ def format_number(value, rounding=0.01):
 
 class _AccuracyData:
     """The values of a set of orders and of their product lines that the
-    accuracy checks read, fetched set-wise in three queries.
+    accuracy checks read, fetched set-wise in two queries (a third one for
+    the attribute values, when a check asks for them).
 
     - ``orders``: ``{order_id: row}``, with the commercial partner and the
       delivery address's street, city and country of each order;
@@ -50,11 +54,13 @@ class _AccuracyData:
         self._product_names = None
         self._quantities = {}
         self._roundings = {}
+        self._zero_amounts = {}
         Order, Line = env["sale.order"], env["sale.order.line"]
         order_fields = [
             "name", "state", "company_id", "team_id", "partner_id",
             "partner_shipping_id", "client_order_ref", "payment_term_id",
             "pricelist_id", "currency_id", "date_order", "commitment_date",
+            "fiscal_position_id",
             "amount_untaxed", "amount_total", "currency_rate",
             "accuracy_state", "accuracy_checked_date", "accuracy_first_checked_date",
         ]  # fmt: skip
@@ -92,6 +98,7 @@ class _AccuracyData:
                    s.street, s.city, s.country_id,
                    o.client_order_ref, o.payment_term_id, o.pricelist_id,
                    o.currency_id, o.date_order, o.commitment_date,
+                   o.fiscal_position_id,
                    o.amount_untaxed, o.amount_total, o.currency_rate,
                    o.accuracy_state, o.accuracy_checked_date,
                    o.accuracy_first_checked_date %s
@@ -144,23 +151,7 @@ class _AccuracyData:
         self.lines_by_order = defaultdict(list)
         for line in lines:
             self.lines_by_order[line["order_id"]].append(line)
-        field = Line._fields["product_no_variant_attribute_value_ids"]
-        self.no_variant_values = {
-            line_id: tuple(value_ids)
-            for line_id, value_ids in env.execute_query(
-                SQL(
-                    "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
-                    "WHERE %s = ANY(%s) GROUP BY %s",
-                    SQL.identifier(field.column1),
-                    SQL.identifier(field.column2),
-                    SQL.identifier(field.column2),
-                    SQL.identifier(field.relation),
-                    SQL.identifier(field.column1),
-                    [line["id"] for line in lines],
-                    SQL.identifier(field.column1),
-                )
-            )
-        }
+        self._no_variant_values = None
         # Odoo's own expected date, computed without a record when it is not
         # overridden (sale's: the order date once confirmed, else now, plus
         # the customer lead time).
@@ -169,6 +160,32 @@ class _AccuracyData:
             == "odoo.addons.sale.models.sale_order_line"
         )
         self._now = fields.Datetime.now()
+
+    @property
+    def no_variant_values(self):
+        """``{line_id: (attribute value ids)}``, read in one query when a
+        check first asks (the price check does; most others never)."""
+        if self._no_variant_values is None:
+            Line = self.env["sale.order.line"]
+            field = Line._fields["product_no_variant_attribute_value_ids"]
+            Line.flush_model([field.name])
+            self._no_variant_values = {
+                line_id: tuple(value_ids)
+                for line_id, value_ids in self.env.execute_query(
+                    SQL(
+                        "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
+                        "WHERE %s = ANY(%s) GROUP BY %s",
+                        SQL.identifier(field.column1),
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.relation),
+                        SQL.identifier(field.column1),
+                        [line["id"] for line in self.lines],
+                        SQL.identifier(field.column1),
+                    )
+                )
+            }
+        return self._no_variant_values
 
     @staticmethod
     def _extra_columns(alias, model, columns):
@@ -209,6 +226,15 @@ class _AccuracyData:
 
     def currency(self, currency_id):
         return self.env["res.currency"].browse(currency_id)
+
+    def amount_is_zero(self, amount, currency_id):
+        """``currency.is_zero(amount)``, memoized for the check."""
+        key = (amount, currency_id)
+        if key not in self._zero_amounts:
+            self._zero_amounts[key] = float_is_zero(
+                amount, precision_rounding=self.currency(currency_id).rounding
+            )
+        return self._zero_amounts[key]
 
     def product_name(self, product_id):
         """Display name of a product of the lines (all read at once)."""

@@ -234,7 +234,7 @@ class SaleAccuracyRule(models.Model):
     # === BUSINESS METHODS ===
 
     def _accuracy_data(self, orders):
-        """Read what the checks need of ``orders``, in three queries.
+        """Read what the checks need of ``orders``, in two queries.
 
         The checks work on plain values rather than records: reading fields
         record by record through the ORM costs far more than the queries
@@ -258,7 +258,8 @@ class SaleAccuracyRule(models.Model):
         clean = {
             "lang": lang
             if isinstance(lang, str) and lang in installed
-            else self.env.user.lang
+            # that field alone: not every column of the user and its partner
+            else self.env.user.with_context(prefetch_fields=False).lang
         }
         if isinstance(companies, list | tuple) and all(
             type(cid) is int for cid in companies

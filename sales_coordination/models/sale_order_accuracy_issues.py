@@ -1,7 +1,6 @@
 # One model split by capability over several files, as Odoo's account does.
 # pylint: disable=consider-merging-classes-inherited
 import logging
-from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -29,12 +28,13 @@ class SaleOrder(models.Model):
         if not orders:
             return
         now = fields.Datetime.now()
-        rules = (
-            self.env["sale.accuracy.rule"]
-            .sudo()
-            .search([("company_id", "in", orders.company_id.ids + [False])])
-        )
-        data = rules._accuracy_data(orders)
+        Rule = self.env["sale.accuracy.rule"].sudo()
+        # the orders' values first: their companies select the rules (read
+        # from the rows, not from the records, which would load every column
+        # of every order)
+        data = Rule._accuracy_data(orders)
+        company_ids = {order["company_id"] for order in data.orders.values()}
+        rules = Rule.search([("company_id", "in", [*company_ids, False])])
         findings = rules._run_checks(data)
         rule_info = {
             rule.id: (rule.code, rule.severity, rule.category) for rule in rules
@@ -60,6 +60,7 @@ class SaleOrder(models.Model):
         to_create = []
         to_update = []  # (issue id, new message)
         found_orders = set()
+        changed_orders = set()  # orders whose issues this check changes
         data_orders = set()  # for the data-entry accuracy KPI
         blocking_orders, warning_orders, overridden_orders = set(), set(), set()
         for rule, order_id, line_id, message in findings:
@@ -82,7 +83,9 @@ class SaleOrder(models.Model):
                 issue_id, old_message = open_by_key[key]
                 if old_message != message:
                     to_update.append((issue_id, message))
+                    changed_orders.add(order_id)
                 continue
+            changed_orders.add(order_id)
             to_create.append(
                 (
                     order_id,
@@ -96,11 +99,11 @@ class SaleOrder(models.Model):
                     message,
                 )
             )
-        resolved = [
-            issue_id
-            for key, (issue_id, _message) in open_by_key.items()
-            if key not in found_keys
-        ]
+        resolved = []
+        for key, (issue_id, _message) in open_by_key.items():
+            if key not in found_keys:
+                resolved.append(issue_id)
+                changed_orders.add(key[0])
         self._accuracy_write_issues(to_create, to_update, resolved, now)
         self._accuracy_write_states(
             data,
@@ -112,10 +115,18 @@ class SaleOrder(models.Model):
             found_orders,
             data_orders,
             now,
+            changed_orders,
         )
 
-    def _accuracy_write_states(self, data, by_state, found_orders, data_orders, now):
+    def _accuracy_write_states(
+        self, data, by_state, found_orders, data_orders, now, changed_orders=None
+    ):
         """Set the accuracy state of the checked orders, grouped by value.
+
+        Only the orders whose result changed are written: a new state, a
+        first check, or issues opened, updated or resolved by this check
+        (``changed_orders``); their check date is set to ``now``. A check
+        that finds what the last one found writes nothing.
 
         :param by_state: order ids per state, the most severe state winning:
             ``blocked``, then ``overridden``, then ``warning``; the others
@@ -123,31 +134,91 @@ class SaleOrder(models.Model):
         :param found_orders: ids of the orders with any finding
         :param data_orders: ids of the orders with a finding of the data
             category
+        :param changed_orders: ids of the orders whose issues this check
+            changed (None: every order is written)
         """
-        orders = self.env["sale.order"].sudo()
-        groups = defaultdict(list)
+        rows = []  # (order, state, first check?, first time right, data right)
         for order_id, order in data.orders.items():
             state = next(
                 (state for state, ids in by_state.items() if order_id in ids),
                 "passed",
             )
-            first = data_right = None
             # the first check that counts is the first one of an order with
             # product lines: an empty quotation is not right the first time
             if not order["accuracy_first_checked_date"] and data.lines_by_order.get(
                 order_id
             ):
-                first = order_id not in found_orders
-                data_right = order_id not in data_orders
-            groups[(state, first, data_right)].append(order_id)
-        for (state, first, data_right), ids in groups.items():
-            vals = {"accuracy_state": state, "accuracy_checked_date": now}
-            if first is not None:
-                vals["first_time_right"] = first
-                # The data-entry accuracy KPI counts orders by their first check.
-                vals["accuracy_first_checked_date"] = now
-                vals["data_entry_right"] = data_right
-            orders.browse(ids).write(vals)
+                rows.append(
+                    (
+                        order_id,
+                        state,
+                        True,
+                        order_id not in found_orders,
+                        order_id not in data_orders,
+                    )
+                )
+            elif (
+                changed_orders is None
+                or state != order["accuracy_state"]
+                or not order["accuracy_checked_date"]
+                or order_id in changed_orders
+            ):
+                rows.append((order_id, state, False, None, None))
+            # else the same result as the last check: nothing to write
+        if rows:
+            self._accuracy_write_state_rows(rows, now)
+
+    def _accuracy_write_state_rows(self, rows, now):
+        """Write the accuracy states of orders in one statement.
+
+        The checks' own fields only (nothing depends on them), set by the
+        checks only: one ``UPDATE`` rather than the ORM's batches of 100
+        orders, the record caches invalidated afterwards.
+
+        :param rows: tuples (order id, state, whether this is the order's
+            first check, first time right, data entered right); the last two
+            are written at the first check only, with the first check date
+        """
+        fnames = [
+            "accuracy_state",
+            "accuracy_checked_date",
+            "first_time_right",
+            "accuracy_first_checked_date",
+            "data_entry_right",
+        ]
+        orders = self.env["sale.order"].sudo().browse([row[0] for row in rows])
+        orders.flush_recordset(fnames)
+        orders.modified(fnames)
+        columns = list(zip(*rows, strict=True))
+        self.env.execute_query(
+            SQL(
+                """
+            UPDATE sale_order o
+               SET accuracy_state = t.state,
+                   accuracy_checked_date = %(now)s,
+                   first_time_right = CASE WHEN t.is_first THEN t.time_right
+                                      ELSE o.first_time_right END,
+                   accuracy_first_checked_date = CASE WHEN t.is_first THEN %(now)s
+                                      ELSE o.accuracy_first_checked_date END,
+                   data_entry_right = CASE WHEN t.is_first THEN t.data_right
+                                      ELSE o.data_entry_right END,
+                   write_uid = %(uid)s,
+                   write_date = %(now)s
+              FROM unnest(%(ids)s::int4[], %(states)s::varchar[], %(firsts)s::bool[],
+                          %(rights)s::bool[], %(data_rights)s::bool[])
+                   AS t(id, state, is_first, time_right, data_right)
+             WHERE o.id = t.id
+                """,
+                now=now,
+                uid=self.env.uid,
+                ids=list(columns[0]),
+                states=list(columns[1]),
+                firsts=list(columns[2]),
+                rights=list(columns[3]),
+                data_rights=list(columns[4]),
+            )
+        )
+        orders.invalidate_recordset([*fnames, "write_uid", "write_date"], flush=False)
 
     def _accuracy_write_issues(self, to_create, to_update, to_resolve, now):
         """Insert, update and resolve accuracy issues in three statements.

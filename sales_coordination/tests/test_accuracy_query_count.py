@@ -1,9 +1,14 @@
+from contextlib import contextmanager
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import tagged
+
+from odoo.addons.sales_coordination.models.sale_order_accuracy import (
+    ACCURACY_PRECOMMIT_KEY,
+)
 
 from .common_accuracy import AccuracyCase
 
@@ -129,3 +134,69 @@ class TestAccuracyQueryCount(AccuracyCase):
         # Checking the same orders again is cheap too.
         count_again = self._count_queries(one)
         self.assertEqual(self._count_queries(fifty), count_again)
+
+    def _writes(self, orders):
+        """The INSERT, UPDATE and DELETE statements of one check of
+        ``orders``, from cold record caches."""
+        queries = []
+        self.env.invalidate_all()
+        with contextmanager(self._patchExecute)(queries):
+            orders.action_check_accuracy()
+        return [
+            query
+            for query in queries
+            if query.split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE")
+        ]
+
+    def _unchecked_orders(self, count):
+        """``count`` new orders, left out of the check before the commit."""
+        orders = self._orders(count)
+        self.env.flush_all()
+        self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, None)
+        return orders
+
+    def test_recheck_of_unchanged_orders_writes_nothing(self):
+        with freeze_time("2026-03-02 10:00:00"):
+            orders = self._unchecked_orders(10)
+            self.assertEqual(set(orders.mapped("accuracy_state")), {"unchecked"})
+            self.assertTrue(self._writes(orders))
+        states = {order: order.accuracy_state for order in orders}
+        self.assertNotIn("unchecked", states.values())
+        # an hour later: the same findings, nothing written, not even the
+        # check date
+        with freeze_time("2026-03-02 11:00:00"):
+            self.assertEqual(self._writes(orders), [])
+        self.assertEqual(set(orders.mapped("accuracy_checked_date")), {_ten()})
+        self.assertEqual({order: order.accuracy_state for order in orders}, states)
+        # one order changes: only it is written, and only its date moves
+        changed = orders.filtered(lambda o: o.accuracy_state == "warning")[:1]
+        changed.write({"client_order_ref": "PO-CHANGED", "note": "Checked"})
+        changed.order_line.write({"discount": 0})
+        self.env.flush_all()
+        self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, None)
+        with freeze_time("2026-03-02 12:00:00"):
+            writes = self._writes(orders)
+        self.assertTrue(writes)
+        self.assertEqual(changed.accuracy_state, "passed")
+        self.assertEqual(str(changed.accuracy_checked_date), "2026-03-02 12:00:00")
+        self.assertEqual(
+            set((orders - changed).mapped("accuracy_checked_date")), {_ten()}
+        )
+
+    @freeze_time("2026-03-02 10:00:00")
+    def test_query_count_flat_at_10_and_100_orders(self):
+        # warm-up of the registry caches, for a first check and a re-check
+        warm = self._unchecked_orders(10)
+        self._count_queries(warm)
+        self._count_queries(warm)
+        ten, hundred = self._unchecked_orders(10), self._unchecked_orders(100)
+        first = self._count_queries(ten)
+        self.assertEqual(self._count_queries(hundred), first)
+        self.assertNotIn("unchecked", hundred.mapped("accuracy_state"))
+        again = self._count_queries(ten)
+        self.assertEqual(self._count_queries(hundred), again)
+        self.assertLess(again, first)
+
+
+def _ten():
+    return fields.Datetime.to_datetime("2026-03-02 10:00:00")
