@@ -320,9 +320,11 @@ class TestFollowupEngine(FollowupCase):
             return count
 
         run_with_count(1)  # warm the caches
-        one = run_with_count(1)
+        # 10 against 50: with a single order, what the check and the planning
+        # read of it may already be in the cache, which says nothing of growth
+        ten = run_with_count(10)
         fifty = run_with_count(50)
-        self.assertLessEqual(fifty, one)
+        self.assertLessEqual(fifty, ten)
         orders = self.env["sale.order"]
         for __ in range(50):
             orders |= self._sent_quote()

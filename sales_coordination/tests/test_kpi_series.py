@@ -76,7 +76,10 @@ class TestKpiSeries(KpiSeriesCase):
         self.assertEqual(series["values"], {"quotations": [3], "new_clients": [1]})
 
     def test_one_aggregate_per_family_whatever_the_buckets(self):
+        # warm both: a series reads the user's time zone (its running bucket),
+        # which a test run may or may not have in its cache already
         self.kpi.get_kpis(*("2026-03-01", "2026-03-31"))
+        self.kpi.get_kpi_series("2026-03-01", "2026-03-31", "month")
         before = self.env.cr.sql_log_count
         self.kpi.get_kpis("2026-03-01", "2026-03-31")
         one = self.env.cr.sql_log_count - before
