@@ -131,16 +131,27 @@ class MailActivity(models.Model):
 
         :param dict team_of: ``{activity id: crm.team id}``
         """
-        if not team_of:
+        self._sc_set_column("coordination_team_id", team_of)
+
+    @api.model
+    def _sc_set_column(self, fname, value_of):
+        """Set the many2one column ``fname`` of activities, each to its own
+        value, in one statement (the team queues here, the activity team of
+        the bridge to OCA's mail_activity_team).
+
+        :param dict value_of: ``{activity id: id of the target record}``
+        """
+        if not value_of:
             return
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """UPDATE mail_activity act SET coordination_team_id = data.team
-                     FROM unnest(%s::int[], %s::int[]) AS data(id, team)
+                """UPDATE mail_activity act SET %s = data.value
+                     FROM unnest(%s::int[], %s::int[]) AS data(id, value)
                     WHERE act.id = data.id""",
-                list(team_of),
-                list(team_of.values()),
+                SQL.identifier(fname),
+                list(value_of),
+                list(value_of.values()),
             )
         )
-        self.browse(team_of).invalidate_recordset(["coordination_team_id"])
+        self.browse(value_of).invalidate_recordset([fname])

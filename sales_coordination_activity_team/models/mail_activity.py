@@ -1,5 +1,4 @@
 from odoo import api, models
-from odoo.tools import SQL
 
 
 class MailActivity(models.Model):
@@ -13,16 +12,4 @@ class MailActivity(models.Model):
 
         :param dict team_of: ``{activity id: mail.activity.team id}``
         """
-        if not team_of:
-            return
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE mail_activity act SET team_id = data.team
-                     FROM unnest(%s::int[], %s::int[]) AS data(id, team)
-                    WHERE act.id = data.id""",
-                list(team_of),
-                list(team_of.values()),
-            )
-        )
-        self.browse(team_of).invalidate_recordset(["team_id"])
+        self._sc_set_column("team_id", team_of)
