@@ -230,3 +230,11 @@ def demo_coordinator(env):
             ],
         }
     )
+
+
+def arch_text(view):
+    """The arch of a ``get_view`` answer as text: Odoo gives a string, but
+    an addon that rewrites the arch may give bytes (OCA's
+    base_tier_validation does, for every model it validates)."""
+    arch = view["arch"]
+    return arch.decode() if isinstance(arch, bytes) else arch

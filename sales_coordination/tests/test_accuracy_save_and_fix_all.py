@@ -3,6 +3,7 @@ from types import MappingProxyType
 from odoo import Command
 from odoo.tests import tagged
 
+from .common import arch_text
 from .common_accuracy import AccuracyCase
 
 
@@ -112,7 +113,7 @@ class TestAccuracySaveAndFixAll(AccuracyCase):
     def test_configuration_notes_are_for_the_manager_not_on_every_order(self):
         def form(user):
             views = self.env["sale.order"].with_user(user).get_views([(False, "form")])
-            return views["views"]["form"]["arch"]
+            return arch_text(views["views"]["form"])
 
         self.assertNotIn("Not checked by these rules", form(self.coordinator))
         self.assertNotIn("Not checked by these rules", form(self.administrator))

@@ -1,6 +1,6 @@
 from odoo.tests import Form, tagged
 
-from .common import SalesCoordinationCase
+from .common import SalesCoordinationCase, arch_text
 
 
 @tagged("post_install", "-at_install")
@@ -90,6 +90,6 @@ class TestOwnership(SalesCoordinationCase):
             ("crm.team", ("coordinator_id", "administrator_id")),
             ("sale.order", ("coordinator_id", "administrator_id")),
         ):
-            arch = self.env[model].get_view(view_type="form")["arch"]
+            arch = arch_text(self.env[model].get_view(view_type="form"))
             for fname in fnames:
                 self.assertIn(f'name="{fname}"', arch, f"{model}.{fname}")

@@ -1,7 +1,7 @@
 from odoo import Command
 from odoo.tests import tagged
 
-from .common import SalesCoordinationCase
+from .common import SalesCoordinationCase, arch_text
 
 BUILTIN_CODES = {
     "missing_client_ref",
@@ -123,7 +123,7 @@ class TestPlainInstall(SalesCoordinationCase):
         self.assertIn("Sales Credit Limit", self._rule("credit_limit").setting_warning)
         self.assertIn("Threshold", self._rule("minimum_order").setting_warning)
         # the alert on the form
-        arch = self.env["sale.accuracy.rule"].get_view(view_type="form")["arch"]
+        arch = arch_text(self.env["sale.accuracy.rule"].get_view(view_type="form"))
         self.assertIn('name="setting_warning"', arch)
 
     def test_hand_typed_price_without_pricelist(self):
