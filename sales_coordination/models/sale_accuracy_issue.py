@@ -172,10 +172,11 @@ class SaleAccuracyIssue(models.Model):
             )
         )
 
-    def _accuracy_fix_answer(self, message):
-        """What a fix returns: True over RPC; from the form (context key
-        ``sc_accuracy_notify``), Odoo's notification with ``message`` and
-        the form reloaded."""
+    def _accuracy_fix_answer(self, message, next_action=None):
+        """What a fix (or an override request or decision) returns: True
+        over RPC; from the form (context key ``sc_accuracy_notify``), Odoo's
+        notification with ``message``, then ``next_action`` (by default the
+        form reloaded)."""
         if self.env.context.get("sc_accuracy_notify") is not True:
             return True
         return {
@@ -185,7 +186,8 @@ class SaleAccuracyIssue(models.Model):
                 "message": message,
                 "type": "success",
                 "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                "next": next_action
+                or {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
 

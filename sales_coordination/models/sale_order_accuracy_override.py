@@ -251,18 +251,9 @@ class SaleOrder(models.Model):
         """What an override request or decision returns: True over RPC; from
         the form or its dialog (context ``sc_accuracy_notify``, as the
         fixes), Odoo's notification with ``message``, the dialog closed."""
-        if self.env.context.get("sc_accuracy_notify") is not True:
-            return True
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "message": message,
-                "type": "success",
-                "sticky": False,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return self.env["sale.accuracy.issue"]._accuracy_fix_answer(
+            message, next_action={"type": "ir.actions.act_window_close"}
+        )
 
     def _accuracy_assert_manager(self):
         if not self.env.user.has_group("sales_coordination.group_manager"):
