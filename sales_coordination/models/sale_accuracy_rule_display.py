@@ -20,7 +20,7 @@ class SaleAccuracyRule(models.Model):
     _inherit = "sale.accuracy.rule"
 
     threshold_display = fields.Char(
-        string="Threshold",
+        string="Threshold with Unit",
         compute="_compute_threshold_display",
         help="The threshold with its unit (% off the pricelist or of discount, "
         "days between two identical orders, minimum untaxed amount); empty "
