@@ -2,7 +2,7 @@
     "name": "Sales Coordination: Activity Teams",
     "summary": "Follow-ups of the coordination rules in the activity teams of "
     "OCA's mail_activity_team",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-coordination/sales_coordination",
     "author": "Sales Coordination developers",

@@ -43,29 +43,29 @@ TEST_CHECK_ADDON = "sales_coordination_test_check_type"
 # A test-only follow-up trigger added through the hooks only (the contract of
 # the README's architecture section), installed and tested with ADDON too.
 TEST_TRIGGER_ADDON = "sales_coordination_test_followup_trigger"
-# The bridge to OCA's mail_activity_team (auto-installed beside it), tested on
-# its own database with that addon installed from its PyPI wheel into
-# OCA_ADDONS_TARGET (`pip install --no-deps --target`, never into the Python
-# that runs Odoo); its tests are tagged BRIDGE_TAG.
-BRIDGE_ADDON = "sales_coordination_activity_team"
-BRIDGE_TAG = "sc_activity_team"
-BRIDGE_OCA_ADDON = "mail_activity_team"
-BRIDGE_OCA_REQUIREMENT = "odoo-addon-mail_activity_team>=18.0,<18.1"
+# The OCA addons an integrator runs beside ours: their 18.0 wheels (listed in
+# OCA_REQUIREMENTS) go to OCA_ADDONS_TARGET (`pip install --no-deps --target`,
+# never into the Python that runs Odoo), OCA's test helper (which their test
+# modules import, and Odoo imports every installed addon's tests) to
+# OCA_PYTHON_TARGET, on the PYTHONPATH of that step only. OCA_INSTALL are
+# installed with demo data beside ours, which brings their bases
+# (OCA_MODULES) and the bridge to mail_activity_team (BRIDGE_ADDON,
+# auto-installed); our whole suite runs there, with the bridge's tests and
+# OCA_TEST_ADDON (an order their exception rules and our checks both block).
+OCA_REQUIREMENTS = ROOT / "bench" / "requirements-oca.txt"
+OCA_MODULES = (
+    "base_exception",
+    "sale_exception",
+    "base_tier_validation",
+    "sale_tier_validation",
+    "mail_activity_team",
+)
+OCA_INSTALL = ("sale_exception", "sale_tier_validation", "mail_activity_team")
+OCA_TEST_HELPER = "odoo-test-helper"
 OCA_ADDONS_TARGET = ROOT / ".cache" / "oca-addons"
-# The addon's own follow-up and My Day tests, run again beside the bridge's:
-# mail_activity_team changes mail.activity (an optional assignee, a computed
-# team), which they must not notice.
-BRIDGE_CORE_TESTS = [
-    f"/{ADDON}:{name}"
-    for name in (
-        "TestFollowupEngine",
-        "TestFollowupClose",
-        "TestFollowupTriggers",
-        "TestFollowupTeamQueue",
-        "TestProtectedFollowupFields",
-        "TestMyDay",
-    )
-]
+OCA_PYTHON_TARGET = ROOT / ".cache" / "oca-python"
+OCA_TEST_ADDON = "sales_coordination_test_oca_exception"
+BRIDGE_ADDON = "sales_coordination_activity_team"
 LOG_DIR = ROOT / ".logs"
 DEMO_LOGINS = [
     ("Sales Coordinator", "coordinator", "coordinator"),
@@ -652,82 +652,107 @@ def step_nodemo_install(tally, db):
     drop_db(db)
 
 
-def install_oca_wheel(requirement, module):
-    """Install an OCA addon's wheel with ``pip install --no-deps --target``
-    into OCA_ADDONS_TARGET; return (the addons directory holding ``module``,
-    or None when it could not be installed, the pip log)."""
-    rc, log, _secs = run_logged(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--upgrade",
-            "--target",
-            str(OCA_ADDONS_TARGET),
-            requirement,
-        ],
-        "pip-oca.log",
-    )
-    addons = OCA_ADDONS_TARGET / "odoo" / "addons"
-    if rc != 0 or not (addons / module / "__manifest__.py").is_file():
-        return None, log
-    return addons, log
-
-
-def step_activity_team_bridge(tally, db):
-    """The bridge's tests (tag ``sc_activity_team``), and the addon's own
-    follow-up tests (BRIDGE_CORE_TESTS), on a database with the addon and
-    OCA's mail_activity_team, from its wheel: the bridge must be installed by
-    itself (auto_install). A wheel that cannot be installed is a failure,
-    never a skip."""
-    label = f"{BRIDGE_ADDON} with OCA {BRIDGE_OCA_ADDON}"
-    t0 = time.time()
-    oca_addons, pip_log = install_oca_wheel(BRIDGE_OCA_REQUIREMENT, BRIDGE_OCA_ADDON)
-    if not oca_addons:
-        print("\n".join("    " + line for line in pip_log.strip().splitlines()[-10:]))
-        tally.add(
-            label,
-            0,
-            1,
-            f"({BRIDGE_OCA_REQUIREMENT} could not be installed, log .logs/pip-oca.log)",
+def install_oca_wheels():
+    """Install the OCA wheels of OCA_REQUIREMENTS into OCA_ADDONS_TARGET and
+    OCA's test helper into OCA_PYTHON_TARGET, with ``pip install --no-deps
+    --upgrade --target``. Every wheel goes in one pip call: pip's ``--target``
+    leaves a top-level directory that is already there alone unless
+    ``--upgrade``, which replaces it whole, and the addons share ``odoo/``;
+    so a second run gives the same directories. Return (the addons directory,
+    the problems: a failed pip call, a module missing after it)."""
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--upgrade"]
+    problems = []
+    for target, requirement in (
+        (OCA_ADDONS_TARGET, ["-r", str(OCA_REQUIREMENTS)]),
+        (OCA_PYTHON_TARGET, [OCA_TEST_HELPER]),
+    ):
+        rc, log, _secs = run_logged(
+            [*pip, "--target", str(target), *requirement], f"pip-{target.name}.log"
         )
+        if rc != 0:
+            tail = log.strip().splitlines()[-5:]
+            problems.append(
+                f"pip install --target {target.relative_to(ROOT)} "
+                f"{' '.join(requirement)} failed (log .logs/pip-{target.name}.log)"
+            )
+            problems += ["  " + line for line in tail]
+    addons = OCA_ADDONS_TARGET / "odoo" / "addons"
+    problems += [
+        f"{module} is missing from {addons.relative_to(ROOT)}"
+        for module in OCA_MODULES
+        if not (addons / module / "__manifest__.py").is_file()
+    ]
+    if not (OCA_PYTHON_TARGET / "odoo_test_helper").is_dir():
+        problems.append(f"{OCA_TEST_HELPER} is missing from .cache/oca-python")
+    return addons, problems
+
+
+def step_beside_oca(tally, db):
+    """Our whole suite beside OCA's sale_exception, sale_tier_validation and
+    mail_activity_team (their wheels, installed with demo data on a fresh
+    database), with the tests of the bridge to mail_activity_team (which
+    must install by itself) and of OCA_TEST_ADDON. A wheel that cannot be
+    installed is a failure, never a skip."""
+    label = f"suite beside OCA {', '.join(OCA_INSTALL)}"
+    t0 = time.time()
+    oca_addons, problems = install_oca_wheels()
+    if problems:
+        print("\n".join("    " + line for line in problems))
+        tally.add(label, 0, 1, "(OCA wheels could not be installed)")
         return
     drop_db(db)
+    python_path = os.pathsep.join(
+        p for p in (str(OCA_PYTHON_TARGET), os.environ.get("PYTHONPATH")) if p
+    )
     rc, log, _secs = run_logged(
         odoo_cmd(
             db,
             "-i",
-            f"{ADDON},{BRIDGE_OCA_ADDON}",
-            "--without-demo=all",
+            ",".join(
+                [
+                    ADDON,
+                    TEST_ADDON,
+                    TEST_CHECK_ADDON,
+                    TEST_TRIGGER_ADDON,
+                    *OCA_INSTALL,
+                    OCA_TEST_ADDON,
+                ]
+            ),
             "--test-enable",
             "--test-tags",
-            ",".join([BRIDGE_TAG, *BRIDGE_CORE_TESTS]),
+            f"/{ADDON},/{BRIDGE_ADDON},/{OCA_TEST_ADDON}",
             "--stop-after-init",
-            "--no-http",
+            "--http-port",
+            str(free_port()),
+            "--http-interface",
+            "127.0.0.1",
             "--log-level=info",
             extra_addons=[oca_addons],
         ),
-        "odoo-activity-team.log",
+        "odoo-oca.log",
+        env=child_env({"PYTHONPATH": python_path}),
     )
     problems = []
+    expected = [*OCA_MODULES, BRIDGE_ADDON, OCA_TEST_ADDON]
     try:
-        state = psql(
-            f"SELECT state FROM ir_module_module WHERE name = '{BRIDGE_ADDON}'", db
+        rows = psql(
+            "SELECT name FROM ir_module_module WHERE state = 'installed' "
+            f"AND name IN ({', '.join(repr(name) for name in expected)})",
+            db,
         )
     except HarnessError as exc:
-        state = None
+        rows = []
         problems.append(str(exc))
-    if state != [["installed"]]:
-        problems.append(f"{BRIDGE_ADDON} was not auto-installed")
+    installed = {row[0] for row in rows}
+    problems += [
+        f"{name} is not installed" for name in expected if name not in installed
+    ]
     passed, bad = odoo_results(log, rc, problems)
     tally.add(
         label,
         passed,
         bad,
-        f"({time.time() - t0:.0f} s, log .logs/odoo-activity-team.log)",
+        f"({time.time() - t0:.0f} s, log .logs/odoo-oca.log)",
     )
     drop_db(db)
 
@@ -850,7 +875,7 @@ def cmd_test(args):
     if not args.skip_odoo:
         step_odoo_tests(tally, db)
         step_nodemo_install(tally, f"{prefix}_nodemo")
-        step_activity_team_bridge(tally, f"{prefix}_activity_team")
+        step_beside_oca(tally, f"{prefix}_oca")
     conf = odoo_rc_file(db)
     step_pytest(
         tally,

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.tests import new_test_user, tagged
 
 from .common_accuracy import AccuracyCase
@@ -19,10 +20,8 @@ def _absence(env, user, backup, first, last):
     )
 
 
-@tagged("post_install", "-at_install")
-class TestAbsenceOverrideCover(AccuracyCase):
-    """An override request for a manager who is away goes to the manager
-    who covers for them."""
+class OverrideCoverCase(AccuracyCase):
+    """Blocked orders and their "Override request" activities."""
 
     def _blocked(self, qty=60, **values):
         nowhere = self.env["res.partner"].create({"name": "Depot Without Street"})
@@ -51,6 +50,18 @@ class TestAbsenceOverrideCover(AccuracyCase):
             ]
         )
 
+    def _away_but(self, managers, first, last):
+        """Every other Coordination Manager of the company away from ``first``
+        to ``last`` (covered by a coordinator, who cannot decide)."""
+        for user in self.company._sc_coordination_managers() - managers:
+            _absence(self.env, user, self.coordinator, first, last)
+
+
+@tagged("post_install", "-at_install")
+class TestAbsenceOverrideCover(OverrideCoverCase):
+    """An override request for a manager who is away goes to the manager
+    who covers for them."""
+
     def test_override_request_goes_to_the_covering_manager(self):
         leader = new_test_user(
             self.env,
@@ -74,13 +85,123 @@ class TestAbsenceOverrideCover(AccuracyCase):
         activity = self._activities(order)
         self.assertEqual(activity.user_id, backup)
         self.assertIn("covering for Liam Leader", activity.summary)
-        # a backup who is not a manager cannot decide: the leader keeps it
+        # a backup who is not a manager cannot decide: another manager of the
+        # company who is here gets it (the other managers are away)
         other = self._blocked(qty=72, team_id=team.id)
         _absence(self.env, leader, self.coordinator, "2026-03-09", "2026-03-13")
+        self._away_but(leader | backup, "2026-03-09", "2026-03-13")
         with freeze_time("2026-03-10 09:00:00"):
             other.with_user(self.salesperson).action_accuracy_request_override("x")
-        self.assertEqual(self._activities(other).user_id, leader)
-        self.assertNotIn("covering", self._activities(other).summary)
+        self.assertEqual(self._activities(other).user_id, backup)
+        self.assertIn("covering for Liam Leader", self._activities(other).summary)
+
+
+@tagged("post_install", "-at_install")
+class TestAbsenceOverrideFallback(OverrideCoverCase):
+    """When the backup of the manager who would get an override request
+    cannot decide (not a Coordination Manager of the order's company, gone,
+    or away too), another manager of the company who is not away gets it,
+    its activity saying whom they cover for; when none is there, it waits
+    with the manager away, its activity saying so."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        manager = "base.group_user,sales_coordination.group_manager"
+        cls.leader = new_test_user(
+            cls.env, login="sc_fb_leader", name="Liam Leader", groups=manager
+        )
+        cls.deputy = new_test_user(
+            cls.env, login="sc_fb_deputy", name="Dana Deputy", groups=manager
+        )
+        cls.colleague = new_test_user(
+            cls.env, login="sc_fb_colleague", name="Cleo Colleague", groups=manager
+        )
+        cls.vets = cls.env["crm.team"].create(
+            {"name": "Vets", "user_id": cls.leader.id}
+        )
+
+    def _request(self, day="2026-03-10 09:00:00"):
+        order = self._blocked(team_id=self.vets.id)
+        with freeze_time(day):
+            order.with_user(self.salesperson).action_accuracy_request_override(
+                "Vet chain"
+            )
+        activity = self._activities(order)
+        self.assertEqual(len(activity), 1)
+        return order, activity
+
+    def test_backup_not_a_manager(self):
+        _absence(self.env, self.leader, self.coordinator, "2026-03-09", "2026-03-13")
+        self._away_but(self.leader | self.colleague, "2026-03-09", "2026-03-13")
+        order, activity = self._request()
+        self.assertEqual(activity.user_id, self.colleague)
+        self.assertIn("covering for Liam Leader", activity.summary)
+        self.assertIn("Cleo Colleague", order.message_ids[:1].body)
+
+    def test_backup_of_another_company(self):
+        company_b = self.env["res.company"].create({"name": "Aquarium Supplies BV"})
+        self.deputy.write({"company_ids": [Command.link(company_b.id)]})
+        _absence(self.env, self.leader, self.deputy, "2026-03-09", "2026-03-13")
+        self.deputy.write(
+            {"company_id": company_b.id, "company_ids": [Command.set(company_b.ids)]}
+        )
+        self._away_but(self.leader | self.colleague, "2026-03-09", "2026-03-13")
+        __, activity = self._request()
+        self.assertEqual(activity.user_id, self.colleague)
+
+    def test_no_backup_left(self):
+        """The leader's backup has left (archived): nobody covers; the other
+        manager here gets it."""
+        _absence(self.env, self.leader, self.deputy, "2026-03-09", "2026-03-13")
+        self.deputy.active = False
+        self._away_but(self.leader | self.colleague, "2026-03-09", "2026-03-13")
+        __, activity = self._request()
+        self.assertEqual(activity.user_id, self.colleague)
+        self.assertIn("covering for Liam Leader", activity.summary)
+
+    def test_backup_away_too(self):
+        """The leader's backup, a manager, is away too, covered by a
+        coordinator (who cannot decide): the other manager here gets it."""
+        _absence(self.env, self.leader, self.deputy, "2026-03-09", "2026-03-13")
+        self._away_but(self.leader | self.colleague, "2026-03-09", "2026-03-13")
+        __, activity = self._request()
+        self.assertEqual(activity.user_id, self.colleague)
+        self.assertIn("covering for Liam Leader", activity.summary)
+
+    def test_first_manager_here(self):
+        """Of the managers who are here, the first (by id, Odoo
+        administrators last); the ones away are passed over."""
+        _absence(self.env, self.leader, self.coordinator, "2026-03-09", "2026-03-13")
+        self._away_but(
+            self.leader | self.deputy | self.colleague, "2026-03-09", "2026-03-13"
+        )
+        _absence(self.env, self.deputy, self.coordinator, "2026-03-09", "2026-03-10")
+        __, activity = self._request()
+        self.assertEqual(activity.user_id, self.colleague)
+        # the day after, the deputy is back: first by id
+        __, activity = self._request(day="2026-03-11 09:00:00")
+        self.assertEqual(activity.user_id, self.deputy)
+
+    def test_no_other_manager_here(self):
+        """Every other manager away: the request stays with the leader, and
+        its activity says that the leader is away, until when, and that no
+        other manager could take it."""
+        _absence(self.env, self.leader, self.coordinator, "2026-03-09", "2026-03-13")
+        self._away_but(self.leader, "2026-03-09", "2026-03-13")
+        order, activity = self._request()
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertNotIn("covering", activity.summary)
+        self.assertIn("Liam Leader is away until 03/13/2026", activity.summary)
+        self.assertIn("no other Coordination Manager is available", activity.summary)
+        self.assertIn("Liam Leader", order.message_ids[:1].body)
+
+    def test_not_away(self):
+        """The leader here: the leader, with no note."""
+        _absence(self.env, self.leader, self.deputy, "2026-03-02", "2026-03-06")
+        __, activity = self._request()
+        self.assertEqual(activity.user_id, self.leader)
+        self.assertEqual(activity.summary, "Override requested by Sam Salesperson")
 
 
 @tagged("post_install", "-at_install")

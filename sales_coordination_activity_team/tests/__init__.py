@@ -1,1 +1,2 @@
 from . import test_activity_team_bridge
+from . import test_activity_team_default

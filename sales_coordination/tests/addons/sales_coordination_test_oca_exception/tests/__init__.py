@@ -1,0 +1,1 @@
+from . import test_order_blocked_by_both
