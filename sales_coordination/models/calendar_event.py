@@ -93,10 +93,9 @@ class CalendarEvent(models.Model):
         ``calendar_event`` row ``alias``, for the aggregates: the same
         meetings (the opportunity, the order and the organizer are searched
         as the domain searches them, record rules included), but each
-        opportunity and order is probed by its id (a correlated NOT EXISTS:
-        an anti-join) instead of a NOT IN over every lead and order of the
-        teams, which PostgreSQL rescans for each meeting once it is too big
-        to hash."""
+        opportunity and order is probed by its id (a correlated NOT EXISTS)
+        instead of a NOT IN over every lead and order of the teams, which
+        PostgreSQL rescans for each meeting once it is too big to hash."""
         teams = self.env["crm.team"]._sc_uncoordinated_team_ids()
         if not teams:
             return SQL("TRUE")
@@ -114,7 +113,9 @@ class CalendarEvent(models.Model):
                     SQL.identifier(fname),
                 )
             )
-            conditions.append(SQL("NOT EXISTS(%s)", query.select(SQL("1"))))
+            # OFFSET 0 keeps it a probe by id for each meeting of the period:
+            # as an anti-join, PostgreSQL would hash every lead of the teams.
+            conditions.append(SQL("NOT EXISTS(%s OFFSET 0)", query.select(SQL("1"))))
         organizers = self.env["res.users"]._search([("sale_team_id", "in", teams)])
         conditions.append(
             SQL(
