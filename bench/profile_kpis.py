@@ -62,10 +62,6 @@ def main():
     from odoo.tools import SQL
 
     registry = benchlib.open_registry("profile_kpis", args)
-    from odoo.addons.sales_coordination.models.sales_coordination_kpi import (
-        KPI_WORK_MEM,
-    )
-
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         manager = env["res.users"].search([("login", "=", "manager")], limit=1)
@@ -89,13 +85,8 @@ def main():
                 times.append(time.perf_counter() - started)
             log = timed_queries(cr, call)
             if args.explain:
-                # the settings get_kpis runs its aggregates with
-                cr.execute(
-                    SQL(
-                        "SET LOCAL jit = off; SELECT set_config('work_mem', %s, true)",
-                        KPI_WORK_MEM,
-                    )
-                )
+                # as get_kpis runs its aggregates
+                cr.execute("SET LOCAL jit = off")
             print(
                 f"{label} {date_from}..{date_to}: get_kpis median "
                 f"{statistics.median(times):.3f}s; {len(log)} queries, "

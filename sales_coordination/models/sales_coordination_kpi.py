@@ -14,9 +14,6 @@ from .sales_coordination_kpi_definitions import (
 AMBER_MARGIN = 0.1
 # A rate over fewer records than this says "not enough data" on the dashboard.
 MIN_RATE_BASE = 5
-# PostgreSQL's work_mem for the KPI aggregates (SET LOCAL, restored after):
-# the day sums of a year of orders hash and sort in memory.
-KPI_WORK_MEM = "64MB"
 # Suffix of the keys by which a family gives the base of a rate.
 _BASE_SUFFIX = ":base"
 
@@ -311,15 +308,9 @@ class SalesCoordinationKpi(models.AbstractModel):
         # read-only request there are none, and this writes nothing).
         self.env.flush_all()
         cr = self.env.cr
-        cr.execute("SELECT current_setting('jit'), current_setting('work_mem')")
-        jit, work_mem = cr.fetchone()
-        # and room to aggregate a year of orders in memory, not on disk
-        cr.execute(
-            SQL(
-                "SET LOCAL jit = off; SELECT set_config('work_mem', %s, true)",
-                KPI_WORK_MEM,
-            )
-        )
+        cr.execute("SELECT current_setting('jit')")
+        jit = cr.fetchone()[0]
+        cr.execute("SET LOCAL jit = off")
         results = [dict.fromkeys(KPI_KEYS) for __ in buckets]
         bases = [{} for __ in buckets]
         for family in KPI_FAMILIES:
@@ -335,13 +326,7 @@ class SalesCoordinationKpi(models.AbstractModel):
                     else:
                         result[key] = value
         # On error the transaction ends, and SET LOCAL with it.
-        cr.execute(
-            SQL(
-                "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
-                jit,
-                work_mem,
-            )
-        )
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
         return results, bases
 
     # === SQL HELPERS OF THE FAMILIES ===
