@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import SQL
 
 # Set by the outcome actions and the follow-up rules only (see
 # sales.coordination.field.guard).
@@ -85,6 +86,46 @@ class CalendarEvent(models.Model):
             (f"{prefix}sale_order_id", "!=", False),
             (f"{prefix}user_id", "not any", [("sale_team_id", "in", teams)]),
         ]
+
+    @api.model
+    def _sc_coordinated_sql(self, alias):
+        """:meth:`_sc_coordinated_domain` as an SQL condition on the
+        ``calendar_event`` row ``alias``, for the aggregates: the same
+        meetings (the opportunity, the order and the organizer are searched
+        as the domain searches them, record rules included), but each
+        opportunity and order is probed by its id (a correlated NOT EXISTS)
+        instead of a NOT IN over every lead and order of the teams, which
+        PostgreSQL rescans for each meeting once it is too big to hash."""
+        teams = self.env["crm.team"]._sc_uncoordinated_team_ids()
+        if not teams:
+            return SQL("TRUE")
+        event = SQL.identifier(alias)
+        conditions = []
+        for fname in ("opportunity_id", "sale_order_id"):
+            query = self.env[self._fields[fname].comodel_name]._search(
+                [("team_id", "in", teams)]
+            )
+            query.add_where(
+                SQL(
+                    "%s = %s.%s",
+                    SQL.identifier(query.table, "id"),
+                    event,
+                    SQL.identifier(fname),
+                )
+            )
+            # OFFSET 0 keeps it a probe by id for each meeting of the period:
+            # as an anti-join, PostgreSQL would hash every lead of the teams.
+            conditions.append(SQL("NOT EXISTS(%s OFFSET 0)", query.select(SQL("1"))))
+        organizers = self.env["res.users"]._search([("sale_team_id", "in", teams)])
+        conditions.append(
+            SQL(
+                "(%(e)s.opportunity_id IS NOT NULL OR %(e)s.sale_order_id IS NOT NULL"
+                " OR %(e)s.user_id IS NULL OR %(e)s.user_id NOT IN %(organizers)s)",
+                e=event,
+                organizers=organizers.subselect(),
+            )
+        )
+        return SQL("(%s)", SQL(" AND ").join(conditions))
 
     # === CONSTRAINT METHODS ===
 

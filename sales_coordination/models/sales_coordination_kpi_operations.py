@@ -106,11 +106,19 @@ class SalesCoordinationKpi(models.AbstractModel):
     @api.model
     def _kpi_meetings_domain(self, start, end, team_ids, user_ids):
         """calendar.event of the period with an outcome other than planned."""
+        return [
+            *self._kpi_meetings_filters(start, end, team_ids, user_ids),
+            ("sc_coordinated", "=", True),
+        ]
+
+    @api.model
+    def _kpi_meetings_filters(self, start, end, team_ids, user_ids):
+        """:meth:`_kpi_meetings_domain` but the coordination scope (the
+        family adds it as SQL: ``calendar.event._sc_coordinated_sql``)."""
         domain = [
             ("start", ">=", start),
             ("start", "<", end),
             ("coordination_outcome", "not in", [False, "planned"]),
-            ("sc_coordinated", "=", True),
         ]
         if team_ids is not None:
             domain += [
@@ -260,10 +268,11 @@ class SalesCoordinationKpi(models.AbstractModel):
         model = "calendar.event"
         if not self._kpi_readable(model):
             return [{key: None} for __ in buckets]
-        domain = self._kpi_meetings_domain(
+        domain = self._kpi_meetings_filters(
             buckets[0][0], buckets[-1][1], team_ids, user_ids
         )
         query = self._kpi_query(model, domain)
+        query.add_where(self.env[model]._sc_coordinated_sql(query.table))
         rows = self._kpi_fetch_days(
             query,
             self._kpi_day(SQL("calendar_event.start")),

@@ -108,22 +108,19 @@ class SalesCoordinationKpi(models.AbstractModel):
             ]
         )
         previous_start = min(first for first, __ in previous)
-        domain = [
-            "|",
-            "&",
-            ("create_date", ">=", start),
-            ("create_date", "<", end),
-            "&",
-            "&",
-            ("state", "=", "sale"),
-            ("date_order", ">=", previous_start),
-            ("date_order", "<", end),
-        ] + self._kpi_order_filters(team_ids, user_ids)
-        query = self._kpi_query("sale.order", domain)
-        created_day = self._kpi_day(SQL("sale_order.create_date"))
-        confirmed_day = SQL(
-            "CASE WHEN sale_order.state = 'sale' THEN %s END",
-            self._kpi_day(SQL("sale_order.date_order")),
+        filters = self._kpi_order_filters(team_ids, user_ids)
+        # Two aggregates, each on its own index (index-only scans of
+        # sale_order_sc_kpi_created_index and _confirmed_cover_index): the
+        # quotations by the day they were created, the confirmed orders by
+        # the day they were confirmed (back to the previous period of growth).
+        by_created = self._kpi_fetch_days(
+            self._kpi_query(
+                "sale.order",
+                [("create_date", ">=", start), ("create_date", "<", end), *filters],
+            ),
+            self._kpi_day(SQL("sale_order.create_date")),
+            SQL("count(*)"),
+            SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
         )
         # Exact (numeric) sums: a bucket adds the same days whatever the
         # period asked for.
@@ -135,24 +132,22 @@ class SalesCoordinationKpi(models.AbstractModel):
         # order confirmed before the install was never checked, and whether it
         # was right the first time cannot be known.
         checked = SQL("sale_order.accuracy_first_checked_date IS NOT NULL")
-        rows = self._kpi_fetch_rows(
-            query,
-            SQL("GROUPING SETS ((%s), (%s))", created_day, confirmed_day),
-            SQL("GROUPING(%s)", created_day),
-            created_day,
-            confirmed_day,
+        by_confirmed = self._kpi_fetch_days(
+            self._kpi_query(
+                "sale.order",
+                [
+                    ("state", "=", "sale"),
+                    ("date_order", ">=", previous_start),
+                    ("date_order", "<", end),
+                    *filters,
+                ],
+            ),
+            self._kpi_day(SQL("sale_order.date_order")),
             SQL("count(*)"),
-            SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
             SQL("count(*) FILTER (WHERE %s)", checked),
             SQL("count(*) FILTER (WHERE %s AND sale_order.first_time_right)", checked),
             SQL("COALESCE(sum(%s), 0)::text", amount),
         )
-        by_created, by_confirmed = [], []
-        for grouping, c_day, o_day, count, won, checked_n, right_n, total in rows:
-            if grouping == 0:
-                by_created.append((c_day, count, won))
-            elif o_day is not None:
-                by_confirmed.append((o_day, count, checked_n, right_n, total))
         created = self._kpi_sum_by_bucket(buckets, by_created, 2)
         confirmed = self._kpi_sum_by_bucket(buckets, by_confirmed, 4)
         # the previous periods of growth: sums of days
@@ -264,22 +259,25 @@ class SalesCoordinationKpi(models.AbstractModel):
         )
         # One index probe per candidate: its partners (commercial_partner_id
         # index), then their confirmed orders before its bucket (partial
-        # index on partner_id, date_order).
+        # index on partner_id, date_order). LATERAL ... LIMIT 1 keeps it a
+        # probe: as an anti-join, PostgreSQL hashes every earlier order.
         self.env.cr.execute(
             SQL(
                 """
                 SELECT sc_new.bucket - 1, sc_new.commercial_partner_id FROM (
                     %(candidates)s
                 ) AS sc_new
-                WHERE NOT EXISTS(
-                    SELECT 1
+                LEFT JOIN LATERAL (
+                    SELECT 1 AS found
                       FROM res_partner sc_p, %(earlier_from)s
                      WHERE sc_p.commercial_partner_id = sc_new.commercial_partner_id
                        AND sale_order.partner_id = sc_p.id
                        AND sale_order.date_order
                            < (%(starts)s::timestamp[])[sc_new.bucket]
                        AND %(earlier_where)s
-                )
+                     LIMIT 1
+                ) AS sc_before ON TRUE
+                WHERE sc_before.found IS NULL
                 ORDER BY 1, 2
                 """,
                 candidates=in_period.select(

@@ -68,6 +68,11 @@ class SalesCoordinationAccuracyReport(models.Model):
     )
 
     def _query(self):
+        # One override per order and rule (its first overridden issue), the
+        # rate on the order's first issue of the rule: correlated probes of
+        # the order's issues (order_id index), not window functions, so that
+        # a filter (a period, a team) applies before them instead of after a
+        # pass over every issue.
         return SQL(
             """
             SELECT i.id AS id,
@@ -87,13 +92,23 @@ class SalesCoordinationAccuracyReport(models.Model):
                        AS at_first_check,
                    1 AS issue_count,
                    (i.state = 'resolved')::int AS fix_count,
-                   (i.state = 'overridden' AND row_number() OVER (
-                       PARTITION BY i.order_id, i.rule_id, i.state ORDER BY i.id
-                   ) = 1)::int AS override_count,
-                   CASE WHEN row_number() OVER (
-                       PARTITION BY i.order_id, i.rule_id ORDER BY i.id
-                   ) = 1 THEN CASE WHEN bool_or(i.state = 'overridden') OVER (
-                       PARTITION BY i.order_id, i.rule_id
+                   (i.state = 'overridden' AND NOT EXISTS(
+                       SELECT 1 FROM sale_accuracy_issue sc_before
+                        WHERE sc_before.order_id = i.order_id
+                          AND sc_before.rule_id = i.rule_id
+                          AND sc_before.state = 'overridden'
+                          AND sc_before.id < i.id
+                   ))::int AS override_count,
+                   CASE WHEN NOT EXISTS(
+                       SELECT 1 FROM sale_accuracy_issue sc_before
+                        WHERE sc_before.order_id = i.order_id
+                          AND sc_before.rule_id = i.rule_id
+                          AND sc_before.id < i.id
+                   ) THEN CASE WHEN EXISTS(
+                       SELECT 1 FROM sale_accuracy_issue sc_any
+                        WHERE sc_any.order_id = i.order_id
+                          AND sc_any.rule_id = i.rule_id
+                          AND sc_any.state = 'overridden'
                    ) THEN 100.0 ELSE 0.0 END END AS override_rate
               FROM sale_accuracy_issue i
               JOIN sale_order so ON so.id = i.order_id

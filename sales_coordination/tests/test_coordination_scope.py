@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SENT_AT, FollowupCase, SalesCoordinationCase
@@ -173,6 +173,61 @@ class TestCoordinationScope(SalesCoordinationCase):
         outside = Event.search([("sc_coordinated", "=", False)])
         self.assertIn(self.outside_meeting, outside)
         self.assertNotIn(self.inside_meeting, outside)
+
+    def test_meetings_scope_in_sql_is_the_domain(self):
+        """The KPIs' SQL form of the meetings' scope selects the very
+        meetings the domain selects: by order, opportunity or organizer,
+        for a manager and a coordinator."""
+        Event = self.env["calendar.event"]
+        start = fields.Datetime.now() + timedelta(days=2)
+        lead_outside, lead_inside = self.env["crm.lead"].create(
+            [
+                {"name": "Oak tables", "team_id": self.counter.id},
+                {"name": "Pine chairs", "team_id": self.team.id},
+            ]
+        )
+        counter_rep = new_test_user(
+            self.env, login="sc_counter_rep", groups="sales_team.group_sale_salesman"
+        )
+        self.env["crm.team.member"].create(
+            {"crm_team_id": self.counter.id, "user_id": counter_rep.id}
+        )
+        self.assertEqual(counter_rep.sale_team_id, self.counter)
+        meetings = self.inside_meeting | self.outside_meeting
+        meetings |= Event.create(
+            [
+                {
+                    "name": name,
+                    "start": start,
+                    "stop": start + timedelta(hours=1),
+                    "user_id": user.id,
+                    **values,
+                }
+                for name, user, values in (
+                    ("Lead out", self.coordinator, {"opportunity_id": lead_outside.id}),
+                    ("Lead in", self.coordinator, {"opportunity_id": lead_inside.id}),
+                    ("Organizer out", counter_rep, {}),
+                    ("Organizer in", self.coordinator, {}),
+                    ("Nobody", self.env["res.users"], {}),
+                )
+            ]
+        )
+        self.env.flush_all()
+        for user in (self.manager, self.coordinator):
+            events = Event.with_user(user)
+            query = events._search([("id", "in", meetings.ids)])
+            query.add_where(events._sc_coordinated_sql(query.table))
+            in_sql = set(query)
+            in_domain = set(
+                events.search(
+                    [("id", "in", meetings.ids), ("sc_coordinated", "=", True)]
+                ).ids
+            )
+            self.assertEqual(in_sql, in_domain)
+            self.assertEqual(
+                set(Event.browse(in_domain).mapped("name")),
+                {self.inside_meeting.name, "Lead in", "Organizer in", "Nobody"},
+            )
 
     def test_demo_office_types_quotations_into_a_coordinated_team(self):
         """A quotation typed by a coordinator or the administrator, with no
