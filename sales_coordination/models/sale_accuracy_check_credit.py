@@ -47,12 +47,13 @@ class SaleAccuracyRule(models.Model):
                 .with_company(company)
                 .browse({order["commercial_partner_id"] for order in orders})
             )
-            partners = {partner.id: partner for partner in partners}
+            # their credit limit alone: not every column of the partners
             limits = {
-                pid: partner.credit_limit
-                for pid, partner in partners.items()
+                partner.id: partner.credit_limit
+                for partner in partners.with_context(prefetch_fields=False)
                 if partner.credit_limit > 0
             }
+            partners = {partner.id: partner for partner in partners}
             if not limits:
                 continue
             exposure = self._credit_exposure(

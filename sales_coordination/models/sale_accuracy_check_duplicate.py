@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .sale_accuracy_data import query_dicts
+
 
 class SaleAccuracyRule(models.Model):
     """Duplicate order check."""
@@ -104,7 +106,8 @@ class SaleAccuracyRule(models.Model):
         )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         dates = [order["date_order"] for order in orders]
-        rows = self.env.execute_query_dict(
+        rows = query_dicts(
+            self.env,
             SQL(
                 """
             SELECT o.id, o.name, o.company_id, p.commercial_partner_id,
@@ -131,7 +134,7 @@ class SaleAccuracyRule(models.Model):
                 refs=[o["client_order_ref"] for o in orders if o["client_order_ref"]],
                 date_from=min(dates) - days,
                 date_to=max(dates) + days,
-            )
+            ),
         )
         for row in rows:
             products, qtys = row.pop("product_ids") or (), row.pop("qtys") or ()

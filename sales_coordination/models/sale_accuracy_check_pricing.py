@@ -81,7 +81,11 @@ class SaleAccuracyRule(models.Model):
             records = self.env["sale.order.line"].sudo().browse(list(priced.values()))
             by_id = {record.id: record for record in records}
             expected = {
-                key: self._expected_price(by_id[line_id], items)
+                key: self._expected_price(
+                    by_id[line_id],
+                    items,
+                    self._price_context(data, by_id[line_id]),
+                )
                 for key, line_id in priced.items()
             }
             for line in pl_lines:
@@ -155,18 +159,34 @@ class SaleAccuracyRule(models.Model):
             else self.env._("the sales price")
         )
 
-    def _expected_price(self, line, items):
+    def _price_context(self, data, line):
+        """``line._get_product_price_context()``, without reading the line's
+        attribute values again when the check's data says it has none and
+        the method is Odoo's own (its answer is then ``{}``)."""
+        own = (
+            type(line)._get_product_price_context.__module__
+            == "odoo.addons.sale.models.sale_order_line"
+            and type(line.product_id)._get_product_price_context.__module__
+            == "odoo.addons.product.models.product_product"
+        )
+        if own and not data.no_variant_values.get(line.id):
+            return {}
+        return line._get_product_price_context()
+
+    def _expected_price(self, line, items, price_context=None):
         """Unit price Odoo puts on ``line`` (before discount): the display
         price of ``sale.order.line._get_display_price`` from the pricelist
         rules ``items`` (none without a pricelist: the sales price), with the
-        taxes of the fiscal position as in ``_compute_price_unit``."""
+        taxes of the fiscal position as in ``_compute_price_unit``.
+        ``price_context``: the line's ``_get_product_price_context()`` when
+        the caller knows it."""
         line = line.with_company(line.company_id)
         if line.product_type == "combo":
             return 0.0  # as Odoo: the combo's items carry the price
         if line.combo_item_id:
             price = line._get_combo_item_display_price()
         else:
-            price = self._pricelist_price(line, items)
+            price = self._pricelist_price(line, items, price_context)
         product = line.product_id
         return product._get_tax_included_unit_price_from_price(
             price,
@@ -176,8 +196,10 @@ class SaleAccuracyRule(models.Model):
             fiscal_position=line.order_id.fiscal_position_id,
         )
 
-    def _pricelist_price(self, line, items):
-        product = line.product_id.with_context(**line._get_product_price_context())
+    def _pricelist_price(self, line, items, price_context=None):
+        if price_context is None:
+            price_context = line._get_product_price_context()
+        product = line.product_id.with_context(**price_context)
         quantity = line.product_uom_qty or 1.0
         uom = line.product_uom or product.uom_id
         qty_in_product_uom = quantity

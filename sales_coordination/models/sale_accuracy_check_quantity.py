@@ -45,26 +45,29 @@ class SaleAccuracyRule(models.Model):
         )
 
     def _accuracy_check_invalid_quantity(self, data, order_ids, lines):
-        return [
-            (
-                line["order_id"],
-                line["id"],
-                self.env._(
+        messages = {}  # (product, qty, unit): message, built once per check
+        findings = []
+        for line in lines:
+            if not (
+                line["qty"] < 1
+                and float_compare(
+                    line["qty"],
+                    0.0,
+                    precision_rounding=data.uom_rounding(line["uom_id"]) or 0.01,
+                )
+                <= 0
+            ):
+                continue
+            key = (line["product_id"], line["qty"], line["uom_id"])
+            if key not in messages:
+                messages[key] = self.env._(
                     "%(product)s: quantity %(qty)s is not positive. Enter the "
                     "ordered quantity or remove the line.",
                     product=data.product_name(line["product_id"]),
                     qty=data.format_qty(line["qty"], line["uom_id"]),
-                ),
-            )
-            for line in lines
-            if line["qty"] < 1
-            and float_compare(
-                line["qty"],
-                0.0,
-                precision_rounding=data.uom_rounding(line["uom_id"]) or 0.01,
-            )
-            <= 0
-        ]
+                )
+            findings.append((line["order_id"], line["id"], messages[key]))
+        return findings
 
     def _accuracy_check_packaging_multiple(self, data, order_ids, lines):
         # searched and read in one query

@@ -54,8 +54,12 @@ class SaleAccuracyRule(models.Model):
                 needed[key] += qty
                 available = forecast(line["product_id"], dates[line["id"]])
                 rounding = data.uom_rounding(line["product_uom_id"])
+                # float_compare only when it may say "more than available"
                 if (
-                    float_compare(needed[key], available, precision_rounding=rounding)
+                    needed[key] <= available
+                    or float_compare(
+                        needed[key], available, precision_rounding=rounding
+                    )
                     <= 0
                 ):
                     continue

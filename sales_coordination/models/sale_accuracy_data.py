@@ -19,6 +19,16 @@ def format_number(value, rounding=0.01):
     return "0" if text in ("-0", "") else text
 
 
+def query_dicts(env, query):
+    """``env.execute_query_dict(query)``, with the rows built by ``dict(zip())``:
+    twice as fast on the tens of thousands of rows of a large check."""
+    rows = env.execute_query(query)
+    if not rows:
+        return []
+    names = [column.name for column in env.cr.description]
+    return [dict(zip(names, row, strict=False)) for row in rows]
+
+
 class _AccuracyData:
     """The values of a set of orders and of their product lines that the
     accuracy checks read, fetched set-wise in two queries (a third one for
@@ -90,7 +100,8 @@ class _AccuracyData:
         )
         self.orders = {
             row["id"]: row
-            for row in env.execute_query_dict(
+            for row in query_dicts(
+                env,
                 SQL(
                     """
             SELECT o.id, o.name, o.state, o.company_id, o.team_id, o.partner_id,
@@ -110,7 +121,7 @@ class _AccuracyData:
                     """,
                     self._extra_columns("o", Order, extra_order),
                     orders.ids,
-                )
+                ),
             )
         }
         not_special = SQL(" ").join(
@@ -118,7 +129,8 @@ class _AccuracyData:
             for field in special
             if field.store
         )
-        lines = env.execute_query_dict(
+        lines = query_dicts(
+            env,
             SQL(
                 """
             SELECT l.id, l.order_id, l.product_id, l.product_uom_qty AS qty,
@@ -137,7 +149,7 @@ class _AccuracyData:
                 self._extra_columns("l", Line, extra_line),
                 list(self.orders),
                 not_special,
-            )
+            ),
         )
         computed = [field.name for field in special if not field.store]
         if computed:  # e.g. reward lines: ask the ORM

@@ -258,8 +258,9 @@ class SaleAccuracyRule(models.Model):
         clean = {
             "lang": lang
             if isinstance(lang, str) and lang in installed
-            # that field alone: not every column of the user and its partner
-            else self.env.user.with_context(prefetch_fields=False).lang
+            # the user's language as Odoo's context_get() gives it: cached
+            # per user, no query on every check
+            else self.env["res.users"].context_get().get("lang")
         }
         if isinstance(companies, list | tuple) and all(
             type(cid) is int for cid in companies

@@ -252,8 +252,8 @@ class SaleOrder(models.Model):
         :raise MissingError: when an order does not exist
         :raise AccessError: when the user may not modify an order
         """
-        self._accuracy_validate_records("write")
-        self._accuracy_run()
+        ids = self._accuracy_validate_records("write")
+        self.browse(sorted(ids))._accuracy_run_orders()
         return True
 
     def action_confirm(self):
@@ -291,13 +291,17 @@ class SaleOrder(models.Model):
     # === BUSINESS METHODS ===
 
     def _accuracy_validate_records(self, operation):
-        """Validate an RPC recordset: every id exists and is accessible."""
+        """Validate an RPC recordset: every id exists and is accessible.
+
+        :return: the ids of these orders that are not cancelled (read in the
+            same query as their existence)
+        """
         self.env["sales.coordination.rpc.check"]._sc_validate_ids(
             self, allow_empty=True, check_exists=False
         )
         if not self:
             raise UserError(self.env._("Select at least one order."))
-        existing = self._accuracy_ids_in_db()
+        existing = self._accuracy_states_in_db()
         missing = self.filtered(lambda order: order.id not in existing)
         if missing:
             raise MissingError(
@@ -307,6 +311,7 @@ class SaleOrder(models.Model):
                 )
             )
         self.check_access(operation)
+        return {oid for oid, state in existing.items() if state != "cancel"}
 
     def _accuracy_blocked(self):
         """Orders that may not be confirmed now. Customers confirming or
@@ -460,28 +465,21 @@ class SaleOrder(models.Model):
         tracking and no stored field computed from another model. The caches
         of what depends on the issues are invalidated afterwards.
         """
-        ids = self._accuracy_ids_in_db(not_cancelled=True)
+        states = self._accuracy_states_in_db()
+        ids = [oid for oid, state in states.items() if state != "cancel"]
         self.browse(sorted(ids))._accuracy_run_orders()
 
-    def _accuracy_ids_in_db(self, not_cancelled=False):
-        """The ids of these orders that exist (and are not cancelled), in
-        one query on an array of ids: thousands of ids in an ``IN`` list, as
-        ``exists()`` and ``search()`` send them, take longer to plan than
-        the query takes to run."""
+    def _accuracy_states_in_db(self):
+        """``{id: state}`` of these orders that exist, in one query on an
+        array of ids: thousands of ids in an ``IN`` list, as ``exists()``
+        and ``search()`` send them, take longer to plan than the query takes
+        to run."""
         ids = [i for i in self._ids if isinstance(i, int)]
         if not ids:
-            return set()
-        if not_cancelled:
-            self.flush_model(["state"])
-        return {
-            row[0]
-            for row in self.env.execute_query(
-                SQL(
-                    "SELECT id FROM sale_order WHERE id = ANY(%s) %s",
-                    ids,
-                    SQL("AND state IS DISTINCT FROM 'cancel'")
-                    if not_cancelled
-                    else SQL(),
-                )
+            return {}
+        self.flush_model(["state"])
+        return dict(
+            self.env.execute_query(
+                SQL("SELECT id, state FROM sale_order WHERE id = ANY(%s)", ids)
             )
-        }
+        )

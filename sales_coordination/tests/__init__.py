@@ -5,6 +5,7 @@ from . import test_accuracy_flow
 from . import test_accuracy_override_request
 from . import test_accuracy_precommit
 from . import test_accuracy_query_count
+from . import test_accuracy_check_reads
 from . import test_accuracy_rollback
 from . import test_accuracy_rule_stats
 from . import test_accuracy_rules
