@@ -176,6 +176,77 @@ class SalesCoordinationKpi(models.AbstractModel):
         query.add_where(SQL("(%s)", SQL(" OR ").join(documents)))
         return query
 
+    @api.model
+    def _kpi_activities_query(self, domain):
+        """A Query of the activities matching ``domain`` that the user may
+        read: the same set as ``mail.activity._search``, whose access check
+        on the documents runs in Python over every activity, but checked in
+        SQL: an activity is readable when it is the user's own or when the
+        user may perform the document model's ``_mail_post_access`` on its
+        document (model access and record rules, as in
+        ``_filtered_access``)."""
+        Activity = self.env["mail.activity"]
+        if self.env.su:
+            return Activity._search(domain)
+        Activity.browse().check_access("read")
+        query = self._kpi_activities_sudo_query(domain)
+        Activity._apply_ir_rules(query, "read")
+        if query.is_empty():
+            return query
+        self.env.cr.execute(query.select(SQL("DISTINCT mail_activity.res_model")))
+        readable = [SQL("mail_activity.user_id = %s", self.env.uid)]
+        for (model,) in self.env.cr.fetchall():
+            documents = self._kpi_activity_documents_sql(model, query)
+            readable.append(
+                SQL("(mail_activity.res_model = %s AND %s)", model, documents)
+            )
+        query.add_where(SQL("(%s)", SQL(" OR ").join(readable)))
+        return query
+
+    @api.model
+    def _kpi_activities_sudo_query(self, domain):
+        """``domain`` on mail.activity without any access check (the caller
+        applies them)."""
+        return self.env["mail.activity"].sudo()._search(domain)
+
+    @api.model
+    def _kpi_activity_documents_sql(self, model, query):
+        """An SQL condition on ``mail_activity.res_id``: the documents of
+        ``model`` on which the user may post (``_mail_post_access``), as
+        ``BaseModel._check_access`` decides it; a model overriding that check
+        is asked in Python about the documents of the activities of
+        ``query``."""
+        if model not in self.env:
+            return SQL("FALSE")
+        Document = self.env[model]
+        operation = getattr(Document, "_mail_post_access", "read")
+        if type(Document)._check_access is not models.BaseModel._check_access:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT DISTINCT res_id FROM mail_activity "
+                    "WHERE id IN %s AND res_model = %s",
+                    query.subselect(),
+                    model,
+                )
+            )
+            ids = [res_id for (res_id,) in self.env.cr.fetchall()]
+            allowed = Document.browse(ids)._filtered_access(operation)
+            return SQL("mail_activity.res_id IN %s", tuple(allowed.ids) or (0,))
+        if not self.env["ir.model.access"].check(
+            model, operation, raise_exception=False
+        ):
+            return SQL("FALSE")
+        if not self.env["ir.rule"]._compute_domain(model, operation):
+            return SQL("TRUE")
+        # EXISTS, not IN: a hashed IN would have to hold every readable
+        # document; this is an index lookup per activity.
+        documents = Document.with_context(active_test=False)._where_calc([])
+        documents.add_where(
+            SQL("%s = mail_activity.res_id", SQL.identifier(documents.table, "id"))
+        )
+        Document._apply_ir_rules(documents, operation)
+        return SQL("EXISTS(%s)", documents.subselect(SQL("1")))
+
     # === FAMILIES ===
 
     @api.model
@@ -294,7 +365,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             return [{key: None} for __ in buckets]
         last_days = [(end - timedelta(days=1)).date() for __, end in buckets]
         domain = self._kpi_followups_domain(last_days[-1], team_ids, user_ids)
-        query = self._kpi_query(model, domain)
+        query = self._kpi_activities_query(domain)
         rows = self._kpi_fetch_days(
             query, SQL("mail_activity.date_deadline"), SQL("count(*)")
         )

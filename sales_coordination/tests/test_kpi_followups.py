@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.tests import tagged
 
 from .common_kpi import KpiCase
@@ -43,6 +45,7 @@ class TestKpiFollowups(KpiCase):
 
     @classmethod
     def _activity(cls, record, deadline, user, rule=True):
+        rule = cls.rule if rule is True else rule or cls.rule.browse()
         return cls.env["mail.activity"].create(
             {
                 "res_model_id": cls.env["ir.model"]._get_id(record._name),
@@ -51,9 +54,12 @@ class TestKpiFollowups(KpiCase):
                 "summary": "Follow up",
                 "date_deadline": deadline,
                 "user_id": user.id,
-                "followup_rule_id": cls.rule.id if rule else False,
+                "followup_rule_id": rule.id,
             }
         )
+
+    def _rule2(self):
+        return self.rule.copy({"name": "Second follow-up"})
 
     def test_overdue_followups_by_hand(self):
         self.assertEqual(self._kpis()["followups_overdue"], 2)
@@ -80,3 +86,35 @@ class TestKpiFollowups(KpiCase):
         # salesperson reads neither these orders nor the lead's activities.
         self.assertEqual(self._kpis(user=self.coordinator)["followups_overdue"], 2)
         self.assertEqual(self._kpis(user=self.salesperson)["followups_overdue"], 0)
+
+    def test_own_followups_count_on_unreadable_documents(self):
+        # Sam reads neither o1 nor the lead: Cora's follow-ups there stay
+        # hidden, his own one on o1 counts (mail.activity's rule).
+        self._activity(self.o1, "2026-03-20", self.salesperson, self._rule2())
+        self.assertEqual(self._kpis(user=self.salesperson)["followups_overdue"], 1)
+        self.assertEqual(self._kpis(user=self.coordinator)["followups_overdue"], 3)
+
+    def test_followups_match_mail_activity_search(self):
+        # The KPI's SQL access check selects exactly what Odoo's
+        # mail.activity search (its Python access check) returns.
+        self._activity(self.o1, "2026-03-20", self.salesperson, self._rule2())
+        self._activity(self.lead, "2026-03-21", self.manager, self._rule2())
+        users = (
+            self.coordinator,
+            self.team_coordinator,
+            self.administrator,
+            self.manager,
+            self.salesperson,
+        )
+        for user in users:
+            for team_ids in (None, [self.team.id]):
+                domain = self.kpi._kpi_followups_domain(
+                    date(2026, 4, 30), team_ids, None
+                )
+                kpi = self.kpi.with_user(user)
+                query = kpi._kpi_activities_query(domain)
+                kpi.env.cr.execute(query.select())
+                ids = sorted(row[0] for row in kpi.env.cr.fetchall())
+                expected = self.env["mail.activity"].with_user(user).search(domain)
+                with self.subTest(user=user.login, team_ids=team_ids):
+                    self.assertEqual(ids, sorted(expected.ids))
