@@ -7,6 +7,7 @@ from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
 
 from .sale_order_accuracy_override import OVERRIDE_REQUEST_FIELDS
+from .sale_order_accuracy_scope import ORDER_PRICE_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -178,6 +179,7 @@ class SaleOrder(models.Model):
         ):
             raise UserError(self._accuracy_confirm_only_message())
         records = super(SaleOrder, orders).create(vals_list)
+        records._accuracy_reprice_lines()
         records._accuracy_schedule_check()
         return records
 
@@ -187,6 +189,8 @@ class SaleOrder(models.Model):
         if vals.get("state") == "sale" and not guard._sc_is_trusted(self, "state"):
             raise UserError(self._accuracy_confirm_only_message())
         res = super().write(vals)
+        if ORDER_PRICE_FIELDS.intersection(vals):
+            self._accuracy_reprice_lines()
         if vals.get("state") == "sent" or ACCURACY_TRIGGER_FIELDS.intersection(vals):
             self._accuracy_schedule_check()
         return res
@@ -419,7 +423,7 @@ class SaleOrder(models.Model):
         if not ids:
             return
         pending -= ids
-        self._accuracy_check_ids(ids)
+        self._accuracy_check_ids(ids, self._accuracy_pop_price_scope(ids))
 
     def _accuracy_precommit_check(self):
         """The pre-commit hook: check the quotations gathered in this
@@ -427,11 +431,12 @@ class SaleOrder(models.Model):
         fails leaves these orders as they were (logged), and the user's
         transaction commits."""
         ids = self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, set())
-        self._accuracy_check_ids(ids)
+        self._accuracy_check_ids(ids, self._accuracy_pop_price_scope(ids))
 
-    def _accuracy_check_ids(self, ids):
+    def _accuracy_check_ids(self, ids, price_scope=None):
         """Check the quotations among the orders ``ids``, set-wise, in a
-        savepoint; never raises (a failed check is logged)."""
+        savepoint; never raises (a failed check is logged). ``price_scope``:
+        the lines to price again (``_accuracy_run_orders``)."""
         if not ids:
             return
         orders = (
@@ -446,7 +451,7 @@ class SaleOrder(models.Model):
             return
         try:
             with self.env.cr.savepoint():
-                orders.with_env(self.env)._accuracy_run_orders()
+                orders.with_env(self.env)._accuracy_run_orders(price_scope)
                 self.env.flush_all()
         except Exception:
             _logger.warning(
