@@ -75,7 +75,11 @@ class SaleOrder(models.Model):
         copy=False,
         index=True,
         help="Result of the last accuracy check. Blocked orders cannot be "
-        "confirmed in enforce mode unless a Coordination Manager overrides them.",
+        "confirmed in enforce mode unless a Coordination Manager overrides them. "
+        "The check that runs by itself on a save prices again only the lines "
+        "whose product, quantity, unit, price or discount changed (all lines "
+        "when the customer, pricelist, date or company changed); Check "
+        "accuracy and the confirmation check every line.",
     )
     accuracy_issue_ids = fields.One2many(
         comodel_name="sale.accuracy.issue",
