@@ -106,7 +106,8 @@ class SaleAccuracyRule(models.Model):
         the lines of ``lines`` whose price inputs changed in this
         transaction, those of orders never checked, and the combo items (their
         price depends on their combo line); and the findings this rule holds
-        on the other lines (open or overridden issues), read in one query.
+        on the other lines (open or overridden issues: ``data.held_issues``,
+        or one query).
         Without a scope, every line and no kept finding."""
         scope = data.price_scope
         if scope is None:
@@ -127,6 +128,13 @@ class SaleAccuracyRule(models.Model):
                 untouched.append(line["id"])
         if not untouched:
             return to_price, []
+        if data.held_issues is not None:
+            untouched = set(untouched)
+            return to_price, [
+                (order_id, line_id, message)
+                for _id, order_id, line_id, rule_id, _state, message in data.held_issues
+                if rule_id == self.id and line_id in untouched
+            ]
         self.env["sale.accuracy.issue"].flush_model()
         kept = self.env.execute_query(
             SQL(

@@ -42,10 +42,6 @@ class SaleOrder(models.Model):
         data.price_scope = price_scope
         company_ids = {order["company_id"] for order in data.orders.values()}
         rules = Rule.search([("company_id", "in", [*company_ids, False])])
-        findings = rules._run_checks(data)
-        rule_info = {
-            rule.id: (rule.code, rule.severity, rule.category) for rule in rules
-        }
         Issue = self.env["sale.accuracy.issue"].sudo()
         Issue.flush_model()
         existing = self.env.execute_query(
@@ -56,6 +52,13 @@ class SaleOrder(models.Model):
                 list(data.orders),
             )
         )
+        # the checks that keep findings read them here (the price check of
+        # a save): no second query
+        data.held_issues = existing
+        findings = rules._run_checks(data)
+        rule_info = {
+            rule.id: (rule.code, rule.severity, rule.category) for rule in rules
+        }
         open_by_key = {}
         overridden_keys = set()
         for issue_id, order_id, line_id, rule_id, state, message in existing:
