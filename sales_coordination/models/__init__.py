@@ -14,6 +14,7 @@ from . import sale_order_history
 from . import sale_order_support
 from . import sale_order_followup
 from . import sale_order_accuracy_issues
+from . import sale_order_accuracy_scope
 from . import sale_order_accuracy_override
 from . import sale_order_accuracy_refusal
 from . import sale_order_accuracy

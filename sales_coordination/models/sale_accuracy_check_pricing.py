@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from .sale_accuracy_data import format_number
 
@@ -34,7 +34,12 @@ class SaleAccuracyRule(models.Model):
         and fiscal position share a price, which Odoo computes once
         (``_expected_price``). No line is skipped: a price that cannot be
         compared (an expected price of 0) is a finding that says so.
+
+        The automatic check of a save (``data.price_scope``) prices only the
+        lines whose price inputs changed in the transaction, and keeps the
+        findings of this rule on the others as they are.
         """
+        lines, kept = self._price_lines_in_scope(data, lines)
         no_variant_values = data.no_variant_values if lines else {}
         by_pricelist = defaultdict(list)
         for line in lines:
@@ -94,7 +99,53 @@ class SaleAccuracyRule(models.Model):
                 )
                 if finding:
                     findings.append(finding)
-        return findings
+        return kept + findings
+
+    def _price_lines_in_scope(self, data, lines):
+        """``(lines to price, kept findings)``: with ``data.price_scope``,
+        the lines of ``lines`` whose price inputs changed in this
+        transaction, those of orders never checked, and the combo items (their
+        price depends on their combo line); and the findings this rule holds
+        on the other lines (open or overridden issues: ``data.held_issues``,
+        or one query).
+        Without a scope, every line and no kept finding."""
+        scope = data.price_scope
+        if scope is None:
+            return lines, []
+        to_price, untouched = [], []
+        for line in lines:
+            order = data.orders[line["order_id"]]
+            line_ids = scope.get(line["order_id"], ())
+            if (
+                line_ids is None
+                or line["id"] in line_ids
+                or line["combo_item_id"]
+                or order["accuracy_state"] == "unchecked"
+                or not order["accuracy_checked_date"]
+            ):
+                to_price.append(line)
+            else:
+                untouched.append(line["id"])
+        if not untouched:
+            return to_price, []
+        if data.held_issues is not None:
+            untouched = set(untouched)
+            return to_price, [
+                (order_id, line_id, message)
+                for _id, order_id, line_id, rule_id, _state, message in data.held_issues
+                if rule_id == self.id and line_id in untouched
+            ]
+        self.env["sale.accuracy.issue"].flush_model()
+        kept = self.env.execute_query(
+            SQL(
+                "SELECT order_id, line_id, message FROM sale_accuracy_issue "
+                "WHERE rule_id = %s AND line_id = ANY(%s) "
+                "AND state IN ('open', 'overridden')",
+                self.id,
+                untouched,
+            )
+        )
+        return to_price, [tuple(row) for row in kept]
 
     def _applicable_item(self, data, line, product, items, memo=None):
         """The pricelist rule of ``items`` that prices ``line`` of

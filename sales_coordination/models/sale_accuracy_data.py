@@ -164,6 +164,11 @@ class _AccuracyData:
         for line in lines:
             self.lines_by_order[line["order_id"]].append(line)
         self._no_variant_values = None
+        # the automatic check's lines to price (see _accuracy_run_orders)
+        self.price_scope = None
+        # the open and overridden issues of the orders, when the caller read
+        # them: rows (id, order_id, line_id or 0, rule_id, state, message)
+        self.held_issues = None
         # Odoo's own expected date, computed without a record when it is not
         # overridden (sale's: the order date once confirmed, else now, plus
         # the customer lead time).

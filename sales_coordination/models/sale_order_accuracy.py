@@ -7,6 +7,7 @@ from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
 
 from .sale_order_accuracy_override import OVERRIDE_REQUEST_FIELDS
+from .sale_order_accuracy_scope import ORDER_PRICE_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -74,7 +75,11 @@ class SaleOrder(models.Model):
         copy=False,
         index=True,
         help="Result of the last accuracy check. Blocked orders cannot be "
-        "confirmed in enforce mode unless a Coordination Manager overrides them.",
+        "confirmed in enforce mode unless a Coordination Manager overrides them. "
+        "The check that runs by itself on a save prices again only the lines "
+        "whose product, quantity, unit, price or discount changed (all lines "
+        "when the customer, pricelist, date or company changed); Check "
+        "accuracy and the confirmation check every line.",
     )
     accuracy_issue_ids = fields.One2many(
         comodel_name="sale.accuracy.issue",
@@ -178,6 +183,7 @@ class SaleOrder(models.Model):
         ):
             raise UserError(self._accuracy_confirm_only_message())
         records = super(SaleOrder, orders).create(vals_list)
+        records._accuracy_reprice_lines()
         records._accuracy_schedule_check()
         return records
 
@@ -187,6 +193,8 @@ class SaleOrder(models.Model):
         if vals.get("state") == "sale" and not guard._sc_is_trusted(self, "state"):
             raise UserError(self._accuracy_confirm_only_message())
         res = super().write(vals)
+        if ORDER_PRICE_FIELDS.intersection(vals):
+            self._accuracy_reprice_lines()
         if vals.get("state") == "sent" or ACCURACY_TRIGGER_FIELDS.intersection(vals):
             self._accuracy_schedule_check()
         return res
@@ -419,7 +427,7 @@ class SaleOrder(models.Model):
         if not ids:
             return
         pending -= ids
-        self._accuracy_check_ids(ids)
+        self._accuracy_check_ids(ids, self._accuracy_pop_price_scope(ids))
 
     def _accuracy_precommit_check(self):
         """The pre-commit hook: check the quotations gathered in this
@@ -427,11 +435,12 @@ class SaleOrder(models.Model):
         fails leaves these orders as they were (logged), and the user's
         transaction commits."""
         ids = self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, set())
-        self._accuracy_check_ids(ids)
+        self._accuracy_check_ids(ids, self._accuracy_pop_price_scope(ids))
 
-    def _accuracy_check_ids(self, ids):
+    def _accuracy_check_ids(self, ids, price_scope=None):
         """Check the quotations among the orders ``ids``, set-wise, in a
-        savepoint; never raises (a failed check is logged)."""
+        savepoint; never raises (a failed check is logged). ``price_scope``:
+        the lines to price again (``_accuracy_run_orders``)."""
         if not ids:
             return
         orders = (
@@ -446,7 +455,7 @@ class SaleOrder(models.Model):
             return
         try:
             with self.env.cr.savepoint():
-                orders.with_env(self.env)._accuracy_run_orders()
+                orders.with_env(self.env)._accuracy_run_orders(price_scope)
                 self.env.flush_all()
         except Exception:
             _logger.warning(

@@ -17,10 +17,16 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"
 
-    def _accuracy_run_orders(self):
+    def _accuracy_run_orders(self, price_scope=None):
         """``_accuracy_run`` on orders known to exist and not to be
         cancelled, in the order of their ids (the pre-commit hook has just
-        searched them: no second search)."""
+        searched them: no second search).
+
+        :param price_scope: the automatic check's ``{order id: ids of the
+            lines whose price inputs changed, or None for all}``: the price
+            check computes the expected price of those lines only and keeps
+            the findings of the others; None (a full check): every line
+        """
         orders = self.sudo()
         pending = self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY)
         if pending:
@@ -33,12 +39,9 @@ class SaleOrder(models.Model):
         # from the rows, not from the records, which would load every column
         # of every order)
         data = Rule._accuracy_data(orders)
+        data.price_scope = price_scope
         company_ids = {order["company_id"] for order in data.orders.values()}
         rules = Rule.search([("company_id", "in", [*company_ids, False])])
-        findings = rules._run_checks(data)
-        rule_info = {
-            rule.id: (rule.code, rule.severity, rule.category) for rule in rules
-        }
         Issue = self.env["sale.accuracy.issue"].sudo()
         Issue.flush_model()
         existing = self.env.execute_query(
@@ -49,6 +52,13 @@ class SaleOrder(models.Model):
                 list(data.orders),
             )
         )
+        # the checks that keep findings read them here (the price check of
+        # a save): no second query
+        data.held_issues = existing
+        findings = rules._run_checks(data)
+        rule_info = {
+            rule.id: (rule.code, rule.severity, rule.category) for rule in rules
+        }
         open_by_key = {}
         overridden_keys = set()
         for issue_id, order_id, line_id, rule_id, state, message in existing:

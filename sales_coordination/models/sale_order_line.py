@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from .sale_accuracy_selections import ACCURACY_SEVERITIES
+from .sale_order_accuracy_scope import LINE_PRICE_FIELDS
 
 # Changing these on a line of an overridden order voids the override.
 LINE_RESET_FIELDS = frozenset(
@@ -58,6 +59,7 @@ class SaleOrderLine(models.Model):
     def create(self, vals_list):
         lines = super().create(vals_list)
         lines.order_id._accuracy_reset_override()
+        lines.order_id._accuracy_reprice_lines(lines)
         lines.order_id._accuracy_schedule_check()
         return lines
 
@@ -86,6 +88,8 @@ class SaleOrderLine(models.Model):
             overridden.filtered(
                 lambda line: before[line.id] != after[line.id]
             ).order_id._accuracy_reset_override()
+        if LINE_PRICE_FIELDS.intersection(vals):
+            self.order_id._accuracy_reprice_lines(self)
         if LINE_TRIGGER_FIELDS.intersection(vals):
             self.order_id._accuracy_schedule_check()
         return res

@@ -1,0 +1,70 @@
+# One model split by capability over several files, as Odoo's account does.
+# pylint: disable=consider-merging-classes-inherited
+from odoo import models
+
+# The lines whose price inputs changed in this transaction, per order
+# (cr.precommit.data): ``{order_id: set of line ids, or None for all lines}``.
+ACCURACY_PRICE_SCOPE_KEY = "sales_coordination.accuracy_price_scope"
+# Changing these on an order changes the price Odoo computes for every line.
+ORDER_PRICE_FIELDS = frozenset(
+    {
+        "partner_id",
+        "partner_invoice_id",
+        "partner_shipping_id",
+        "pricelist_id",
+        "currency_id",
+        "date_order",
+        "fiscal_position_id",
+        "company_id",
+    }
+)
+# Changing these on a line changes the price Odoo computes for it, or the
+# price the line carries.
+LINE_PRICE_FIELDS = frozenset(
+    {
+        "product_id",
+        "product_uom_qty",
+        "product_uom",
+        "price_unit",
+        "discount",
+        "product_packaging_id",
+        "product_packaging_qty",
+        "product_no_variant_attribute_value_ids",
+        "display_type",
+    }
+)
+
+
+class SaleOrder(models.Model):
+    """Accuracy: which lines the automatic check before the commit prices
+    again. The save-time check computes the expected price of the lines
+    whose price inputs changed in the transaction only; the findings of the
+    other lines stay as they are (``sale.accuracy.rule``'s price check). A
+    full check (the action, the confirmation, the cron) prices every line."""
+
+    _inherit = "sale.order"
+
+    def _accuracy_reprice_lines(self, lines=None):
+        """Have the automatic check of this transaction price ``lines`` of
+        these orders again (all their lines when ``lines`` is None)."""
+        scope = self.env.cr.precommit.data.setdefault(ACCURACY_PRICE_SCOPE_KEY, {})
+        if lines is None:
+            for order_id in self._ids:
+                if isinstance(order_id, int):
+                    scope[order_id] = None
+            return
+        for line in lines:
+            order_id = line.order_id.id
+            if not isinstance(order_id, int) or not isinstance(line.id, int):
+                continue
+            if order_id not in scope:
+                scope[order_id] = set()
+            if scope[order_id] is not None:
+                scope[order_id].add(line.id)
+
+    def _accuracy_pop_price_scope(self, ids):
+        """``{order id: line ids to price, or None for all}`` of the orders
+        ``ids``, taken out of this transaction's record (an order whose
+        price inputs did not change: an empty set)."""
+        scope = self.env.cr.precommit.data.get(ACCURACY_PRICE_SCOPE_KEY) or {}
+        return {order_id: scope.pop(order_id, set()) for order_id in ids}
