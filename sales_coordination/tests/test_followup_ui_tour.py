@@ -3,6 +3,8 @@ from datetime import datetime, timedelta
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+TOUR_TZ = "Europe/Brussels"
+
 
 @tagged("post_install", "-at_install")
 class TestFollowupUiTour(HttpCase):
@@ -15,6 +17,7 @@ class TestFollowupUiTour(HttpCase):
             password="sc_tour_coordinator",
             name="Tour Coordinator",
             groups="base.group_user,sales_coordination.group_coordinator",
+            tz=TOUR_TZ,
         )
         customer = self.env["res.partner"].create(
             {
@@ -26,7 +29,8 @@ class TestFollowupUiTour(HttpCase):
         order = self.env["sale.order"].create(
             {"partner_id": customer.id, "client_order_ref": "Tour quote"}
         )
-        today = fields.Date.context_today(order)
+        # today where the coordinator is, whatever the hour in UTC
+        today = fields.Date.context_today(order.with_context(tz=TOUR_TZ))
         self.env["mail.activity"].create(
             {
                 "res_model_id": self.env["ir.model"]._get_id("sale.order"),

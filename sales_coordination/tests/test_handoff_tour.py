@@ -1,6 +1,8 @@
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+TOUR_TZ = "Europe/Brussels"
+
 
 @tagged("post_install", "-at_install")
 class TestHandoffTour(HttpCase):
@@ -25,6 +27,7 @@ class TestHandoffTour(HttpCase):
             name="Colin Tour",
             groups="base.group_user,sales_coordination.group_coordinator,"
             "sales_coordination.group_administrator",
+            tz=TOUR_TZ,
         )
         customer = self.env["res.partner"].create(
             {
@@ -47,7 +50,9 @@ class TestHandoffTour(HttpCase):
         order.activity_schedule(
             "sales_coordination.mail_activity_type_quote_followup",
             user_id=giver.id,
-            date_deadline=fields.Date.context_today(order),
+            # due today where the colleague is (at 23:30 UTC it is already
+            # tomorrow in Brussels: My Day counts in the user's time zone)
+            date_deadline=fields.Date.context_today(order.with_context(tz=TOUR_TZ)),
         )
         self.start_tour("/odoo", "sales_coordination_handoff", login=manager.login)
         self.assertEqual(customer.sales_coordinator_id, colleague)

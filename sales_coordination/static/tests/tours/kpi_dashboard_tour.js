@@ -1,10 +1,20 @@
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 const { DateTime } = luxon;
 
+/**
+ * Today as the server counts it for the dashboard: in the user's time zone
+ * (the browser's may be another: at 23:30 UTC it is already tomorrow in
+ * Brussels).
+ */
+function userToday() {
+    return user.tz ? DateTime.now().setZone(user.tz) : DateTime.utc();
+}
+
 function periodStart(period) {
-    const today = DateTime.local();
+    const today = userToday();
     const month = period === "year" ? 1 : Math.floor((today.month - 1) / 3) * 3 + 1;
     return `${today.year}-${String(month).padStart(2, "0")}-01`;
 }
@@ -88,7 +98,7 @@ registry.category("web_tour.tours").add("sales_coordination_kpi_dashboard", {
  * with a tooltip on each point, then opens the records behind the card.
  */
 function previousMonthSameDays() {
-    const today = DateTime.local();
+    const today = userToday();
     const previousStart = today.startOf("month").minus({ months: 1 });
     const previousEnd = DateTime.min(
         previousStart.plus({ days: today.day - 1 }),
@@ -105,7 +115,7 @@ registry.category("web_tour.tours").add("sales_coordination_kpi_like_for_like", 
             ...openMenu("menu_coordinator", "menu_coordinator_my_kpis"),
             {
                 content: "This month so far, against the same days of last month",
-                trigger: `.o_sc_kpi_period_label[data-date-from="${DateTime.local()
+                trigger: `.o_sc_kpi_period_label[data-date-from="${userToday()
                     .startOf("month")
                     .toISODate()}"][data-previous-from="${previousFrom}"][data-previous-to="${previousTo}"]`,
             },
