@@ -3,7 +3,7 @@
     "summary": "A home in Odoo for Sales Coordinators and Sales Administrators: "
     "role workspaces, order-accuracy checks, follow-ups, support requests, "
     "meetings and KPIs",
-    "version": "18.0.1.5.0",
+    "version": "18.0.1.6.0",
     "category": "Sales/Sales",
     "website": "https://github.com/sales-coordination/sales_coordination",
     "author": "Sales Coordination developers",

@@ -344,12 +344,39 @@ class SalesCoordinationKpi(models.AbstractModel):
 
     @api.model
     def _kpi_fetch_rows(self, query, groupby, *columns):
-        """Run ``SELECT columns FROM query GROUP BY groupby``: all rows."""
+        """Run ``SELECT columns FROM query GROUP BY groupby`` (no grouping
+        when ``groupby`` is None): all rows."""
         if query.is_empty():
             return []
         query.groupby = groupby
         self.env.cr.execute(query.select(*columns))
         return self.env.cr.fetchall()
+
+    @api.model
+    def _kpi_fetch_periods(self, query, column, periods, *aggregates):
+        """Rows ``(start, aggregates...)`` of ``query``, whose domain keeps
+        ``column`` within the periods, one per stretch of time between two
+        consecutive bounds of ``periods`` (``start``: its first instant), so
+        that :meth:`_kpi_sum_by_bucket` adds them up per period, exactly,
+        even where periods overlap or leave gaps.
+
+        One period is one plain aggregate (no grouping: the cheapest plan, an
+        index-only scan feeding the sums); more group by the stretch
+        ``column`` falls in (``width_bucket`` over the sorted bounds): a few
+        groups, never one per day.
+        """
+        bounds = sorted({bound for period in periods for bound in period})
+        if len(bounds) == 2:
+            return self._kpi_fetch_rows(
+                query, None, SQL("%s::timestamp", bounds[0]), *aggregates
+            )
+        stretch = SQL(
+            "(%(bounds)s::timestamp[])"
+            "[width_bucket(%(column)s, %(bounds)s::timestamp[])]",
+            bounds=bounds,
+            column=column,
+        )
+        return self._kpi_fetch_rows(query, stretch, stretch, *aggregates)
 
     @api.model
     def _kpi_fetch_days(self, query, day, *aggregates):

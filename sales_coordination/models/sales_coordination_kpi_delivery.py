@@ -53,12 +53,13 @@ class SalesCoordinationKpi(models.AbstractModel):
         if not self._kpi_readable("sale.order"):
             return [dict.fromkeys(keys) for __ in buckets]
         start, end = buckets[0][0], buckets[-1][1]
-        done = self._kpi_fetch_days(
+        done = self._kpi_fetch_periods(
             self._kpi_query(
                 "sale.order",
                 self._kpi_delivery_done_domain(start, end, team_ids, user_ids),
             ),
-            self._kpi_day(SQL("sale_order.delivery_done_date")),
+            SQL("sale_order.delivery_done_date"),
+            buckets,
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE sale_order.delivery_promise_kept)"),
             SQL("count(*) FILTER (WHERE sale_order.delivery_risk = 'delivered_late')"),
@@ -67,12 +68,13 @@ class SalesCoordinationKpi(models.AbstractModel):
                 "(WHERE sale_order.delivery_risk = 'delivered_late'), 0)::text"
             ),
         )
-        risky = self._kpi_fetch_days(
+        risky = self._kpi_fetch_periods(
             self._kpi_query(
                 "sale.order",
                 self._kpi_delivery_risk_domain(start, end, team_ids, user_ids),
             ),
-            self._kpi_day(SQL("sale_order.delivery_first_risk_date")),
+            SQL("sale_order.delivery_first_risk_date"),
+            buckets,
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE sale_order.delivery_informed_in_time)"),
         )

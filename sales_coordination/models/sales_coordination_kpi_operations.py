@@ -261,9 +261,10 @@ class SalesCoordinationKpi(models.AbstractModel):
         )
         query = self._kpi_query("stock.picking", domain)
         on_time, in_full = self._kpi_fulfillment_sql(SQL.identifier("stock_picking"))
-        rows = self._kpi_fetch_days(
+        rows = self._kpi_fetch_periods(
             query,
-            self._kpi_day(SQL("stock_picking.date_done")),
+            SQL("stock_picking.date_done"),
+            buckets,
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE %s AND %s)", on_time, in_full),
         )
@@ -344,9 +345,10 @@ class SalesCoordinationKpi(models.AbstractModel):
         )
         query = self._kpi_query(model, domain)
         query.add_where(self.env[model]._sc_coordinated_sql(query.table))
-        rows = self._kpi_fetch_days(
+        rows = self._kpi_fetch_periods(
             query,
-            self._kpi_day(SQL("calendar_event.start")),
+            SQL("calendar_event.start"),
+            buckets,
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE calendar_event.coordination_outcome = 'held')"),
         )

@@ -81,6 +81,20 @@ class SalesCoordinationKpi(models.AbstractModel):
         rows = self._kpi_new_client_rows([(start, end)], team_ids, user_ids)
         return [("id", "in", [row[1] for row in rows])]
 
+    @api.model
+    def _kpi_confirmed_query(self, start, end, filters):
+        """The Query of the orders confirmed from ``start`` to ``end``
+        (excluded) matching ``filters`` (:meth:`_kpi_order_filters`)."""
+        return self._kpi_query(
+            "sale.order",
+            [
+                ("state", "=", "sale"),
+                ("date_order", ">=", start),
+                ("date_order", "<", end),
+                *filters,
+            ],
+        )
+
     # === FAMILIES ===
 
     @api.model
@@ -113,45 +127,70 @@ class SalesCoordinationKpi(models.AbstractModel):
         # sale_order_sc_kpi_created_index and _confirmed_cover_index): the
         # quotations by the day they were created, the confirmed orders by
         # the day they were confirmed (back to the previous period of growth).
-        by_created = self._kpi_fetch_days(
+        by_created = self._kpi_fetch_periods(
             self._kpi_query(
                 "sale.order",
                 [("create_date", ">=", start), ("create_date", "<", end), *filters],
             ),
-            self._kpi_day(SQL("sale_order.create_date")),
+            SQL("sale_order.create_date"),
+            buckets,
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
         )
-        # Exact (numeric) sums: a bucket adds the same days whatever the
-        # period asked for.
-        amount = SQL(
-            "sale_order.amount_untaxed::numeric "
-            "/ COALESCE(NULLIF(sale_order.currency_rate, 0), 1)::numeric"
+        # Exact (numeric) sums in the company's currency: the orders in it
+        # (rate 1, or none) add their amount as it is, and only the others pay
+        # for a numeric division (most of the cost of the sum otherwise).
+        in_company_currency = SQL(
+            "COALESCE(NULLIF(sale_order.currency_rate, 0), 1) = 1"
+        )
+        total = SQL(
+            "(COALESCE(sum(sale_order.amount_untaxed) FILTER (WHERE %(one)s), 0)"
+            " + COALESCE(sum(sale_order.amount_untaxed::numeric"
+            " / sale_order.currency_rate::numeric) FILTER (WHERE NOT %(one)s), 0)"
+            ")::text",
+            one=in_company_currency,
         )
         # Order accuracy counts the confirmed orders that were checked: an
         # order confirmed before the install was never checked, and whether it
         # was right the first time cannot be known.
         checked = SQL("sale_order.accuracy_first_checked_date IS NOT NULL")
-        by_confirmed = self._kpi_fetch_days(
-            self._kpi_query(
-                "sale.order",
-                [
-                    ("state", "=", "sale"),
-                    ("date_order", ">=", previous_start),
-                    ("date_order", "<", end),
-                    *filters,
-                ],
-            ),
-            self._kpi_day(SQL("sale_order.date_order")),
+        confirmed_aggregates = (
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE %s)", checked),
             SQL("count(*) FILTER (WHERE %s AND sale_order.first_time_right)", checked),
-            SQL("COALESCE(sum(%s), 0)::text", amount),
         )
+        date_order = SQL("sale_order.date_order")
+        if len(buckets) == 1:
+            # get_kpis: two plain aggregates (the period, the amount of its
+            # previous period) cost less than one grouped over both
+            by_confirmed = self._kpi_fetch_periods(
+                self._kpi_confirmed_query(start, end, filters),
+                date_order,
+                buckets,
+                *confirmed_aggregates,
+                total,
+            )
+            by_previous = self._kpi_fetch_periods(
+                self._kpi_confirmed_query(previous_start, previous[0][1], filters),
+                date_order,
+                previous,
+                total,
+            )
+        else:
+            # series: the previous periods overlap the buckets; one pass
+            # grouped by the stretches between all their bounds
+            by_confirmed = self._kpi_fetch_periods(
+                self._kpi_confirmed_query(previous_start, end, filters),
+                date_order,
+                buckets + previous,
+                *confirmed_aggregates,
+                total,
+            )
+            by_previous = [(day, row[-1]) for day, *row in by_confirmed]
         created = self._kpi_sum_by_bucket(buckets, by_created, 2)
         confirmed = self._kpi_sum_by_bucket(buckets, by_confirmed, 4)
         # the previous periods of growth: sums of days
-        amounts = [(day, Decimal(total)) for day, *__, total in by_confirmed]
+        amounts = [(day, Decimal(total)) for day, *__, total in by_previous]
         results = []
         for (before_start, before_end), (quotations, won), (
             orders,
@@ -191,9 +230,10 @@ class SalesCoordinationKpi(models.AbstractModel):
             buckets[0][0], buckets[-1][1], team_ids, user_ids
         )
         query = self._kpi_query("sale.order", domain)
-        rows = self._kpi_fetch_days(
+        rows = self._kpi_fetch_periods(
             query,
-            self._kpi_day(SQL("sale_order.accuracy_first_checked_date")),
+            SQL("sale_order.accuracy_first_checked_date"),
+            buckets,
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
         )
@@ -216,9 +256,10 @@ class SalesCoordinationKpi(models.AbstractModel):
             "extract(epoch FROM sale_order.invoice_posted_date "
             "- sale_order.date_order)::numeric"
         )
-        rows = self._kpi_fetch_days(
+        rows = self._kpi_fetch_periods(
             query,
-            self._kpi_day(SQL("sale_order.invoice_posted_date")),
+            SQL("sale_order.invoice_posted_date"),
+            buckets,
             SQL("COALESCE(sum(%s), 0)::text", seconds),
             SQL("count(%s)", seconds),
         )
@@ -231,67 +272,85 @@ class SalesCoordinationKpi(models.AbstractModel):
     def _kpi_new_client_rows(self, buckets, team_ids, user_ids):
         """(bucket index, commercial partner id) of the new clients: the
         commercial partners with a confirmed order in the bucket (matching
-        the filters) and no confirmed order before it."""
+        the filters, one the user may read) and no confirmed order before it
+        in the user's companies (whoever's it is: a client is new to the
+        company, not to the reader).
+
+        The candidates are the few orders marked ``sc_first_sale`` in the
+        period (the first confirmed order of a contact in a company): a new
+        client's matching order is in the bucket and no order of its
+        contact came before it in that company, so that contact's first
+        order is in the bucket too. Each candidate is then checked as the
+        definition says: one probe for a matching order in its bucket, one
+        for an earlier order of any of its contacts.
+        """
         starts = [start for start, __ in buckets]
-        in_period = self._kpi_query(
+        ends = [end for __, end in buckets]
+        matching = self._kpi_query(
             "sale.order",
-            self._kpi_orders_confirmed_domain(
-                starts[0], buckets[-1][1], team_ids, user_ids
-            ),
+            self._kpi_orders_confirmed_domain(starts[0], ends[-1], team_ids, user_ids),
         )
-        if in_period.is_empty():
+        if matching.is_empty():
             return []
-        bucket = SQL("width_bucket(sale_order.date_order, %s::timestamp[])", starts)
-        # buckets need not be contiguous: none of the days between them
-        in_period.add_where(
+        # a matching order of the candidate's contacts, in its bucket
+        matching.add_where(
             SQL(
-                "sale_order.date_order < (%s::timestamp[])[%s]",
-                [end for __, end in buckets],
-                bucket,
+                "width_bucket(sale_order.date_order, %(starts)s::timestamp[])"
+                " = sc_new.bucket AND sale_order.date_order"
+                " < (%(ends)s::timestamp[])[sc_new.bucket]"
+                " AND sale_order.partner_id IN (SELECT sc_c.id FROM res_partner sc_c"
+                " WHERE sc_c.commercial_partner_id = sc_new.commercial_partner_id)",
+                starts=starts,
+                ends=ends,
             )
         )
-        earlier = self._kpi_query("sale.order", [("state", "=", "sale")])
-        in_period.add_join(
-            "JOIN",
-            "sc_partner",
-            "res_partner",
-            SQL("sc_partner.id = sale_order.partner_id"),
-        )
-        # One index probe per candidate: its partners (commercial_partner_id
-        # index), then their confirmed orders before its bucket (partial
-        # index on partner_id, date_order). LATERAL ... LIMIT 1 keeps it a
-        # probe: as an anti-join, PostgreSQL hashes every earlier order.
+        companies = self._kpi_new_client_companies()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT sc_new.bucket - 1, sc_new.commercial_partner_id FROM (
-                    %(candidates)s
+                    SELECT DISTINCT
+                           width_bucket(sc_first.date_order, %(starts)s::timestamp[])
+                               AS bucket,
+                           sc_fp.commercial_partner_id
+                      FROM sale_order sc_first
+                      JOIN res_partner sc_fp ON sc_fp.id = sc_first.partner_id
+                     WHERE sc_first.sc_first_sale
+                       AND sc_first.date_order >= %(start)s
+                       AND sc_first.date_order < %(end)s
+                       AND sc_first.company_id = ANY(%(companies)s)
+                       AND sc_first.date_order < (%(ends)s::timestamp[])[
+                           width_bucket(sc_first.date_order, %(starts)s::timestamp[])]
                 ) AS sc_new
-                LEFT JOIN LATERAL (
-                    SELECT 1 AS found
-                      FROM res_partner sc_p, %(earlier_from)s
+                WHERE EXISTS(%(matching)s)
+                  AND NOT EXISTS(
+                    SELECT 1
+                      FROM res_partner sc_p
+                      JOIN sale_order sc_before ON sc_before.partner_id = sc_p.id
                      WHERE sc_p.commercial_partner_id = sc_new.commercial_partner_id
-                       AND sale_order.partner_id = sc_p.id
-                       AND sale_order.date_order
+                       AND sc_before.state = 'sale'
+                       AND sc_before.company_id = ANY(%(companies)s)
+                       AND sc_before.date_order
                            < (%(starts)s::timestamp[])[sc_new.bucket]
-                       AND %(earlier_where)s
-                     LIMIT 1
-                ) AS sc_before ON TRUE
-                WHERE sc_before.found IS NULL
+                )
                 ORDER BY 1, 2
                 """,
-                candidates=in_period.select(
-                    SQL(
-                        "DISTINCT %s AS bucket, sc_partner.commercial_partner_id",
-                        bucket,
-                    )
-                ),
                 starts=starts,
-                earlier_from=earlier.from_clause,
-                earlier_where=earlier.where_clause,
+                ends=ends,
+                start=starts[0],
+                end=ends[-1],
+                companies=companies,
+                matching=matching.select(SQL("1")),
             )
         )
         return self.env.cr.fetchall()
+
+    @api.model
+    def _kpi_new_client_companies(self):
+        """The companies whose history decides whether a client is new: the
+        user's allowed companies (as the multi-company record rule of
+        sale.order reads them)."""
+        return self.env.companies.ids
 
     @api.model
     def _kpi_new_clients(self, buckets, team_ids, user_ids):
