@@ -371,6 +371,12 @@ def complete(env):
             )
             print(f"  accuracy issues: {cr.rowcount}")
             changed = True
+    if "sc_first_sale" in env["sale.order"]._fields:
+        # the orders were inserted in SQL: mark each customer's first order
+        # as the install's back-fill does (a second run changes nothing)
+        marked = env["sale.order"]._sc_first_sale_refresh()
+        changed |= bool(marked)
+        print(f"  first orders of customers marked: {len(marked)}")
     if "followup_rule_id" in env["mail.activity"]._fields:
         fill_followups(env, users)
         changed = True

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 # A change of one of these may change which order is a customer's first.
 FIRST_SALE_FIELDS = frozenset({"state", "date_order", "partner_id", "company_id"})
 # ... and of these, which customer and company an order counts for.
-FIRST_SALE_OWNER_FIELDS = frozenset({"state", "partner_id", "company_id"})
+FIRST_SALE_OWNER_FIELDS = frozenset({"partner_id", "company_id"})
 # Set by the addon only (see sales.coordination.field.guard).
 FIRST_SALE_PROTECTED_FIELDS = frozenset({"sc_first_sale"})
 
@@ -89,7 +89,9 @@ class SaleOrder(models.Model):
             self.env.cr.execute(self._sc_first_sale_pairs_sql(self.ids))
             before = self.env.cr.fetchall()
         res = super()._write_multi(vals_list)
-        after = self._sc_first_sale_pairs_sql(self.ids, confirmed_only=True)
+        # the orders' pairs now (an order cancelled or moved in time keeps its
+        # mark until the refresh: its pair is among these)
+        after = self._sc_first_sale_pairs_sql(self.ids)
         if before:
             after = SQL(
                 "%s UNION SELECT * FROM unnest(%s::int[], %s::int[])",

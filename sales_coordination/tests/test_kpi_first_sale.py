@@ -116,3 +116,30 @@ class TestFirstSaleMark(KpiCase):
             None,
         )
         self.assertEqual([partner for __, partner in rows], first_timer.ids)
+
+    def _statements(self, orders, date_order):
+        """Statements of a write of ``date_order`` on ``orders`` and its flush
+        (the fewer of two passes: the first may warm a cache)."""
+        counts = []
+        for __ in range(2):
+            before = self.env.cr.sql_log_count
+            orders.write({"date_order": date_order})
+            self.env.flush_all()
+            counts.append(self.env.cr.sql_log_count - before)
+            date_order = date_order.replace("10:00", "11:00")
+        return min(counts)
+
+    def test_the_mark_is_kept_set_wise(self):
+        customers = self.env["res.partner"].create(
+            [{"name": f"Pet Corner {n}", "is_company": True} for n in range(10)]
+        )
+        orders = self.env["sale.order"].browse(
+            [
+                self._confirmed(customer, "2026-03-10 09:00:00").id
+                for customer in customers
+            ]
+        )
+        one = self._statements(orders[:1], "2026-03-12 10:00:00")
+        ten = self._statements(orders, "2026-03-13 10:00:00")
+        self.assertEqual(one, ten)
+        self.assertTrue(all(orders.mapped("sc_first_sale")))
