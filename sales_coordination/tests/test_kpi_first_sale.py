@@ -143,3 +143,40 @@ class TestFirstSaleMark(KpiCase):
         ten = self._statements(orders, "2026-03-13 10:00:00")
         self.assertEqual(one, ten)
         self.assertTrue(all(orders.mapped("sc_first_sale")))
+
+    def test_new_in_the_companies_the_user_works_in(self):
+        # Vet Clinic bought from the sister company in February: for a
+        # manager working in both companies it is not a new client in March;
+        # working in this company only, it is (and each company marks its
+        # own first order).
+        company_b = self.env["res.company"].create({"name": "Aquarium Supplies BV"})
+        team_b = self.env["crm.team"].create(
+            {"name": "Aquarium Shops", "company_id": company_b.id}
+        )
+        order_b = (
+            self.env["sale.order"]
+            .with_company(company_b)
+            .create(
+                {
+                    "partner_id": self.vet.id,
+                    "company_id": company_b.id,
+                    "team_id": team_b.id,
+                    "order_line": [
+                        (0, 0, {"product_id": self.product.id, "product_uom_qty": 1})
+                    ],
+                }
+            )
+        )
+        order_b.action_confirm()
+        self._set(order_b, date_order="2026-02-20 10:00:00")
+        self.assertTrue(order_b.sc_first_sale)
+        self.assertTrue(self.o3.sc_first_sale)
+        self.manager.company_ids = [(4, company_b.id)]
+        both = self.kpi.with_user(self.manager).with_context(
+            allowed_company_ids=[self.env.company.id, company_b.id]
+        )
+        self.assertEqual(both.get_kpis(*MARCH)["new_clients"], 0)
+        here = self.kpi.with_user(self.manager).with_context(
+            allowed_company_ids=[self.env.company.id]
+        )
+        self.assertEqual(here.get_kpis(*MARCH)["new_clients"], 1)
