@@ -78,3 +78,4 @@ from . import test_absence_cover_more
 from . import test_handoff
 from . import test_handoff_tour
 from . import test_accuracy_price_scope
+from . import test_accuracy_stock_scope
