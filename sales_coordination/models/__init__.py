@@ -36,6 +36,7 @@ from . import sales_coordination_kpi_delivery
 from . import sales_coordination_kpi_target
 from . import sale_accuracy_rule
 from . import sale_accuracy_rule_display
+from . import sale_accuracy_rule_scope
 from . import sale_accuracy_check_order_data
 from . import sale_accuracy_check_pricing
 from . import sale_accuracy_check_quantity

@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from odoo import fields, models
-from odoo.tools import SQL, format_amount
+from odoo.tools import format_amount
 
 from .sale_accuracy_data import format_number
 
@@ -106,46 +106,15 @@ class SaleAccuracyRule(models.Model):
         the lines of ``lines`` whose price inputs changed in this
         transaction, those of orders never checked, and the combo items (their
         price depends on their combo line); and the findings this rule holds
-        on the other lines (open or overridden issues: ``data.held_issues``,
-        or one query).
+        on the other lines (``_accuracy_lines_in_scope``).
         Without a scope, every line and no kept finding."""
-        scope = data.price_scope
-        if scope is None:
-            return lines, []
-        to_price, untouched = [], []
-        for line in lines:
-            order = data.orders[line["order_id"]]
-            line_ids = scope.get(line["order_id"], ())
-            if (
-                line_ids is None
-                or line["id"] in line_ids
-                or line["combo_item_id"]
-                or order["accuracy_state"] == "unchecked"
-                or not order["accuracy_checked_date"]
-            ):
-                to_price.append(line)
-            else:
-                untouched.append(line["id"])
-        if not untouched:
-            return to_price, []
-        if data.held_issues is not None:
-            untouched = set(untouched)
-            return to_price, [
-                (order_id, line_id, message)
-                for _id, order_id, line_id, rule_id, _state, message in data.held_issues
-                if rule_id == self.id and line_id in untouched
-            ]
-        self.env["sale.accuracy.issue"].flush_model()
-        kept = self.env.execute_query(
-            SQL(
-                "SELECT order_id, line_id, message FROM sale_accuracy_issue "
-                "WHERE rule_id = %s AND line_id = ANY(%s) "
-                "AND state IN ('open', 'overridden')",
-                self.id,
-                untouched,
-            )
+        return self._accuracy_lines_in_scope(
+            data,
+            lines,
+            data.price_scope,
+            "id",
+            always=lambda line: line["combo_item_id"],
         )
-        return to_price, [tuple(row) for row in kept]
 
     def _applicable_item(self, data, line, product, items, memo=None):
         """The pricelist rule of ``items`` that prices ``line`` of

@@ -24,7 +24,16 @@ class SaleAccuracyRule(models.Model):
         Per warehouse: one read of the on-hand quantities and one grouped read
         of the incoming and outgoing moves per day; the forecast at any date is
         then computed in memory.
+
+        The automatic check of a save (``data.stock_scope``) forecasts only
+        the products whose lines changed in quantity, unit, product or date
+        in the transaction (every line of such a product in the order: they
+        add up what they need), and keeps the findings of this rule on the
+        other lines as they are.
         """
+        lines, kept = self._accuracy_lines_in_scope(
+            data, lines, data.stock_scope, "product_id"
+        )
         by_warehouse = defaultdict(list)
         for line in lines:
             if line["is_storable"] and line["qty"] > 0 and line["warehouse_id"]:
@@ -82,7 +91,7 @@ class SaleAccuracyRule(models.Model):
                         ),
                     )
                 )
-        return findings
+        return kept + findings
 
     def _forecast_by_day(self, products, until):
         """Return ``forecast(product_id, date)`` for the warehouse in context."""

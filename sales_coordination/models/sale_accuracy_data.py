@@ -98,6 +98,9 @@ class _AccuracyData:
         env["product.template"].flush_model(
             ["sale_ok", "type", "is_storable", "uom_id"]
         )
+        # numeric columns are read as float8: the same floats as Odoo's
+        # conversion of numerics (float() of their text), converted by the
+        # driver instead of a Python call per value
         self.orders = {
             row["id"]: row
             for row in query_dicts(
@@ -110,7 +113,9 @@ class _AccuracyData:
                    o.client_order_ref, o.payment_term_id, o.pricelist_id,
                    o.currency_id, o.date_order, o.commitment_date,
                    o.fiscal_position_id,
-                   o.amount_untaxed, o.amount_total, o.currency_rate,
+                   o.amount_untaxed::float8 AS amount_untaxed,
+                   o.amount_total::float8 AS amount_total,
+                   o.currency_rate::float8 AS currency_rate,
                    o.accuracy_state, o.accuracy_checked_date,
                    o.accuracy_first_checked_date %s
               FROM sale_order o
@@ -133,8 +138,9 @@ class _AccuracyData:
             env,
             SQL(
                 """
-            SELECT l.id, l.order_id, l.product_id, l.product_uom_qty AS qty,
-                   l.product_uom AS uom_id, l.price_unit, l.discount,
+            SELECT l.id, l.order_id, l.product_id, l.product_uom_qty::float8 AS qty,
+                   l.product_uom AS uom_id, l.price_unit::float8 AS price_unit,
+                   l.discount::float8 AS discount,
                    l.product_packaging_id AS packaging_id, l.combo_item_id,
                    l.customer_lead, l.warehouse_id, l.state,
                    pp.active AS product_active, pt.sale_ok,
@@ -164,8 +170,10 @@ class _AccuracyData:
         for line in lines:
             self.lines_by_order[line["order_id"]].append(line)
         self._no_variant_values = None
-        # the automatic check's lines to price (see _accuracy_run_orders)
+        # the automatic check's lines to price and products to forecast (see
+        # _accuracy_run_orders); None: all of them
         self.price_scope = None
+        self.stock_scope = None
         # the open and overridden issues of the orders, when the caller read
         # them: rows (id, order_id, line_id or 0, rule_id, state, message)
         self.held_issues = None

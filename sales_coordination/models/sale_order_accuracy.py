@@ -7,7 +7,7 @@ from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
 
 from .sale_order_accuracy_override import OVERRIDE_REQUEST_FIELDS
-from .sale_order_accuracy_scope import ORDER_PRICE_FIELDS
+from .sale_order_accuracy_scope import ORDER_PRICE_FIELDS, ORDER_STOCK_FIELDS
 
 _logger = logging.getLogger(__name__)
 
@@ -78,8 +78,10 @@ class SaleOrder(models.Model):
         "confirmed in enforce mode unless a Coordination Manager overrides them. "
         "The check that runs by itself on a save prices again only the lines "
         "whose product, quantity, unit, price or discount changed (all lines "
-        "when the customer, pricelist, date or company changed); Check "
-        "accuracy and the confirmation check every line.",
+        "when the customer, pricelist, date or company changed), and "
+        "forecasts again only the stock of the products whose lines changed "
+        "(all of them when the delivery date, warehouse or company changed); "
+        "Check accuracy and the confirmation check every line.",
     )
     accuracy_issue_ids = fields.One2many(
         comodel_name="sale.accuracy.issue",
@@ -184,6 +186,7 @@ class SaleOrder(models.Model):
             raise UserError(self._accuracy_confirm_only_message())
         records = super(SaleOrder, orders).create(vals_list)
         records._accuracy_reprice_lines()
+        records._accuracy_restock_lines()
         records._accuracy_schedule_check()
         return records
 
@@ -195,6 +198,8 @@ class SaleOrder(models.Model):
         res = super().write(vals)
         if ORDER_PRICE_FIELDS.intersection(vals):
             self._accuracy_reprice_lines()
+        if ORDER_STOCK_FIELDS.intersection(vals):
+            self._accuracy_restock_lines()
         if vals.get("state") == "sent" or ACCURACY_TRIGGER_FIELDS.intersection(vals):
             self._accuracy_schedule_check()
         return res
@@ -427,7 +432,7 @@ class SaleOrder(models.Model):
         if not ids:
             return
         pending -= ids
-        self._accuracy_check_ids(ids, self._accuracy_pop_price_scope(ids))
+        self._accuracy_check_ids(ids, self._accuracy_pop_scopes(ids))
 
     def _accuracy_precommit_check(self):
         """The pre-commit hook: check the quotations gathered in this
@@ -435,27 +440,25 @@ class SaleOrder(models.Model):
         fails leaves these orders as they were (logged), and the user's
         transaction commits."""
         ids = self.env.cr.precommit.data.pop(ACCURACY_PRECOMMIT_KEY, set())
-        self._accuracy_check_ids(ids, self._accuracy_pop_price_scope(ids))
+        self._accuracy_check_ids(ids, self._accuracy_pop_scopes(ids))
 
-    def _accuracy_check_ids(self, ids, price_scope=None):
+    def _accuracy_check_ids(self, ids, scopes=None):
         """Check the quotations among the orders ``ids``, set-wise, in a
-        savepoint; never raises (a failed check is logged). ``price_scope``:
-        the lines to price again (``_accuracy_run_orders``)."""
+        savepoint; never raises (a failed check is logged). ``scopes``: the
+        lines to price and the products to forecast again
+        (``_accuracy_run_orders``)."""
         if not ids:
             return
-        orders = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
-                [("id", "in", list(ids)), ("state", "in", ("draft", "sent"))],
-                order="id",
-            )
+        # the quotations among them, in one query on an array of ids
+        states = self.browse(list(ids))._accuracy_states_in_db()
+        orders = self.sudo().browse(
+            sorted(oid for oid, state in states.items() if state in ("draft", "sent"))
         )
         if not orders:
             return
         try:
             with self.env.cr.savepoint():
-                orders.with_env(self.env)._accuracy_run_orders(price_scope)
+                orders.with_env(self.env)._accuracy_run_orders(scopes)
                 self.env.flush_all()
         except Exception:
             _logger.warning(

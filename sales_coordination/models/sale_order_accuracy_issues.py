@@ -17,15 +17,18 @@ class SaleOrder(models.Model):
 
     _inherit = "sale.order"
 
-    def _accuracy_run_orders(self, price_scope=None):
+    def _accuracy_run_orders(self, scopes=None):
         """``_accuracy_run`` on orders known to exist and not to be
         cancelled, in the order of their ids (the pre-commit hook has just
         searched them: no second search).
 
-        :param price_scope: the automatic check's ``{order id: ids of the
-            lines whose price inputs changed, or None for all}``: the price
-            check computes the expected price of those lines only and keeps
-            the findings of the others; None (a full check): every line
+        :param scopes: the automatic check's ``{"price": {order id: ids of
+            the lines whose price inputs changed, or None for all},
+            "stock": {order id: ids of the products whose stock inputs
+            changed, or None for all}}``: the price check computes the
+            expected price of those lines only, the stock check forecasts
+            those products only, and both keep the findings of the others;
+            None (a full check): every line
         """
         orders = self.sudo()
         pending = self.env.cr.precommit.data.get(ACCURACY_PRECOMMIT_KEY)
@@ -39,9 +42,15 @@ class SaleOrder(models.Model):
         # from the rows, not from the records, which would load every column
         # of every order)
         data = Rule._accuracy_data(orders)
-        data.price_scope = price_scope
+        if scopes is not None:
+            data.price_scope = scopes.get("price")
+            data.stock_scope = scopes.get("stock")
         company_ids = {order["company_id"] for order in data.orders.values()}
-        rules = Rule.search([("company_id", "in", [*company_ids, False])])
+        # with the fields the run reads, in the same query (and one for
+        # the teams), not every column of the rules
+        rules = Rule.search_fetch(
+            [("company_id", "in", [*company_ids, False])], Rule._accuracy_run_fields()
+        )
         Issue = self.env["sale.accuracy.issue"].sudo()
         Issue.flush_model()
         existing = self.env.execute_query(

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
 from .sale_accuracy_selections import ACCURACY_SEVERITIES
-from .sale_order_accuracy_scope import LINE_PRICE_FIELDS
+from .sale_order_accuracy_scope import LINE_PRICE_FIELDS, LINE_STOCK_FIELDS
 
 # Changing these on a line of an overridden order voids the override.
 LINE_RESET_FIELDS = frozenset(
@@ -60,6 +60,7 @@ class SaleOrderLine(models.Model):
         lines = super().create(vals_list)
         lines.order_id._accuracy_reset_override()
         lines.order_id._accuracy_reprice_lines(lines)
+        lines.order_id._accuracy_restock_lines(lines)
         lines.order_id._accuracy_schedule_check()
         return lines
 
@@ -79,6 +80,9 @@ class SaleOrderLine(models.Model):
             )
         )
         before = overridden._accuracy_reset_values()
+        if LINE_STOCK_FIELDS.intersection(vals):
+            # the products they have now: another product leaves them
+            self.order_id._accuracy_restock_lines(self)
         res = super().write(vals)
         if LINE_RESET_FIELDS.intersection(vals):
             self.order_id._accuracy_reset_override()
@@ -90,12 +94,16 @@ class SaleOrderLine(models.Model):
             ).order_id._accuracy_reset_override()
         if LINE_PRICE_FIELDS.intersection(vals):
             self.order_id._accuracy_reprice_lines(self)
+        if "product_id" in vals:
+            self.order_id._accuracy_restock_lines(self)
         if LINE_TRIGGER_FIELDS.intersection(vals):
             self.order_id._accuracy_schedule_check()
         return res
 
     def unlink(self):
         orders = self.order_id
+        # the other lines of their products need less
+        orders._accuracy_restock_lines(self)
         res = super().unlink()
         orders = orders.exists()
         orders._accuracy_reset_override()

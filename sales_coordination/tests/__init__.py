@@ -79,3 +79,4 @@ from . import test_handoff
 from . import test_handoff_tour
 from . import test_accuracy_price_scope
 from . import test_kpi_first_sale
+from . import test_accuracy_stock_scope
