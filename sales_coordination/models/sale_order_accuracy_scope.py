@@ -73,20 +73,11 @@ class SaleOrder(models.Model):
     def _accuracy_reprice_lines(self, lines=None):
         """Have the automatic check of this transaction price ``lines`` of
         these orders again (all their lines when ``lines`` is None)."""
-        scope = self.env.cr.precommit.data.setdefault(ACCURACY_PRICE_SCOPE_KEY, {})
-        if lines is None:
-            for order_id in self._ids:
-                if isinstance(order_id, int):
-                    scope[order_id] = None
-            return
-        for line in lines:
-            order_id = line.order_id.id
-            if not isinstance(order_id, int) or not isinstance(line.id, int):
-                continue
-            if order_id not in scope:
-                scope[order_id] = set()
-            if scope[order_id] is not None:
-                scope[order_id].add(line.id)
+        self._accuracy_scope_add(
+            ACCURACY_PRICE_SCOPE_KEY,
+            lines,
+            lambda line: line.id if isinstance(line.id, int) else None,
+        )
 
     def _accuracy_restock_lines(self, lines=None):
         """Have the automatic check of this transaction forecast again the
@@ -94,7 +85,15 @@ class SaleOrder(models.Model):
         products when ``lines`` is None). Called before a line changes its
         product or goes away too: the other lines of its old product then
         need less."""
-        scope = self.env.cr.precommit.data.setdefault(ACCURACY_STOCK_SCOPE_KEY, {})
+        self._accuracy_scope_add(
+            ACCURACY_STOCK_SCOPE_KEY, lines, lambda line: line.product_id.id or None
+        )
+
+    def _accuracy_scope_add(self, key, lines, item):
+        """Add to the scope ``key`` of this transaction's automatic check
+        ``item(line)`` of each of ``lines`` (skipped when None), per order;
+        ``lines`` None: everything of these orders (the order's entry None)."""
+        scope = self.env.cr.precommit.data.setdefault(key, {})
         if lines is None:
             for order_id in self._ids:
                 if isinstance(order_id, int):
@@ -102,12 +101,13 @@ class SaleOrder(models.Model):
             return
         for line in lines:
             order_id = line.order_id.id
-            if not isinstance(order_id, int) or not line.product_id:
+            value = item(line)
+            if not isinstance(order_id, int) or value is None:
                 continue
             if order_id not in scope:
                 scope[order_id] = set()
             if scope[order_id] is not None:
-                scope[order_id].add(line.product_id.id)
+                scope[order_id].add(value)
 
     def _accuracy_pop_price_scope(self, ids):
         """``{order id: line ids to price, or None for all}`` of the orders
