@@ -82,13 +82,14 @@ class SaleOrder(models.Model):
         for vals in vals_list:
             touched.update(FIRST_SALE_FIELDS.intersection(vals))
         if not self or not touched:
-            return super()._write_multi(vals_list)
+            super()._write_multi(vals_list)
+            return
         before = []
         if FIRST_SALE_OWNER_FIELDS & touched:
             # the pairs an order may leave: read before the update
             self.env.cr.execute(self._sc_first_sale_pairs_sql(self.ids))
             before = self.env.cr.fetchall()
-        res = super()._write_multi(vals_list)
+        super()._write_multi(vals_list)
         # the orders' pairs now (an order cancelled or moved in time keeps its
         # mark until the refresh: its pair is among these)
         after = self._sc_first_sale_pairs_sql(self.ids)
@@ -100,7 +101,6 @@ class SaleOrder(models.Model):
                 [company for __, company in before],
             )
         self._sc_first_sale_refresh(after)
-        return res
 
     # === BUSINESS METHODS ===
 
