@@ -15,9 +15,11 @@ The first run fills the database directly in SQL (generate_series INSERTs):
 installed) and 300,000 deliveries, then runs ANALYZE. Later runs reuse the
 data (``--refill`` forces a new fill).
 
-Then, in the same run and as a non-superuser manager (so record rules apply),
-it times ``get_kpis`` for a year and for a month (median of ``--repeat``
-runs) and Odoo's own ``sale.report`` ``_read_group`` total of the untaxed
+Then it sums up the daily totals of the orders as the nightly cron keeps
+them (``sales.coordination.kpi.day``; once, timed) and, in the same run and
+as a non-superuser manager (so record rules apply), it times ``get_kpis``
+for a year and for a month (median of ``--repeat`` runs), with the totals
+and from the orders alone (checking that both give the same figures) and Odoo's own ``sale.report`` ``_read_group`` total of the untaxed
 amount for the same periods, and prints absolute times and their ratio; and
 ``get_kpi_series`` of the year by month against one ``get_kpis`` of the
 year (the contract: at most twice its time).
@@ -518,6 +520,19 @@ def vacuum(args):
 # === TIMING ===
 
 
+def set_until(env, until):
+    """The daily totals summed up to ``until`` (None: switched on, nothing
+    summed up, every KPI from the orders)."""
+    from odoo import fields
+    from odoo.addons.sales_coordination.models.sales_coordination_kpi_day import (
+        NOTHING_YET,
+        UNTIL_PARAM,
+    )
+
+    value = fields.Date.to_string(until) if until else NOTHING_YET
+    env["ir.config_parameter"].sudo().set_param(UNTIL_PARAM, value)
+
+
 def median_time(function, repeat):
     function()  # warm-up: caches, plans
     times = []
@@ -569,6 +584,19 @@ def main():
                 cr.execute(f"SELECT count(*) FROM {table}")
                 counts[table] = cr.fetchone()[0]
         print("Rows:", ", ".join(f"{t}={n:,}" for t, n in counts.items()))
+        # The daily totals as the nightly cron keeps them: its first run
+        # switches them on, the next sums up the days (all of them, once).
+        KpiDay = env["sales.coordination.kpi.day"]
+        if KpiDay._sc_until()[1] is None:
+            started = time.perf_counter()
+            KpiDay._cron_sum_up()
+            KpiDay._cron_sum_up()
+            cr.commit()
+            print(
+                f"Daily totals summed up in {time.perf_counter() - started:.1f} s:"
+                f" {KpiDay.search_count([]):,} rows"
+            )
+        until = KpiDay._sc_until()[1]
 
         manager = env["res.users"].search([("login", "=", "manager")], limit=1)
         if not manager:
@@ -625,6 +653,24 @@ def main():
                 f"ratio {kpi_time / report_nojit:.2f})"
             )
             print(f"   get_kpis: {result}")
+            # the same from the orders alone (the totals switched on, nothing
+            # summed up: the path of a reader the totals cannot serve)
+            set_until(env, None)
+            live = kpis.get_kpis(date_from, date_to)
+            live_time = median_time(
+                lambda date_from=date_from, date_to=date_to: kpis.get_kpis(
+                    date_from, date_to
+                ),
+                args.repeat,
+            )
+            set_until(env, until)
+            print(
+                f"   from the orders alone: {live_time:.3f}s,"
+                f" ratio {live_time / report_time:.2f};"
+                f" same figures: {live == result}"
+            )
+            if live != result:
+                print(f"   from the orders alone: {live}")
             print(f"   sale.report untaxed total: {total[0][0]:,.2f}")
         # The 12-month series of the year against one get_kpis of the year
         # (the contract: at most 2x).

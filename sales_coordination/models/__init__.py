@@ -12,6 +12,7 @@ from . import sales_coordination_rule_mixin
 from . import sale_order
 from . import sale_order_history
 from . import sale_order_first_sale
+from . import sale_order_kpi_day
 from . import sale_order_support
 from . import sale_order_followup
 from . import sale_order_accuracy_issues
@@ -34,6 +35,9 @@ from . import sales_coordination_kpi_sales
 from . import sales_coordination_kpi_operations
 from . import sales_coordination_kpi_delivery
 from . import sales_coordination_kpi_target
+from . import sales_coordination_kpi_day
+from . import sales_coordination_kpi_day_dirty
+from . import sales_coordination_kpi_summary
 from . import sale_accuracy_rule
 from . import sale_accuracy_rule_display
 from . import sale_accuracy_rule_scope

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.tools import SQL
 
 # Keys of a res.users write that may change its groups (the user form
 # writes the reified "in_group_<id>" and "sel_groups_<ids>" fields).
@@ -7,7 +8,9 @@ GROUP_KEY_PREFIXES = ("in_group_", "sel_groups_")
 
 class ResUsers(models.Model):
     """A user who becomes a Coordination Manager is subscribed to the
-    coordination digest, however he joins the group (see also res.groups)."""
+    coordination digest, however he joins the group (see also res.groups).
+    A deleted user leaves the orders he owned without an owner (the
+    database does it): their days of the KPI totals are noted as changed."""
 
     _inherit = "res.users"
 
@@ -37,3 +40,22 @@ class ResUsers(models.Model):
         res = super().write(vals)
         Digest._sc_subscribe_new_managers(before)
         return res
+
+    def unlink(self):
+        self._sc_kpi_day_note_owned_orders()
+        return super().unlink()
+
+    def _sc_kpi_day_note_owned_orders(self):
+        """Note the KPI days of the orders these users own (before the
+        database empties their coordinator or administrator)."""
+        KpiDay = self.env["sales.coordination.kpi.day"]
+        if not self or not KpiDay._sc_writer_cutoff():
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM sale_order"
+                " WHERE coordinator_id = ANY(%(ids)s) OR administrator_id = ANY(%(ids)s)",
+                ids=self.ids,
+            )
+        )
+        KpiDay._sc_note_orders([row[0] for row in self.env.cr.fetchall()])

@@ -208,6 +208,8 @@ class SaleOrder(models.Model):
         orders = self.env["sale.order"].sudo().browse([row[0] for row in rows])
         orders.flush_recordset(fnames)
         orders.modified(fnames)
+        # an old confirmed order checked for the first time changes its day
+        orders._sc_kpi_day_note()
         columns = list(zip(*rows, strict=True))
         self.env.execute_query(
             SQL(

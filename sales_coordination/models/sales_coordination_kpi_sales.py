@@ -127,15 +127,20 @@ class SalesCoordinationKpi(models.AbstractModel):
         # sale_order_sc_kpi_created_index and _confirmed_cover_index): the
         # quotations by the day they were created, the confirmed orders by
         # the day they were confirmed (back to the previous period of growth).
-        by_created = self._kpi_fetch_periods(
+        by_created = self._kpi_fetch_order_periods(
             self._kpi_query(
                 "sale.order",
                 [("create_date", ">=", start), ("create_date", "<", end), *filters],
             ),
             SQL("sale_order.create_date"),
             buckets,
-            SQL("count(*)"),
-            SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
+            (
+                SQL("count(*)"),
+                SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
+            ),
+            ("quotations", "quotations_won"),
+            team_ids,
+            user_ids,
         )
         # Exact (numeric) sums in the company's currency: the orders in it
         # (rate 1, or none) add their amount as it is, and only the others pay
@@ -158,33 +163,42 @@ class SalesCoordinationKpi(models.AbstractModel):
             SQL("count(*)"),
             SQL("count(*) FILTER (WHERE %s)", checked),
             SQL("count(*) FILTER (WHERE %s AND sale_order.first_time_right)", checked),
+            total,
         )
+        confirmed_totals = ("orders", "orders_checked", "orders_right", "amount")
         date_order = SQL("sale_order.date_order")
         if len(buckets) == 1:
             # get_kpis: two plain aggregates (the period, the amount of its
             # previous period) cost less than one grouped over both
-            by_confirmed = self._kpi_fetch_periods(
+            by_confirmed = self._kpi_fetch_order_periods(
                 self._kpi_confirmed_query(start, end, filters),
                 date_order,
                 buckets,
-                *confirmed_aggregates,
-                total,
+                confirmed_aggregates,
+                confirmed_totals,
+                team_ids,
+                user_ids,
             )
-            by_previous = self._kpi_fetch_periods(
+            by_previous = self._kpi_fetch_order_periods(
                 self._kpi_confirmed_query(previous_start, previous[0][1], filters),
                 date_order,
                 previous,
-                total,
+                (total,),
+                ("amount",),
+                team_ids,
+                user_ids,
             )
         else:
             # series: the previous periods overlap the buckets; one pass
             # grouped by the stretches between all their bounds
-            by_confirmed = self._kpi_fetch_periods(
+            by_confirmed = self._kpi_fetch_order_periods(
                 self._kpi_confirmed_query(previous_start, end, filters),
                 date_order,
                 buckets + previous,
-                *confirmed_aggregates,
-                total,
+                confirmed_aggregates,
+                confirmed_totals,
+                team_ids,
+                user_ids,
             )
             by_previous = [(day, row[-1]) for day, *row in by_confirmed]
         created = self._kpi_sum_by_bucket(buckets, by_created, 2)
@@ -230,12 +244,17 @@ class SalesCoordinationKpi(models.AbstractModel):
             buckets[0][0], buckets[-1][1], team_ids, user_ids
         )
         query = self._kpi_query("sale.order", domain)
-        rows = self._kpi_fetch_periods(
+        rows = self._kpi_fetch_order_periods(
             query,
             SQL("sale_order.accuracy_first_checked_date"),
             buckets,
-            SQL("count(*)"),
-            SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
+            (
+                SQL("count(*)"),
+                SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
+            ),
+            ("first_checked", "first_checked_clean"),
+            team_ids,
+            user_ids,
         )
         return [
             {key: rate(clean, checked), base_key(key): checked}
@@ -256,12 +275,14 @@ class SalesCoordinationKpi(models.AbstractModel):
             "extract(epoch FROM sale_order.invoice_posted_date "
             "- sale_order.date_order)::numeric"
         )
-        rows = self._kpi_fetch_periods(
+        rows = self._kpi_fetch_order_periods(
             query,
             SQL("sale_order.invoice_posted_date"),
             buckets,
-            SQL("COALESCE(sum(%s), 0)::text", seconds),
-            SQL("count(%s)", seconds),
+            (SQL("COALESCE(sum(%s), 0)::text", seconds), SQL("count(%s)", seconds)),
+            ("invoiced_seconds", "invoiced"),
+            team_ids,
+            user_ids,
         )
         return [
             {key: average_hours(total, count, 3600)}

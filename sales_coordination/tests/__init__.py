@@ -29,6 +29,7 @@ from . import test_input_ranges
 from . import test_kpi
 from . import test_kpi_accuracy
 from . import test_kpi_dashboard_rpc
+from . import test_kpi_day
 from . import test_kpi_digest
 from . import test_kpi_followups
 from . import test_kpi_reports

@@ -1,0 +1,67 @@
+# The daily totals of the KPIs follow the orders' changes.
+# pylint: disable=consider-merging-classes-inherited
+from odoo import api, models
+
+# The columns the daily totals of the KPIs read (sales.coordination.kpi.day).
+KPI_DAY_FIELDS = frozenset(
+    {
+        "state",
+        "date_order",
+        "company_id",
+        "team_id",
+        "coordinator_id",
+        "administrator_id",
+        "amount_untaxed",
+        "currency_rate",
+        "accuracy_first_checked_date",
+        "first_time_right",
+        "data_entry_right",
+        "invoice_posted_date",
+    }
+)
+# ... and those that say under which day an order counts.
+KPI_DAY_DATE_FIELDS = frozenset(
+    {"date_order", "accuracy_first_checked_date", "invoice_posted_date"}
+)
+
+
+class SaleOrder(models.Model):
+    """Every change of an order that reaches the database notes the days it
+    counted under and, when it moves an order in time, the days it counts
+    under now, when they are summed up already (``sales.coordination.kpi.day``):
+    the KPIs compute those days from the orders until the cron sums them up
+    again. Nothing is noted, and no query is added, while the totals are off.
+    """
+
+    _inherit = "sale.order"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        # an order created with an old date (an import) changes an old day
+        if self.env["sales.coordination.kpi.day"]._sc_writer_cutoff():
+            records.flush_recordset()
+            records._sc_kpi_day_note()
+        return records
+
+    def unlink(self):
+        self._sc_kpi_day_note()
+        return super().unlink()
+
+    def _write_multi(self, vals_list):
+        # the ORM's flush and _write come here, one dict of values per record
+        touched = set()
+        for vals in vals_list:
+            touched.update(KPI_DAY_FIELDS.intersection(vals))
+        noting = bool(self and touched) and bool(
+            self.env["sales.coordination.kpi.day"]._sc_writer_cutoff()
+        )
+        if noting:
+            self._sc_kpi_day_note()
+        super()._write_multi(vals_list)
+        if noting and KPI_DAY_DATE_FIELDS & touched:
+            self._sc_kpi_day_note()
+
+    def _sc_kpi_day_note(self):
+        """Note the days these orders count under now, in the database."""
+        self.env["sales.coordination.kpi.day"]._sc_note_orders(self.ids)
