@@ -19,8 +19,9 @@ Then it sums up the daily totals of the orders as the nightly cron keeps
 them (``sales.coordination.kpi.day``; once, timed) and, in the same run and
 as a non-superuser manager (so record rules apply), it times ``get_kpis``
 for a year and for a month (median of ``--repeat`` runs), with the totals
-and from the orders alone (checking that both give the same figures) and Odoo's own ``sale.report`` ``_read_group`` total of the untaxed
-amount for the same periods, and prints absolute times and their ratio; and
+and from the orders alone (checking that both give the same figures), and
+Odoo's own ``sale.report`` ``_read_group`` total of the untaxed amount
+for the same periods, and prints absolute times and their ratio; and
 ``get_kpi_series`` of the year by month against one ``get_kpis`` of the
 year (the contract: at most twice its time).
 """
@@ -524,6 +525,7 @@ def set_until(env, until):
     """The daily totals summed up to ``until`` (None: switched on, nothing
     summed up, every KPI from the orders)."""
     from odoo import fields
+
     from odoo.addons.sales_coordination.models.sales_coordination_kpi_day import (
         NOTHING_YET,
         UNTIL_PARAM,

@@ -53,8 +53,8 @@ class ResUsers(models.Model):
             return
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM sale_order"
-                " WHERE coordinator_id = ANY(%(ids)s) OR administrator_id = ANY(%(ids)s)",
+                "SELECT id FROM sale_order WHERE coordinator_id = ANY(%(ids)s)"
+                " OR administrator_id = ANY(%(ids)s)",
                 ids=self.ids,
             )
         )

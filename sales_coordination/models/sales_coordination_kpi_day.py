@@ -159,7 +159,7 @@ class SalesCoordinationKpiDay(models.Model):
             " - sale_order.date_order)::numeric"
         )
 
-        def branch(column, values, where=SQL("TRUE")):
+        def branch(column, values, where=None):
             day = SQL("(%s)::date", column)
             return SQL(
                 "SELECT %(day)s, sale_order.company_id, sale_order.team_id,"
@@ -170,7 +170,7 @@ class SalesCoordinationKpiDay(models.Model):
                 owned=owned,
                 values=SQL(", ").join(values),
                 column=column,
-                where=where,
+                where=where or SQL("TRUE"),
                 days=days_condition(day),
             )
 

@@ -127,7 +127,9 @@ class TestKpiDailyTotals(KpiCase):
         teams = {"team_ids": [self.team2.id]}
         before = self.kpi.with_user(self.manager).get_kpis(*MARCH, **teams)
         self._sum_up()
-        self.assertEqual(self.kpi.with_user(self.manager).get_kpis(*MARCH, **teams), before)
+        self.assertEqual(
+            self.kpi.with_user(self.manager).get_kpis(*MARCH, **teams), before
+        )
         # team 2 out of coordination: only its owned orders still count
         self.team2.use_coordination = False
         (self.o1 | self.o2 | self.o4 | self.o5).write(
@@ -175,7 +177,9 @@ class TestKpiDailyTotals(KpiCase):
             )
             return fill(model, until, days)
 
-        with patch.object(SalesCoordinationKpiDay, "_sc_fill", fill_while_another_writes):
+        with patch.object(
+            SalesCoordinationKpiDay, "_sc_fill", fill_while_another_writes
+        ):
             self.KpiDay._cron_sum_up()
         self.assertEqual(self._noted(), {"2026-03-15"})
 
