@@ -78,6 +78,9 @@ from . import digest_digest
 from . import res_users
 from . import res_groups
 from . import stock_picking
+from . import stock_picking_kpi_day
+from . import stock_move_kpi_day
+from . import stock_picking_type_kpi_day
 from . import sales_coordination_my_day
 from . import sale_order_indexes
 from . import stock_picking_indexes

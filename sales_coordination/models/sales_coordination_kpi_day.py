@@ -13,6 +13,7 @@ NOTHING_YET = "switched-on"
 # slack: a transaction that began before midnight still notes its days).
 SUMMARY_MARGIN_DAYS = 2
 WRITER_MARGIN_DAYS = 1
+ONE_DAY = timedelta(days=1)
 
 # The totals of a day, each under the date it counts by.
 COUNT_TOTALS = (
@@ -24,19 +25,22 @@ COUNT_TOTALS = (
     "first_checked",
     "first_checked_clean",
     "invoiced",
+    "deliveries",
+    "deliveries_otif",
 )
 EXACT_TOTALS = ("amount", "invoiced_seconds")
 
 
 class SalesCoordinationKpiDay(models.Model):
-    """Daily totals of the orders, kept so that the KPIs of a long period
-    read a few hundred rows instead of every order (``get_kpis`` of a year
-    over a million orders).
+    """Daily totals of the orders and of their deliveries, kept so that the
+    KPIs of a long period read a few hundred rows instead of every order
+    (``get_kpis`` of a year over a million orders).
 
-    One row per UTC day, company, sales team and whether someone in
-    coordination owns the orders (coordinator or administrator set): the
-    grain at which the KPIs filter orders when the reader may read all the
-    orders of its companies and asks for no user. The KPIs use a day's
+    One row per UTC day, company (of the order, or of the delivery and of
+    its order), sales team and whether someone in coordination owns the
+    orders (coordinator or administrator set): the grain at which the KPIs
+    filter records when the reader may read all the orders and deliveries
+    of its companies and asks for no user. The KPIs use a day's
     totals only when it is summed up and no change of its orders is noted
     since (``sales.coordination.kpi.day.dirty``); every other day, and any
     reader that sees fewer orders, is computed from the orders themselves.
@@ -55,7 +59,18 @@ class SalesCoordinationKpiDay(models.Model):
     _order = "day desc, id"
 
     day = fields.Date(required=True, index=True, help="The UTC day of the totals.")
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        ondelete="cascade",
+        help="The company of the records: the order's, or the delivery's.",
+    )
+    sale_company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        ondelete="cascade",
+        help="The company of the order (of a delivery: of its sale order).",
+    )
     # a deleted team leaves its orders without a team, and its totals too
     team_id = fields.Many2one("crm.team", ondelete="set null")
     owned = fields.Boolean(
@@ -81,6 +96,12 @@ class SalesCoordinationKpiDay(models.Model):
         help="Orders first checked that day without a data-entry issue."
     )
     invoiced = fields.Integer(help="Orders whose first invoice was posted that day.")
+    deliveries = fields.Integer(
+        help="Done outgoing deliveries of sale orders, done that day."
+    )
+    deliveries_otif = fields.Integer(
+        help="Those of them done on time and in full (the fulfillment KPI)."
+    )
     invoiced_seconds = fields.Float(
         digits=0,
         help="Seconds from confirmation to first posted invoice of those orders.",
@@ -107,20 +128,40 @@ class SalesCoordinationKpiDay(models.Model):
         return fields.Date.today() - timedelta(days=WRITER_MARGIN_DAYS)
 
     @api.model
-    def _sc_note_orders(self, order_ids):
-        """Note as changed the days the orders ``order_ids`` count under
-        (creation, confirmation, first check, first invoice), when older
-        than the writers' cutoff: their totals are computed again. Called
-        with the orders' values as they are in the database (before and
-        after a change). Nothing when the totals are off."""
+    def _sc_note_days(self, days):
+        """Note as changed the days that the SQL ``days`` selects (one date
+        column), when older than the writers' cutoff: their totals are
+        computed again. Nothing when the totals are off."""
         cutoff = self._sc_writer_cutoff()
-        if cutoff is None or not order_ids:
+        if cutoff is None:
             return
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO sales_coordination_kpi_day_dirty (day)
-                SELECT DISTINCT sc_v.day
+                SELECT DISTINCT sc_v.day FROM (%(days)s) AS sc_v(day)
+                 WHERE sc_v.day < %(cutoff)s
+                   AND NOT EXISTS(
+                       SELECT 1 FROM sales_coordination_kpi_day_dirty sc_d
+                        WHERE sc_d.day = sc_v.day)
+                """,
+                days=days,
+                cutoff=cutoff,
+            )
+        )
+
+    @api.model
+    def _sc_note_orders(self, order_ids):
+        """Note the days the orders ``order_ids`` count under (creation,
+        confirmation, first check, first invoice, and the days their
+        deliveries were done), with the values in the database (called
+        before and after a change)."""
+        if not order_ids or self._sc_writer_cutoff() is None:
+            return
+        self._sc_note_days(
+            SQL(
+                """
+                SELECT sc_v.day
                   FROM sale_order sc_o
                  CROSS JOIN LATERAL (VALUES
                        (sc_o.create_date::date),
@@ -128,22 +169,41 @@ class SalesCoordinationKpiDay(models.Model):
                        (sc_o.accuracy_first_checked_date::date),
                        (sc_o.invoice_posted_date::date)) AS sc_v(day)
                  WHERE sc_o.id = ANY(%(ids)s)
-                   AND sc_v.day < %(cutoff)s
-                   AND NOT EXISTS(
-                       SELECT 1 FROM sales_coordination_kpi_day_dirty sc_d
-                        WHERE sc_d.day = sc_v.day)
+                 UNION ALL
+                SELECT sc_p.date_done::date FROM stock_picking sc_p
+                 WHERE sc_p.sale_id = ANY(%(ids)s) AND sc_p.state = 'done'
                 """,
                 ids=list(order_ids),
-                cutoff=cutoff,
+            )
+        )
+
+    @api.model
+    def _sc_note_pickings(self, picking_ids):
+        """Note the days the deliveries ``picking_ids`` were done, and those
+        of the deliveries they are backorders of (a backorder makes its
+        origin not delivered in full), with the values in the database."""
+        if not picking_ids or self._sc_writer_cutoff() is None:
+            return
+        self._sc_note_days(
+            SQL(
+                """
+                SELECT sc_p.date_done::date FROM stock_picking sc_p
+                 WHERE sc_p.state = 'done'
+                   AND (sc_p.id = ANY(%(ids)s) OR sc_p.id IN (
+                        SELECT sc_b.backorder_id FROM stock_picking sc_b
+                         WHERE sc_b.id = ANY(%(ids)s)))
+                """,
+                ids=list(picking_ids),
             )
         )
 
     @api.model
     def _sc_totals_sql(self, days_condition):
-        """SQL selecting the totals ``(day, company_id, team_id, owned,
-        COUNT_TOTALS..., EXACT_TOTALS...)`` of the days whose SQL condition
-        on ``day`` is ``days_condition`` (``%(day)s`` stands for the day's
-        column). The same expressions as the KPI families' live ones."""
+        """SQL selecting the totals ``(day, company_id, sale_company_id,
+        team_id, owned, COUNT_TOTALS..., EXACT_TOTALS...)`` of the days whose
+        SQL condition is ``days_condition(column)`` (``column``: the SQL of
+        the timestamp the totals count by). The same definitions as the KPI
+        families' live queries."""
         owned = SQL(
             "(sale_order.coordinator_id IS NOT NULL"
             " OR sale_order.administrator_id IS NOT NULL)"
@@ -158,89 +218,110 @@ class SalesCoordinationKpiDay(models.Model):
             "extract(epoch FROM sale_order.invoice_posted_date"
             " - sale_order.date_order)::numeric"
         )
+        checked = SQL("sale_order.accuracy_first_checked_date IS NOT NULL")
+        on_time, in_full = self.env["sales.coordination.kpi"]._kpi_fulfillment_sql(
+            SQL.identifier("stock_picking")
+        )
+        names = (*COUNT_TOTALS, *EXACT_TOTALS)
 
-        def branch(column, values, where=None):
-            day = SQL("(%s)::date", column)
+        def branch(column, values, company, source, where):
+            """One date's totals: ``values`` by name, the others 0."""
             return SQL(
-                "SELECT %(day)s, sale_order.company_id, sale_order.team_id,"
-                " %(owned)s, %(values)s FROM sale_order"
+                "SELECT %(day)s, %(company)s, sale_order.company_id,"
+                " sale_order.team_id, %(owned)s, %(values)s FROM %(source)s"
                 " WHERE %(column)s IS NOT NULL AND %(where)s AND %(days)s"
-                " GROUP BY 1, 2, 3, 4",
-                day=day,
+                " GROUP BY 1, 2, 3, 4, 5",
+                day=SQL("(%s)::date", column),
+                company=company,
                 owned=owned,
-                values=SQL(", ").join(values),
+                values=SQL(", ").join(
+                    values.get(name, SQL("0::numeric" if name in EXACT_TOTALS else "0"))
+                    for name in names
+                ),
+                source=source,
                 column=column,
-                where=where or SQL("TRUE"),
-                days=days_condition(day),
+                where=where,
+                days=days_condition(column),
             )
 
-        zero, none = SQL("0"), SQL("0::numeric")
+        def order_branch(column, values, where=None):
+            return branch(
+                column,
+                values,
+                SQL("sale_order.company_id"),
+                SQL("sale_order"),
+                where or SQL("TRUE"),
+            )
+
         branches = [
-            branch(
+            order_branch(
                 SQL("sale_order.create_date"),
-                [
-                    SQL("count(*)"),
-                    SQL("count(*) FILTER (WHERE sale_order.state = 'sale')"),
-                    *[zero] * 6,
-                    none,
-                    none,
-                ],
+                {
+                    "quotations": SQL("count(*)"),
+                    "quotations_won": SQL(
+                        "count(*) FILTER (WHERE sale_order.state = 'sale')"
+                    ),
+                },
             ),
-            branch(
+            order_branch(
                 SQL("sale_order.date_order"),
-                [
-                    zero,
-                    zero,
-                    SQL("count(*)"),
-                    SQL(
-                        "count(*) FILTER (WHERE"
-                        " sale_order.accuracy_first_checked_date IS NOT NULL)"
+                {
+                    "orders": SQL("count(*)"),
+                    "orders_checked": SQL("count(*) FILTER (WHERE %s)", checked),
+                    "orders_right": SQL(
+                        "count(*) FILTER (WHERE %s AND sale_order.first_time_right)",
+                        checked,
                     ),
-                    SQL(
-                        "count(*) FILTER (WHERE"
-                        " sale_order.accuracy_first_checked_date IS NOT NULL"
-                        " AND sale_order.first_time_right)"
-                    ),
-                    zero,
-                    zero,
-                    zero,
-                    SQL("sum(%s)", amount),
-                    none,
-                ],
+                    "amount": SQL("sum(%s)", amount),
+                },
                 SQL("sale_order.state = 'sale'"),
             ),
-            branch(
+            order_branch(
                 SQL("sale_order.accuracy_first_checked_date"),
-                [
-                    *[zero] * 5,
-                    SQL("count(*)"),
-                    SQL("count(*) FILTER (WHERE sale_order.data_entry_right)"),
-                    zero,
-                    none,
-                    none,
-                ],
+                {
+                    "first_checked": SQL("count(*)"),
+                    "first_checked_clean": SQL(
+                        "count(*) FILTER (WHERE sale_order.data_entry_right)"
+                    ),
+                },
             ),
-            branch(
+            order_branch(
                 SQL("sale_order.invoice_posted_date"),
-                [
-                    *[zero] * 7,
-                    SQL("count(%s)", seconds),
-                    none,
-                    SQL("COALESCE(sum(%s), 0)", seconds),
-                ],
+                {
+                    "invoiced": SQL("count(%s)", seconds),
+                    "invoiced_seconds": SQL("COALESCE(sum(%s), 0)", seconds),
+                },
+            ),
+            # the done deliveries of orders (the fulfillment KPI's records):
+            # their own company, and their order's company, team and owners
+            branch(
+                SQL("stock_picking.date_done"),
+                {
+                    "deliveries": SQL("count(*)"),
+                    "deliveries_otif": SQL(
+                        "count(*) FILTER (WHERE %s AND %s)", on_time, in_full
+                    ),
+                },
+                SQL("stock_picking.company_id"),
+                SQL(
+                    "stock_picking JOIN stock_picking_type"
+                    " ON stock_picking_type.id = stock_picking.picking_type_id"
+                    " JOIN sale_order ON sale_order.id = stock_picking.sale_id"
+                ),
+                SQL(
+                    "stock_picking.state = 'done'"
+                    " AND stock_picking_type.code = 'outgoing'"
+                ),
             ),
         ]
-        names = ("day", "company_id", "team_id", "owned", *COUNT_TOTALS, *EXACT_TOTALS)
+        keys = ("day", "company_id", "sale_company_id", "team_id", "owned")
         return SQL(
-            "SELECT day, company_id, team_id, owned, %(sums)s"
-            " FROM (%(branches)s) AS sc_t(%(names)s)"
-            " GROUP BY day, company_id, team_id, owned",
-            sums=SQL(", ").join(
-                SQL("sum(%s)", SQL.identifier(name))
-                for name in (*COUNT_TOTALS, *EXACT_TOTALS)
-            ),
+            "SELECT %(keys)s, %(sums)s FROM (%(branches)s) AS sc_t(%(names)s)"
+            " GROUP BY %(keys)s",
+            keys=SQL(", ").join(SQL.identifier(name) for name in keys),
+            sums=SQL(", ").join(SQL("sum(%s)", SQL.identifier(name)) for name in names),
             branches=SQL(" UNION ALL ").join(branches),
-            names=SQL(", ").join(SQL.identifier(name) for name in names),
+            names=SQL(", ").join(SQL.identifier(name) for name in (*keys, *names)),
         )
 
     @api.model
@@ -251,20 +332,33 @@ class SalesCoordinationKpiDay(models.Model):
         __, previous = self._sc_until()
         days = sorted({day for day in days if day < until})
 
-        def days_condition(day):
-            wanted = SQL("%s = ANY(%s::date[])", day, days)
+        def days_condition(column):
+            """``column`` (a date, or a UTC timestamp) in the days to sum up,
+            as ranges an index can serve."""
+            ranges = [
+                SQL("(%s >= %s AND %s < %s)", column, day, column, day + ONE_DAY)
+                for day in days
+            ]
             if previous is None:
-                return SQL("(%s < %s OR %s)", day, until, wanted)
-            if previous >= until:
-                return wanted
-            return SQL(
-                "((%s >= %s AND %s < %s) OR %s)", day, previous, day, until, wanted
-            )
+                ranges.append(SQL("%s < %s", column, until))
+            elif previous < until:
+                ranges.append(
+                    SQL("(%s >= %s AND %s < %s)", column, previous, column, until)
+                )
+            return SQL("(%s)", SQL(" OR ").join(ranges)) if ranges else SQL("FALSE")
 
         cr = self.env.cr
         stale = days_condition(SQL.identifier("day"))
         cr.execute(SQL("DELETE FROM sales_coordination_kpi_day WHERE %s", stale))
-        names = ("day", "company_id", "team_id", "owned", *COUNT_TOTALS, *EXACT_TOTALS)
+        names = (
+            "day",
+            "company_id",
+            "sale_company_id",
+            "team_id",
+            "owned",
+            *COUNT_TOTALS,
+            *EXACT_TOTALS,
+        )
         cr.execute(
             SQL(
                 "INSERT INTO sales_coordination_kpi_day (%s) %s",
@@ -274,6 +368,14 @@ class SalesCoordinationKpiDay(models.Model):
         )
         self.invalidate_model()
         return cr.rowcount
+
+    @api.model
+    def _sc_sum_up_again(self):
+        """Drop what is summed up (when a change reaches every day at once,
+        such as the type of an operation): the KPIs read the records until
+        the next run of the cron sums up everything again."""
+        if self._sc_until()[1] is not None:
+            self.env["ir.config_parameter"].sudo().set_param(UNTIL_PARAM, NOTHING_YET)
 
     @api.model
     def _cron_sum_up(self):

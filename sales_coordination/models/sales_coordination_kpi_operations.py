@@ -261,12 +261,18 @@ class SalesCoordinationKpi(models.AbstractModel):
         )
         query = self._kpi_query("stock.picking", domain)
         on_time, in_full = self._kpi_fulfillment_sql(SQL.identifier("stock_picking"))
-        rows = self._kpi_fetch_periods(
+        rows = self._kpi_fetch_order_periods(
             query,
             SQL("stock_picking.date_done"),
             buckets,
-            SQL("count(*)"),
-            SQL("count(*) FILTER (WHERE %s AND %s)", on_time, in_full),
+            (
+                SQL("count(*)"),
+                SQL("count(*) FILTER (WHERE %s AND %s)", on_time, in_full),
+            ),
+            ("deliveries", "deliveries_otif"),
+            team_ids,
+            user_ids,
+            models=("stock.picking", "sale.order"),
         )
         return [
             {key: rate(otif, done), base_key(key): done}

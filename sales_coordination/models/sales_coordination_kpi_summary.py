@@ -2,7 +2,7 @@
 # pylint: disable=consider-merging-classes-inherited
 from datetime import datetime, time, timedelta
 
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
@@ -22,39 +22,43 @@ class SalesCoordinationKpi(models.AbstractModel):
     _inherit = "sales.coordination.kpi"
 
     @api.model
-    def _kpi_day_reads_all_orders(self):
-        """Whether the current user's record rules on ``sale.order`` keep
-        exactly the orders of the allowed companies: every global rule is the
-        multi-company one and one of its groups' rules keeps every order (a
-        manager, a coordinator who sees all orders). The superuser, who skips
-        the company rule too, is not such a reader."""
+    @tools.ormcache(
+        "self.env.uid", "self.env.su", "model", "tuple(self.env.companies.ids)"
+    )
+    def _kpi_day_reads_all_orders(self, model="sale.order"):
+        """Whether the current user's record rules on ``model`` keep exactly
+        the records of the allowed companies: every global rule is the
+        multi-company one, and no rule of the user's groups applies or one
+        of them keeps every record (a manager, a coordinator who sees all
+        orders). The superuser, who skips the company rule too, is not such
+        a reader. Cached: Odoo clears the cache when rules or groups change."""
         if self.env.su:
             return False
         Rule = self.env["ir.rule"]
         company_rule = [("company_id", "in", self.env.companies.ids)]
         context = Rule._eval_context()
         groups = self.env.user.groups_id
-        sees_all = False
-        for rule in Rule._get_rules("sale.order", mode="read").sudo():
+        sees_all = applied = False
+        for rule in Rule._get_rules(model, mode="read").sudo():
             domain = expression.normalize_domain(
                 safe_eval(rule.domain_force, context) if rule.domain_force else []
             )
             if not rule.groups:
                 if domain != company_rule and domain != expression.TRUE_DOMAIN:
                     return False
-            elif rule.groups & groups and domain in (
-                expression.TRUE_DOMAIN,
-                [expression.TRUE_LEAF],
-            ):
-                sees_all = True
-        return sees_all
+            elif rule.groups & groups:
+                applied = True
+                if domain in (expression.TRUE_DOMAIN, [expression.TRUE_LEAF]):
+                    sees_all = True
+        return sees_all or not applied
 
     @api.model
-    def _kpi_day_plan(self, periods, team_ids, user_ids):
+    def _kpi_day_plan(self, periods, team_ids, user_ids, models=("sale.order",)):
         """``(until, noted)`` when the daily totals may stand for the days of
         ``periods`` before ``until`` but the ``noted`` ones (changed since
         they were summed up), else None (no totals summed up, a user filter,
-        a reader who sees fewer orders, periods not cut at midnight)."""
+        a reader who sees fewer records of ``models``, periods not cut at
+        midnight)."""
         if user_ids is not None:
             return None
         __, until = self.env["sales.coordination.kpi.day"]._sc_until()
@@ -64,7 +68,9 @@ class SalesCoordinationKpi(models.AbstractModel):
         if any(bound.time() != time.min for bound in bounds):
             return None
         start = min(bounds)
-        if start.date() >= until or not self._kpi_day_reads_all_orders():
+        if start.date() >= until or not all(
+            self._kpi_day_reads_all_orders(model) for model in models
+        ):
             return None
         self.env.cr.execute(
             SQL(
@@ -78,14 +84,23 @@ class SalesCoordinationKpi(models.AbstractModel):
 
     @api.model
     def _kpi_fetch_order_periods(
-        self, query, column, periods, aggregates, totals, team_ids, user_ids
+        self,
+        query,
+        column,
+        periods,
+        aggregates,
+        totals,
+        team_ids,
+        user_ids,
+        models=("sale.order",),
     ):
-        """:meth:`_kpi_fetch_periods` of a query on ``sale.order`` (the
-        order families), whose ``aggregates`` are the sums ``totals`` (names
-        of ``sales.coordination.kpi.day`` columns, in the same order) of the
+        """:meth:`_kpi_fetch_periods` of a query on ``sale.order`` (or on
+        the deliveries of orders, ``models`` then names both), whose
+        ``aggregates`` are the sums ``totals`` (names of
+        ``sales.coordination.kpi.day`` columns, in the same order) of the
         daily totals: the days summed up are read from the totals, the
-        others from the orders (``query`` keeps only those)."""
-        plan = self._kpi_day_plan(periods, team_ids, user_ids)
+        others from the records (``query`` keeps only those)."""
+        plan = self._kpi_day_plan(periods, team_ids, user_ids, models)
         if plan is None:
             return self._kpi_fetch_periods(query, column, periods, *aggregates)
         until, noted = plan
@@ -121,7 +136,11 @@ class SalesCoordinationKpi(models.AbstractModel):
         teams ``team_ids`` when given."""
         where = [
             SQL("sc_d.day >= %s AND sc_d.day < %s", first, until),
-            SQL("sc_d.company_id = ANY(%s)", self.env.companies.ids),
+            SQL(
+                "sc_d.company_id = ANY(%(ids)s)"
+                " AND sc_d.sale_company_id = ANY(%(ids)s)",
+                ids=self.env.companies.ids,
+            ),
         ]
         if noted:
             where.append(SQL("sc_d.day <> ALL(%s::date[])", noted))

@@ -40,6 +40,29 @@ class TestKpiDailyTotals(KpiCase):
             first_time_right=False,
             data_entry_right=True,
         )
+        # deliveries: o1 on time and in full, o3 late, o4 short (33.3 %)
+        for order in cls.o1 | cls.o3:
+            order.picking_ids.move_ids.write({"quantity": 12, "picked": True})
+            order.picking_ids._action_done()
+        cls.o4.picking_ids.move_ids.write({"quantity": 6, "picked": True})
+        cls.o4.picking_ids.with_context(cancel_backorder=True)._action_done()
+        cls._set(
+            cls.o1.picking_ids,
+            date_done="2026-03-03 10:00:00",
+            scheduled_date="2026-03-05 10:00:00",
+            date_deadline=None,
+        )
+        cls._set(
+            cls.o3.picking_ids,
+            date_done="2026-03-20 10:00:00",
+            date_deadline="2026-03-10 10:00:00",
+        )
+        cls._set(
+            cls.o4.picking_ids,
+            date_done="2026-03-15 10:00:00",
+            scheduled_date="2026-03-20 10:00:00",
+            date_deadline=None,
+        )
 
     def _sum_up(self):
         """The cron's first run switches the totals on, the next sums up."""
@@ -71,6 +94,8 @@ class TestKpiDailyTotals(KpiCase):
         self.assertEqual(self._figures(), before)
         self.assertEqual(before[0]["orders_confirmed"], 2)
         self.assertEqual(before[0]["sales_growth_rate"], -20.0)
+        self.assertEqual(before[0]["fulfillment_rate"], 33.3)
+        self.assertEqual(before[0]["data_entry_accuracy_rate"], 100.0)
 
     def test_the_totals_are_what_the_kpis_read(self):
         # an order changed behind the ORM's back (no note): the summed-up
@@ -123,6 +148,36 @@ class TestKpiDailyTotals(KpiCase):
         self._totals_not_summed_up()
         self.assertEqual(self._figures(), with_totals)
 
+    def test_a_delivery_changed_later(self):
+        self._sum_up()
+        # o1's delivery turns out short: not in full any more
+        move = self.o1.picking_ids.move_ids
+        move.quantity = 6
+        self.assertIn("2026-03-03", self._noted())
+        # o4's delivery moves to February
+        self.o4.picking_ids.date_done = "2026-02-27 10:00:00"
+        self.assertIn("2026-03-15", self._noted())
+        self.assertIn("2026-02-27", self._noted())
+        # o3's order changes team: its delivery's day follows
+        self.o3.team_id = self.team2
+        self.assertIn("2026-03-20", self._noted())
+        with_totals = self._figures()
+        self.assertEqual(with_totals[0]["fulfillment_rate"], 0.0)
+        self.assertEqual(
+            self.kpi.with_user(self.manager).get_kpis(*MARCH, team_ids=[self.team2.id])[
+                "fulfillment_rate"
+            ],
+            0.0,
+        )
+        self._totals_not_summed_up()
+        self.assertEqual(self._figures(), with_totals)
+
+    def test_an_operation_type_changing_its_kind(self):
+        self._sum_up()
+        self.o1.picking_ids.picking_type_id.code = "internal"
+        self.assertIsNone(self.KpiDay._sc_until()[1])
+        self.assertTrue(self.KpiDay._sc_until()[0])
+
     def test_team_filter_and_coordination_scope(self):
         teams = {"team_ids": [self.team2.id]}
         before = self.kpi.with_user(self.manager).get_kpis(*MARCH, **teams)
@@ -146,6 +201,10 @@ class TestKpiDailyTotals(KpiCase):
         Kpi = self.env["sales.coordination.kpi"]
         self.assertTrue(Kpi.with_user(self.manager)._kpi_day_reads_all_orders())
         self.assertFalse(Kpi.with_user(self.salesperson)._kpi_day_reads_all_orders())
+        # deliveries: the multi-company rule alone (no group rule applies)
+        self.assertTrue(
+            Kpi.with_user(self.manager)._kpi_day_reads_all_orders("stock.picking")
+        )
         # the superuser skips the company rule: not the totals' reader either
         self.assertFalse(Kpi.sudo()._kpi_day_reads_all_orders())
         # a user filter is computed from the orders
