@@ -85,6 +85,7 @@ from . import sales_coordination_my_day
 from . import sale_order_indexes
 from . import stock_picking_indexes
 from . import calendar_event_indexes
+from . import crm_lead_indexes
 from . import crm_team_queue
 from . import mail_activity_team_queue
 from . import sales_followup_rule_team_queue

@@ -301,33 +301,71 @@ class SalesCoordinationKpi(models.AbstractModel):
         query = self._kpi_query(model, domain)
         table = self.env[model]._table
         turnaround, response = self._kpi_support_sql(SQL.identifier(table))
-        done_day = SQL(
-            "CASE WHEN %s IS NOT NULL THEN %s END",
-            turnaround,
-            self._kpi_day(SQL.identifier(table, "done_date")),
-        )
-        answered_day = SQL(
-            "CASE WHEN %s IS NOT NULL THEN %s END",
-            response,
-            self._kpi_day(SQL.identifier(table, "request_date")),
-        )
-        rows = self._kpi_fetch_rows(
-            query,
-            SQL("GROUPING SETS ((%s), (%s))", done_day, answered_day),
-            SQL("GROUPING(%s)", done_day),
-            done_day,
-            answered_day,
-            SQL("COALESCE(sum((%s)::numeric), 0)::text", turnaround),
-            SQL("count(*)"),
-            SQL("COALESCE(sum((%s)::numeric), 0)::text", response),
-        )
-        by_done, by_answered = [], []
-        for grouping, d_day, a_day, resolution, count, answer in rows:
-            if grouping == 0:
-                if d_day is not None:
-                    by_done.append((d_day, resolution, count))
-            elif a_day is not None:
-                by_answered.append((a_day, answer, count))
+        done_date = SQL.identifier(table, "done_date")
+        request_date = SQL.identifier(table, "request_date")
+        bounds = sorted({bound for period in buckets for bound in period})
+        if len(bounds) == 2:
+            # get_kpis: one plain aggregate, each figure over its own dates
+            def within(value, column):
+                return SQL(
+                    "%s IS NOT NULL AND %s >= %s AND %s < %s",
+                    value,
+                    column,
+                    bounds[0],
+                    column,
+                    bounds[1],
+                )
+
+            ((resolution, resolved, answer, answered),) = self._kpi_fetch_rows(
+                query,
+                None,
+                SQL(
+                    "COALESCE(sum((%s)::numeric) FILTER (WHERE %s), 0)::text",
+                    turnaround,
+                    within(turnaround, done_date),
+                ),
+                SQL("count(*) FILTER (WHERE %s)", within(turnaround, done_date)),
+                SQL(
+                    "COALESCE(sum((%s)::numeric) FILTER (WHERE %s), 0)::text",
+                    response,
+                    within(response, request_date),
+                ),
+                SQL("count(*) FILTER (WHERE %s)", within(response, request_date)),
+            ) or [("0", 0, "0", 0)]
+            by_done = [(bounds[0], resolution, resolved)]
+            by_answered = [(bounds[0], answer, answered)]
+        else:
+            # a series: grouped by the stretches between the buckets' bounds
+            # (as _kpi_fetch_periods), once by the day a request was resolved
+            # and once by the day it was requested
+            def stretch(value, column):
+                return SQL(
+                    "CASE WHEN %(value)s IS NOT NULL THEN (%(bounds)s::timestamp[])"
+                    "[width_bucket(%(column)s, %(bounds)s::timestamp[])] END",
+                    value=value,
+                    bounds=bounds,
+                    column=column,
+                )
+
+            done_day = stretch(turnaround, done_date)
+            answered_day = stretch(response, request_date)
+            rows = self._kpi_fetch_rows(
+                query,
+                SQL("GROUPING SETS ((%s), (%s))", done_day, answered_day),
+                SQL("GROUPING(%s)", done_day),
+                done_day,
+                answered_day,
+                SQL("COALESCE(sum((%s)::numeric), 0)::text", turnaround),
+                SQL("count(*)"),
+                SQL("COALESCE(sum((%s)::numeric), 0)::text", response),
+            )
+            by_done, by_answered = [], []
+            for grouping, d_day, a_day, resolution, count, answer in rows:
+                if grouping == 0:
+                    if d_day is not None:
+                        by_done.append((d_day, resolution, count))
+                elif a_day is not None:
+                    by_answered.append((a_day, answer, count))
         done = self._kpi_sum_by_bucket(buckets, by_done, 2)
         answered = self._kpi_sum_by_bucket(buckets, by_answered, 2)
         return [
