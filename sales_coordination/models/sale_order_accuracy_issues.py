@@ -209,7 +209,8 @@ class SaleOrder(models.Model):
         orders.flush_recordset(fnames)
         orders.modified(fnames)
         # an old confirmed order checked for the first time changes its day
-        orders._sc_kpi_day_note()
+        if orders._sc_kpi_day_may_note(frozenset(fnames)):
+            orders._sc_kpi_day_note()
         columns = list(zip(*rows, strict=True))
         self.env.execute_query(
             SQL(

@@ -216,6 +216,41 @@ class TestKpiDailyTotals(KpiCase):
             Kpi.with_user(self.manager)._kpi_day_plan(periods, None, None)
         )
 
+    def _statements(self, change):
+        """The number of SQL statements of ``change`` and its flush."""
+        self.env.flush_all()
+        self.KpiDay._sc_writer_cutoff()  # the cached setting, read once
+        before = self.env.cr.sql_log_count
+        change()
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_todays_quotations_cost_no_statement(self):
+        order = self._order(self.customer, self.team, 10.0)
+
+        def reprice(order, price):
+            def change():
+                order.order_line.price_unit = price
+
+            return change
+
+        # with the totals off, after a warm-up of each order
+        self._statements(reprice(order, 11.0))
+        today = self._statements(reprice(order, 12.0))
+        self._statements(reprice(self.o2, 10.5))
+        old = self._statements(reprice(self.o2, 10.0))
+        self._sum_up()
+        # warm-up of the caches the sum-up cleared
+        self._statements(reprice(order, 12.5))
+        self._statements(reprice(self.o2, 10.5))
+        self.KpiDay.env.cr.execute("DELETE FROM sales_coordination_kpi_day_dirty")
+        # today's quotation: its dates are recent, in the cache, nothing to note
+        self.assertEqual(self._statements(reprice(order, 13.0)), today)
+        self.assertEqual(self._noted(), set())
+        # an order of March: one statement more, its day noted
+        self.assertEqual(self._statements(reprice(self.o2, 11.0)), old + 1)
+        self.assertEqual(self._noted(), {"2026-03-31"})
+
     def test_nothing_is_noted_while_the_totals_are_off(self):
         self.assertIsNone(self.KpiDay._sc_writer_cutoff())
         self.o1.date_order = "2026-02-20 10:00:00"
