@@ -11,6 +11,7 @@ from . import sales_coordination_shared_mixin
 from . import sales_coordination_rule_mixin
 from . import sale_order
 from . import sale_order_history
+from . import sales_coordination_kpi_day_mixin
 from . import sale_order_first_sale
 from . import sale_order_kpi_day
 from . import sale_order_support

@@ -2,7 +2,7 @@
 # pylint: disable=consider-merging-classes-inherited
 from datetime import datetime, time
 
-from odoo import api, models
+from odoo import models
 
 # not in the cache
 MISSING = object()
@@ -35,39 +35,17 @@ KPI_DAY_SCOPE_FIELDS = frozenset(
 
 
 class SaleOrder(models.Model):
-    """Every change of an order that reaches the database notes the days it
-    counted under and, when it moves an order in time, the days it counts
-    under now, when they are summed up already (``sales.coordination.kpi.day``):
-    the KPIs compute those days from the orders until the cron sums them up
-    again. Nothing is noted, and no query is added, while the totals are off.
-    """
+    """Every change of an order notes the days it counted under and, when
+    it moves an order in time, the days it counts under now, in the daily
+    totals of the KPIs (``sales.coordination.kpi.day.mixin``)."""
 
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "sales.coordination.kpi.day.mixin"]  # noqa: RUF012
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        # an order created with an old date (an import) changes an old day
-        if self.env["sales.coordination.kpi.day"]._sc_writer_cutoff():
-            records.flush_recordset()
-            records._sc_kpi_day_note()
-        return records
+    _sc_kpi_day_fields = KPI_DAY_FIELDS
 
-    def unlink(self):
-        self._sc_kpi_day_note()
-        return super().unlink()
-
-    def _write_multi(self, vals_list):
-        # the ORM's flush and _write come here, one dict of values per record
-        touched = set()
-        for vals in vals_list:
-            touched.update(KPI_DAY_FIELDS.intersection(vals))
-        noting = bool(self and touched) and self._sc_kpi_day_may_note(touched)
-        if noting:
-            self._sc_kpi_day_note()
-        super()._write_multi(vals_list)
-        if noting and KPI_DAY_DATE_FIELDS & touched:
-            self._sc_kpi_day_note()
+    def _sc_kpi_day_note_after(self, touched):
+        return bool(KPI_DAY_DATE_FIELDS & touched)
 
     def _sc_kpi_day_may_note(self, touched):
         """Whether a change of the fields ``touched`` of these orders may

@@ -156,7 +156,7 @@ class SalesCoordinationKpiDay(models.Model):
         confirmation, first check, first invoice, and the days their
         deliveries were done), with the values in the database (called
         before and after a change)."""
-        if not order_ids or self._sc_writer_cutoff() is None:
+        if not order_ids:
             return
         self._sc_note_days(
             SQL(
@@ -182,7 +182,7 @@ class SalesCoordinationKpiDay(models.Model):
         """Note the days the deliveries ``picking_ids`` were done, and those
         of the deliveries they are backorders of (a backorder makes its
         origin not delivered in full), with the values in the database."""
-        if not picking_ids or self._sc_writer_cutoff() is None:
+        if not picking_ids:
             return
         self._sc_note_days(
             SQL(

@@ -91,6 +91,34 @@ class KpiCase(SalesCoordinationCase):
         )
 
     @classmethod
+    def _deliver_march(cls):
+        """The deliveries of March: o1's on time (03-03) and in full, o3's
+        late (03-20, due 03-10), o4's on time (03-15) but 6 of 12 short, its
+        backorder cancelled. Fulfillment: 1 of 3, 33.3 %."""
+        for order in cls.o1 | cls.o3:
+            order.picking_ids.move_ids.write({"quantity": 12, "picked": True})
+            order.picking_ids._action_done()
+        cls.o4.picking_ids.move_ids.write({"quantity": 6, "picked": True})
+        cls.o4.picking_ids.with_context(cancel_backorder=True)._action_done()
+        cls._set(
+            cls.o1.picking_ids,
+            date_done="2026-03-03 10:00:00",
+            scheduled_date="2026-03-05 10:00:00",
+            date_deadline=None,
+        )
+        cls._set(
+            cls.o3.picking_ids,
+            date_done="2026-03-20 10:00:00",
+            date_deadline="2026-03-10 10:00:00",
+        )
+        cls._set(
+            cls.o4.picking_ids,
+            date_done="2026-03-15 10:00:00",
+            scheduled_date="2026-03-20 10:00:00",
+            date_deadline=None,
+        )
+
+    @classmethod
     def _set(cls, records, **values):
         """Write timestamps the ORM owns (create_date, date_done...)."""
         records.flush_recordset()

@@ -125,28 +125,7 @@ class TestKpiOrders(KpiCase):
 
     def test_fulfillment_on_time_in_full(self):
         # o1 on time and in full; o3 late; o4 on time but 6 of 12 short.
-        for order in self.o1 | self.o3:
-            order.picking_ids.move_ids.write({"quantity": 12, "picked": True})
-            order.picking_ids._action_done()
-        self.o4.picking_ids.move_ids.write({"quantity": 6, "picked": True})
-        self.o4.picking_ids.with_context(cancel_backorder=True)._action_done()
-        self._set(
-            self.o1.picking_ids,
-            date_done="2026-03-03 10:00:00",
-            scheduled_date="2026-03-05 10:00:00",
-            date_deadline=None,
-        )
-        self._set(
-            self.o3.picking_ids,
-            date_done="2026-03-20 10:00:00",
-            date_deadline="2026-03-10 10:00:00",
-        )
-        self._set(
-            self.o4.picking_ids,
-            date_done="2026-03-15 10:00:00",
-            scheduled_date="2026-03-20 10:00:00",
-            date_deadline=None,
-        )
+        self._deliver_march()
         self.assertEqual(self._kpis()["fulfillment_rate"], 33.3)
         self.assertEqual(self._kpis(team_ids=[self.team.id])["fulfillment_rate"], 0.0)
         self.assertEqual(

@@ -41,28 +41,7 @@ class TestKpiDailyTotals(KpiCase):
             data_entry_right=True,
         )
         # deliveries: o1 on time and in full, o3 late, o4 short (33.3 %)
-        for order in cls.o1 | cls.o3:
-            order.picking_ids.move_ids.write({"quantity": 12, "picked": True})
-            order.picking_ids._action_done()
-        cls.o4.picking_ids.move_ids.write({"quantity": 6, "picked": True})
-        cls.o4.picking_ids.with_context(cancel_backorder=True)._action_done()
-        cls._set(
-            cls.o1.picking_ids,
-            date_done="2026-03-03 10:00:00",
-            scheduled_date="2026-03-05 10:00:00",
-            date_deadline=None,
-        )
-        cls._set(
-            cls.o3.picking_ids,
-            date_done="2026-03-20 10:00:00",
-            date_deadline="2026-03-10 10:00:00",
-        )
-        cls._set(
-            cls.o4.picking_ids,
-            date_done="2026-03-15 10:00:00",
-            scheduled_date="2026-03-20 10:00:00",
-            date_deadline=None,
-        )
+        cls._deliver_march()
 
     def _sum_up(self):
         """The cron's first run switches the totals on, the next sums up."""
