@@ -42,8 +42,9 @@ class SalesCoordinationKpiDayMixin(models.AbstractModel):
         if noting:
             self._sc_kpi_day_note()
         super()._write_multi(vals_list)
-        if noting and self._sc_kpi_day_note_after(touched):
-            self._sc_kpi_day_note()
+        if not noting or not self._sc_kpi_day_note_after(touched):
+            return
+        self._sc_kpi_day_note()
 
     # === BUSINESS METHODS ===
 
