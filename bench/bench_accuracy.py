@@ -20,13 +20,15 @@ back at the end: the database is left as it was), then prints:
   quotation form, which writes then reads the form's fields back: what the
   user waits for) and as the bare ``write``.
 
-``--only-precommit`` runs the last part alone.
+``--only-precommit`` runs the last part alone; ``--kpi-totals`` runs with
+the KPIs' daily totals switched on and summed up (every write then notes the
+days it changes, as on a database where their nightly cron runs).
 
 Usage::
 
     python3 bench/bench_accuracy.py -d DB [--orders 10000] [--lines 5]
         [--confirm 200] [--save-lines 50] [--saves 30] [--bulk 1000]
-        [--only-precommit] [--db_host 127.0.0.1] [--db_user root]
+        [--only-precommit] [--kpi-totals] [--db_host 127.0.0.1] [--db_user root]
         [--addons-path PATHS]
 """
 
@@ -55,6 +57,13 @@ def parse_args():
     parser.add_argument("--saves", type=int, default=30)
     parser.add_argument("--bulk", type=int, default=1000)
     parser.add_argument("--only-precommit", action="store_true")
+    parser.add_argument(
+        "--kpi-totals",
+        action="store_true",
+        help="with the KPIs' daily totals switched on and summed up (as on a "
+        "database where their nightly cron runs): every write pays for "
+        "noting the days it changes",
+    )
     return parser.parse_args()
 
 
@@ -320,6 +329,11 @@ def main():
             sys.exit("bench_accuracy: sales_coordination is not installed in this DB.")
         try:
             fixtures = make_fixtures(env)
+            if args.kpi_totals:
+                KpiDay = env["sales.coordination.kpi.day"]
+                KpiDay._cron_sum_up()
+                KpiDay._cron_sum_up()
+                print(f"KPI daily totals on, summed up to {KpiDay._sc_until()[1]}")
             if args.only_precommit:
                 bench_precommit(env, fixtures, args)
                 return
