@@ -54,6 +54,9 @@ class SaleAccuracyRule(models.Model):
             products = Product.browse({line["product_id"] for line in pl_lines})
             items = pricelist._get_applicable_rules(products, now)
             item_memo = {}
+            # (product, quantity, unit): (id of the rule that prices them,
+            # whether that rule's base is another pricelist)
+            item_keys = {}
             keys = {}  # line id: the key of its price
             priced = {}  # key: the id of the first line of that key
             for line in pl_lines:
@@ -65,13 +68,24 @@ class SaleAccuracyRule(models.Model):
                     # The quantity matters only through the pricelist rule
                     # it selects (tiers), or for a rule based on another
                     # pricelist: lines of one product share a price otherwise.
-                    item = self._applicable_item(
-                        data, line, Product.browse(line["product_id"]), items, item_memo
-                    )
+                    memo_key = (line["product_id"], line["qty"], line["uom_id"])
+                    item_key = item_keys.get(memo_key)
+                    if item_key is None:
+                        item = self._applicable_item(
+                            data,
+                            line,
+                            Product.browse(line["product_id"]),
+                            items,
+                            item_memo,
+                        )
+                        item_key = item_keys[memo_key] = (
+                            item.id,
+                            item.base == "pricelist",
+                        )
                     key = (
                         line["product_id"],
-                        item.id,
-                        line["qty"] if item.base == "pricelist" else None,
+                        item_key[0],
+                        line["qty"] if item_key[1] else None,
                         line["uom_id"],
                         order["currency_id"],
                         order["date_order"].date(),
@@ -94,8 +108,11 @@ class SaleAccuracyRule(models.Model):
                 for key, line_id in priced.items()
             }
             for line in pl_lines:
+                price = expected[keys[line["id"]]]
+                if line["price_unit"] == price:
+                    continue  # at the expected price: never a finding
                 finding = self._price_deviation_finding(
-                    data, line, expected[keys[line["id"]]], bool(pricelist_id)
+                    data, line, price, bool(pricelist_id)
                 )
                 if finding:
                     findings.append(finding)
@@ -133,7 +150,9 @@ class SaleAccuracyRule(models.Model):
         return item
 
     def _price_deviation_finding(self, data, line, expected, with_pricelist):
-        """The finding of one line whose price is ``expected``, or None."""
+        """The finding of one line whose price is ``expected``, or None.
+        Not asked for a line whose unit price is exactly ``expected`` (no
+        deviation: the threshold is never negative)."""
         order = data.orders[line["order_id"]]
         price = line["price_unit"]
         if data.amount_is_zero(expected, order["currency_id"]):

@@ -19,6 +19,33 @@ def format_number(value, rounding=0.01):
     return "0" if text in ("-0", "") else text
 
 
+def pg_array(values):
+    """``values`` (ints, floats, booleans, strings or None) as the text of
+    one PostgreSQL array, ``{1,2,NULL}``, for a parameter cast to an array
+    type (``%s::int4[]``). psycopg2 turns a Python list into ``ARRAY[...]``
+    of as many constants, adapted one by one here and parsed one by one by
+    the server: on the tens of thousands of values of a large check, that
+    costs more than the statement itself; one string costs next to
+    nothing on both sides."""
+    if all(type(value) is int for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    parts = []
+    append = parts.append
+    for value in values:
+        if value is None:
+            append("NULL")
+        elif value is True or value is False:
+            append("t" if value else "f")
+        elif isinstance(value, int | float):
+            append(repr(value))
+        else:
+            text = str(value)
+            if "\\" in text or '"' in text:
+                text = text.replace("\\", "\\\\").replace('"', '\\"')
+            append(f'"{text}"')
+    return "{" + ",".join(parts) + "}"
+
+
 def query_dicts(env, query):
     """``env.execute_query_dict(query)``, with the rows built by ``dict(zip())``:
     twice as fast on the tens of thousands of rows of a large check."""
@@ -121,11 +148,11 @@ class _AccuracyData:
               FROM sale_order o
               JOIN res_partner p ON p.id = o.partner_id
          LEFT JOIN res_partner s ON s.id = o.partner_shipping_id
-             WHERE o.id = ANY(%s)
+             WHERE o.id = ANY(%s::int4[])
           ORDER BY o.id
                     """,
                     self._extra_columns("o", Order, extra_order),
-                    orders.ids,
+                    pg_array(orders.ids),
                 ),
             )
         }
@@ -149,11 +176,11 @@ class _AccuracyData:
               FROM sale_order_line l
               JOIN product_product pp ON pp.id = l.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
-             WHERE l.order_id = ANY(%s) AND l.display_type IS NULL %s
+             WHERE l.order_id = ANY(%s::int4[]) AND l.display_type IS NULL %s
           ORDER BY l.order_id, l.sequence, l.id
                 """,
                 self._extra_columns("l", Line, extra_line),
-                list(self.orders),
+                pg_array(self.orders),
                 not_special,
             ),
         )
@@ -199,13 +226,13 @@ class _AccuracyData:
                 for line_id, value_ids in self.env.execute_query(
                     SQL(
                         "SELECT %s, array_agg(%s ORDER BY %s) FROM %s "
-                        "WHERE %s = ANY(%s) GROUP BY %s",
+                        "WHERE %s = ANY(%s::int4[]) GROUP BY %s",
                         SQL.identifier(field.column1),
                         SQL.identifier(field.column2),
                         SQL.identifier(field.column2),
                         SQL.identifier(field.relation),
                         SQL.identifier(field.column1),
-                        [line["id"] for line in self.lines],
+                        pg_array([line["id"] for line in self.lines]),
                         SQL.identifier(field.column1),
                     )
                 )

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 from .sale_accuracy_selections import (
     ACCURACY_CATEGORIES,
@@ -82,6 +83,23 @@ class SaleAccuracyIssue(models.Model):
         help="What the one-click fix does (action_fix); empty when the issue "
         "has no fix, is not open or its order is no quotation any more.",
     )
+
+    # === INIT ===
+
+    def init(self):
+        res = super().init()
+        # Every check reads the open and overridden issues of its orders: one
+        # index holds both conditions. With the plain order and state indexes
+        # alone, a planner without fresh statistics (thousands of quotations
+        # just created, before the next ANALYZE) combined them and read the
+        # whole state index for the issues of a single order.
+        create_index(
+            self.env.cr,
+            "sale_accuracy_issue_order_state_index",
+            self._table,
+            ["order_id", "state"],
+        )
+        return res
 
     # === COMPUTE METHODS ===
 

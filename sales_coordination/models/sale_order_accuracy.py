@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
 
+from .sale_accuracy_data import pg_array
 from .sale_order_accuracy_override import OVERRIDE_REQUEST_FIELDS
 from .sale_order_accuracy_scope import ORDER_PRICE_FIELDS, ORDER_STOCK_FIELDS
 
@@ -492,6 +493,9 @@ class SaleOrder(models.Model):
         self.flush_model(["state"])
         return dict(
             self.env.execute_query(
-                SQL("SELECT id, state FROM sale_order WHERE id = ANY(%s)", ids)
+                SQL(
+                    "SELECT id, state FROM sale_order WHERE id = ANY(%s::int4[])",
+                    pg_array(ids),
+                )
             )
         )

@@ -5,6 +5,7 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .sale_accuracy_data import pg_array
 from .sale_order_accuracy import ACCURACY_PRECOMMIT_KEY
 
 _logger = logging.getLogger(__name__)
@@ -57,8 +58,8 @@ class SaleOrder(models.Model):
             SQL(
                 "SELECT id, order_id, COALESCE(line_id, 0), rule_id, state, message "
                 "FROM sale_accuracy_issue "
-                "WHERE order_id = ANY(%s) AND state IN ('open', 'overridden')",
-                list(data.orders),
+                "WHERE order_id = ANY(%s::int4[]) AND state IN ('open', 'overridden')",
+                pg_array(data.orders),
             )
         )
         # the checks that keep findings read them here (the price check of
@@ -233,11 +234,11 @@ class SaleOrder(models.Model):
                 """,
                 now=now,
                 uid=self.env.uid,
-                ids=list(columns[0]),
-                states=list(columns[1]),
-                firsts=list(columns[2]),
-                rights=list(columns[3]),
-                data_rights=list(columns[4]),
+                ids=pg_array(columns[0]),
+                states=pg_array(columns[1]),
+                firsts=pg_array(columns[2]),
+                rights=pg_array(columns[3]),
+                data_rights=pg_array(columns[4]),
             )
         )
         orders.invalidate_recordset([*fnames, "write_uid", "write_date"], flush=False)
@@ -269,15 +270,15 @@ class SaleOrder(models.Model):
                     """,
                     now=now,
                     uid=uid,
-                    orders=list(columns[0]),
-                    lines=list(columns[1]),
-                    rules=list(columns[2]),
-                    codes=list(columns[3]),
-                    companies=list(columns[4]),
-                    partners=list(columns[5]),
-                    severities=list(columns[6]),
-                    categories=list(columns[7]),
-                    messages=list(columns[8]),
+                    orders=pg_array(columns[0]),
+                    lines=pg_array(columns[1]),
+                    rules=pg_array(columns[2]),
+                    codes=pg_array(columns[3]),
+                    companies=pg_array(columns[4]),
+                    partners=pg_array(columns[5]),
+                    severities=pg_array(columns[6]),
+                    categories=pg_array(columns[7]),
+                    messages=pg_array(columns[8]),
                 )
             )
         if to_update:
@@ -292,8 +293,8 @@ class SaleOrder(models.Model):
                     """,
                     uid,
                     now,
-                    list(ids),
-                    list(messages),
+                    pg_array(ids),
+                    pg_array(messages),
                 )
             )
         if to_resolve:
@@ -301,11 +302,11 @@ class SaleOrder(models.Model):
                 SQL(
                     "UPDATE sale_accuracy_issue SET state = 'resolved', "
                     "date_resolved = %s, write_uid = %s, write_date = %s "
-                    "WHERE id = ANY(%s)",
+                    "WHERE id = ANY(%s::int4[])",
                     now,
                     uid,
                     now,
-                    to_resolve,
+                    pg_array(to_resolve),
                 )
             )
         if to_create or to_update or to_resolve:
