@@ -25,7 +25,7 @@ class SalesCoordinationKpi(models.AbstractModel):
     @tools.ormcache(
         "self.env.uid", "self.env.su", "model", "tuple(self.env.companies.ids)"
     )
-    def _kpi_day_reads_all_orders(self, model="sale.order"):
+    def _kpi_day_reads_all(self, model="sale.order"):
         """Whether the current user's record rules on ``model`` keep exactly
         the records of the allowed companies: every global rule is the
         multi-company one, and no rule of the user's groups applies or one
@@ -69,7 +69,7 @@ class SalesCoordinationKpi(models.AbstractModel):
             return None
         start = min(bounds)
         if start.date() >= until or not all(
-            self._kpi_day_reads_all_orders(model) for model in models
+            self._kpi_day_reads_all(model) for model in models
         ):
             return None
         self.env.cr.execute(

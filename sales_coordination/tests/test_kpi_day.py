@@ -178,14 +178,12 @@ class TestKpiDailyTotals(KpiCase):
     def test_readers_who_see_fewer_orders_read_the_orders(self):
         self._sum_up()
         Kpi = self.env["sales.coordination.kpi"]
-        self.assertTrue(Kpi.with_user(self.manager)._kpi_day_reads_all_orders())
-        self.assertFalse(Kpi.with_user(self.salesperson)._kpi_day_reads_all_orders())
+        self.assertTrue(Kpi.with_user(self.manager)._kpi_day_reads_all())
+        self.assertFalse(Kpi.with_user(self.salesperson)._kpi_day_reads_all())
         # deliveries: the multi-company rule alone (no group rule applies)
-        self.assertTrue(
-            Kpi.with_user(self.manager)._kpi_day_reads_all_orders("stock.picking")
-        )
+        self.assertTrue(Kpi.with_user(self.manager)._kpi_day_reads_all("stock.picking"))
         # the superuser skips the company rule: not the totals' reader either
-        self.assertFalse(Kpi.sudo()._kpi_day_reads_all_orders())
+        self.assertFalse(Kpi.sudo()._kpi_day_reads_all())
         # a user filter is computed from the orders
         periods = Kpi._kpi_datetimes([(self.o1.date_order.date(),) * 2])
         self.assertIsNone(
