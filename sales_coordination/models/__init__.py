@@ -21,6 +21,7 @@ from . import sale_order_accuracy_scope
 from . import sale_order_accuracy_override
 from . import sale_order_accuracy_refusal
 from . import sale_order_accuracy
+from . import sale_order_accuracy_precommit
 from . import sale_order_delivery
 from . import sale_order_delivery_stock
 from . import sale_order_delivery_actions

@@ -53,7 +53,6 @@ class SaleAccuracyRule(models.Model):
             pricelist = self.env["product.pricelist"].sudo().browse(pricelist_id)
             products = Product.browse({line["product_id"] for line in pl_lines})
             items = pricelist._get_applicable_rules(products, now)
-            item_memo = {}
             # (product, quantity, unit): (id of the rule that prices them,
             # whether that rule's base is another pricelist)
             item_keys = {}
@@ -76,7 +75,6 @@ class SaleAccuracyRule(models.Model):
                             line,
                             Product.browse(line["product_id"]),
                             items,
-                            item_memo,
                         )
                         item_key = item_keys[memo_key] = (
                             item.id,
@@ -133,21 +131,15 @@ class SaleAccuracyRule(models.Model):
             always=lambda line: line["combo_item_id"],
         )
 
-    def _applicable_item(self, data, line, product, items, memo=None):
+    def _applicable_item(self, data, line, product, items):
         """The pricelist rule of ``items`` that prices ``line`` of
         ``product`` (as ``_pricelist_price`` selects it), or an empty
-        recordset. ``memo`` keeps the answers of one check."""
-        memo_key = (line["product_id"], line["qty"], line["uom_id"])
-        if memo is not None and memo_key in memo:
-            return memo[memo_key]
+        recordset (the caller memoizes it per product, quantity and unit)."""
         qty = data.product_qty(dict(line, qty=line["qty"] or 1.0))
-        item = next(
+        return next(
             (rule for rule in items if rule._is_applicable_for(product, qty)),
             self.env["product.pricelist.item"],
         )
-        if memo is not None:
-            memo[memo_key] = item
-        return item
 
     def _price_deviation_finding(self, data, line, expected, with_pricelist):
         """The finding of one line whose price is ``expected``, or None.
